@@ -1,0 +1,114 @@
+// The stage graph: FROM image references, aliases, parents, and which stages ship or feed others.
+import type { Copy, From } from 'dockerfile-ast';
+import type { DocumentModel, InstructionInfo } from './document-model';
+import { parseImageRef, type ImageRef } from './image-ref';
+
+export interface Stage {
+  index: number;
+  fromInfo: InstructionInfo;
+  from: From;
+  /** `AS name`, lower-cased as Docker compares it, or null. */
+  alias: string | null;
+  /** The image named by this FROM (ARGs resolved), or null when it names another stage. */
+  image: ImageRef | null;
+  /** The stage this one builds on (`FROM <stage-name>`), or null. */
+  parent: Stage | null;
+  /** Instructions after the FROM, up to the next FROM. */
+  instructions: InstructionInfo[];
+  isFinal: boolean;
+  /** The final stage or one of its ancestors: its content ends up in the image. */
+  ships: boolean;
+  /** Some other stage copies from it (`COPY --from`, `RUN --mount=from=`). */
+  feeds: boolean;
+}
+
+/** Builds the stage list and assigns every instruction its stage. */
+export function buildStages(model: DocumentModel): Stage[] {
+  const stages: Stage[] = [];
+  let current: Stage | null = null;
+  for (const info of model.instructions) {
+    if (info.keyword === 'FROM') {
+      const from = info.node as From;
+      const aliasText = from.getBuildStage();
+      const imageText = from.getImage();
+      const parentAlias = imageText ? imageText.toLowerCase() : null;
+      const parent = parentAlias ? [...stages].reverse().find((s) => s.alias === parentAlias) ?? null : null;
+      current = {
+        index: stages.length,
+        fromInfo: info,
+        from,
+        alias: aliasText ? aliasText.toLowerCase() : null,
+        image: parent || !imageText ? null : parseImageRef(model.resolveGlobal(imageText)),
+        parent,
+        instructions: [],
+        isFinal: false,
+        ships: false,
+        feeds: false,
+      };
+      stages.push(current);
+      info.stage = current;
+      continue;
+    }
+    if (current) {
+      current.instructions.push(info);
+      info.stage = current;
+    }
+  }
+  const final = stages[stages.length - 1];
+  if (final) {
+    final.isFinal = true;
+    for (let s: Stage | null = final; s; s = s.parent) s.ships = true;
+  }
+  for (const stage of stages) {
+    for (const ref of stageReferences(stage)) {
+      const target = resolveStageRef(stages, ref, stage.index);
+      if (target) target.feeds = true;
+    }
+    if (stage.parent) stage.parent.feeds = true;
+  }
+  return stages;
+}
+
+/** Names/indices referenced by `COPY --from=` and `RUN --mount=…,from=` in a stage. */
+export function stageReferences(stage: Stage): string[] {
+  const refs: string[] = [];
+  for (const info of stage.instructions) {
+    if (info.keyword === 'COPY') {
+      const flag = (info.node as Copy).getFromFlag();
+      const value = flag?.getValue();
+      if (value) refs.push(value);
+    }
+    if (info.keyword === 'RUN') {
+      for (const flag of (info.node as unknown as { getFlags(): { getName(): string; getValue(): string | null }[] }).getFlags()) {
+        if (flag.getName() !== 'mount') continue;
+        const m = /(?:^|,)from=([^,]+)/.exec(flag.getValue() ?? '');
+        if (m && m[1]) refs.push(m[1]);
+      }
+    }
+  }
+  return refs;
+}
+
+/** Finds the stage named by alias or index among the stages before `beforeIndex`. */
+export function resolveStageRef(stages: Stage[], ref: string, beforeIndex: number): Stage | null {
+  if (/^\d+$/.test(ref)) {
+    const idx = Number(ref);
+    return idx < beforeIndex ? stages[idx] ?? null : null;
+  }
+  const lower = ref.toLowerCase();
+  return stages.slice(0, beforeIndex).reverse().find((s) => s.alias === lower) ?? null;
+}
+
+/** The first ancestor that names a real image (`imageOf` in the catalogue). */
+export function rootStage(stage: Stage): Stage {
+  let s = stage;
+  while (s.parent) s = s.parent;
+  return s;
+}
+
+/** Instructions of a stage and all its ancestors, oldest first. */
+export function stageChainInstructions(stage: Stage): InstructionInfo[] {
+  const chain: Stage[] = [];
+  for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
+  return chain.flatMap((s) => s.instructions);
+}

@@ -1,0 +1,46 @@
+// Small edit builders shared by rules: insertions, replacements and whole-line removals.
+import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import type { TextEdit } from '../model/text';
+
+/** Inserts text at a document offset. */
+export function insertAt(model: DocumentModel, offset: number, newText: string): TextEdit {
+  const pos = model.text.positionAt(offset);
+  return { range: { start: pos, end: pos }, newText };
+}
+
+/** Replaces the document text between two offsets. */
+export function replaceSpan(model: DocumentModel, start: number, end: number, newText: string): TextEdit {
+  return { range: model.text.rangeOf(start, end), newText };
+}
+
+/** Removes whole lines of an instruction, including its line terminator. */
+export function removeInstruction(model: DocumentModel, info: InstructionInfo): TextEdit {
+  const start = model.text.lineStart(info.range.start.line);
+  const end = model.text.nextLineStart(info.range.end.line);
+  return replaceSpan(model, start, end, '');
+}
+
+/** Inserts whole lines before an instruction, reusing its indentation and the file's EOL. */
+export function insertLinesBefore(model: DocumentModel, info: InstructionInfo, lines: string[]): TextEdit {
+  const lineStart = model.text.lineStart(info.range.start.line);
+  const indent = /^[ \t]*/.exec(model.text.lineText(info.range.start.line))?.[0] ?? '';
+  return insertAt(model, lineStart, lines.map((l) => indent + l + model.eol).join(''));
+}
+
+/** Inserts whole lines after an instruction. */
+export function insertLinesAfter(model: DocumentModel, info: InstructionInfo, lines: string[]): TextEdit {
+  const lineEnd = model.text.lineStart(info.range.end.line) + model.text.lineText(info.range.end.line).length;
+  return insertAt(model, lineEnd, lines.map((l) => model.eol + l).join(''));
+}
+
+/** The full source lines of an instruction (with continuation lines), without the final EOL. */
+export function instructionSource(model: DocumentModel, info: InstructionInfo): string {
+  const start = model.text.lineStart(info.range.start.line);
+  const end = model.text.lineStart(info.range.end.line) + model.text.lineText(info.range.end.line).length;
+  return model.content.slice(start, end);
+}
+
+/** The range of the instruction keyword, a good anchor for instruction-level findings. */
+export function keywordRange(info: InstructionInfo): TextEdit['range'] {
+  return info.node.getInstructionRange();
+}

@@ -1,0 +1,51 @@
+// PYD201: pip keeps its download cache inside the image layer.
+import { pipInstall } from '../shell/pip';
+import { definedVariables, runCommands, runMounts } from './helpers';
+import { defineRule } from './define-rule';
+import { insertAt } from './edit-helpers';
+
+export default defineRule({
+  code: 'PYD201',
+  name: 'pip-install-with-cache',
+  title: 'Add `--no-cache-dir` to `pip install`',
+  category: 'dependencies',
+  defaultSeverity: 'warning',
+  status: 'stable',
+  since: '0.1.0',
+  fix: { availability: 'always', applicability: 'safe' },
+  hadolint: ['DL3042'],
+  docs: {
+    whatItDoes: 'Flags `pip install` in a stage that ships when pip may keep its download cache: no `--no-cache-dir`, no `PIP_NO_CACHE_DIR`, and no BuildKit cache or tmpfs mount on the pip cache directory. In builder stages that do not ship, it is only a hint.',
+    whyItMatters: 'pip stores every downloaded wheel and source archive under `~/.cache/pip`. In an immutable image that cache is dead weight that every pull pays for. Package-manager cache smells were the most size-impactful class in Durieux et al.\'s study of Dockerfiles: affected images were on average 48 MB (4.6 %) larger.',
+    example: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
+    useInstead: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
+    references: [
+      'https://pip.pypa.io/en/stable/topics/caching/',
+      'https://docs.docker.com/build/cache/optimize/#use-cache-mounts',
+      'https://github.com/hadolint/hadolint/wiki/DL3042',
+    ],
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const stage of model.stages) {
+      for (const { info, command } of runCommands(model, stage)) {
+        const pip = pipInstall(command);
+        if (!pip || pip.runner === 'uv' || pip.runner === 'pipenv-run') continue;
+        if (pip.has('--no-cache-dir')) continue;
+        // Any non-empty value disables the cache in modern pip (even `0`/`false`, for compatibility).
+        if (definedVariables(stage, info).get('PIP_NO_CACHE_DIR')) continue;
+        if (command.assignments.some((a) => a.value.startsWith('PIP_NO_CACHE_DIR='))) continue;
+        const cached = runMounts(info).some((m) => (m.get('type') === 'cache' || m.get('type') === 'tmpfs') && /\.cache(\/pip)?\/?$/.test(m.get('target') ?? m.get('dst') ?? m.get('destination') ?? ''));
+        if (cached) continue;
+        ctx.report({
+          range: model.text.rangeOf(command.start, command.end),
+          message: stage.ships
+            ? '`pip install` keeps its download cache in the image layer'
+            : '`pip install` keeps its download cache in this builder layer (only the copied files ship)',
+          severity: stage.ships ? 'warning' : 'hint',
+          fixes: [{ title: 'Add `--no-cache-dir`', applicability: 'safe', edits: [insertAt(model, pip.installWord.end, ' --no-cache-dir')] }],
+        });
+      }
+    }
+  },
+});

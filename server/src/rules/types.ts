@@ -1,0 +1,86 @@
+// Types shared by every rule module: metadata, docs, violations and fixes.
+import type { DocumentModel } from '../model/document-model';
+import type { Stage } from '../model/stages';
+import type { Range, TextEdit } from '../model/text';
+
+/** LSP-like severities, plus `off` for configuration. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+/** Ruff's applicability: safe fixes run in fix-all, unsafe ones only on request. */
+export type Applicability = 'safe' | 'unsafe';
+
+/** Whether a rule can offer a fix at all. */
+export type FixAvailability = 'always' | 'sometimes' | 'none';
+
+export type RuleCategory = 'base-image' | 'dependencies' | 'layers-and-cache' | 'runtime' | 'security';
+
+export type RuleStatus = 'stable' | 'preview' | 'deprecated' | 'removed';
+
+/** One proposed change: a title and non-overlapping edits against the linted text. */
+export interface Fix {
+  title: string;
+  applicability: Applicability;
+  edits: TextEdit[];
+}
+
+/** User-facing documentation, rendered in hovers and in docs/rules/<name>.md. */
+export interface RuleDocs {
+  whatItDoes: string;
+  whyItMatters: string;
+  /** A Dockerfile that triggers the rule. */
+  example: string;
+  /** The better form; must not trigger the rule. */
+  useInstead: string;
+  /** Required whenever a fix can be unsafe. */
+  fixSafety?: string;
+  references: string[];
+}
+
+export interface RuleMeta {
+  code: string;
+  name: string;
+  title: string;
+  category: RuleCategory;
+  defaultSeverity: Severity;
+  status: RuleStatus;
+  since: string;
+  fix: { availability: FixAvailability; applicability: Applicability | 'none' };
+  /** hadolint codes this rule mirrors: `# hadolint ignore=DLxxxx` silences it too. */
+  hadolint?: string[];
+  docs: RuleDocs;
+}
+
+/** What a rule reports. Severity defaults to the rule's configured severity. */
+export interface Violation {
+  range: Range;
+  message: string;
+  severity?: Severity;
+  fixes?: Fix[];
+  /** Marks the range as unnecessary code (faded out in editors). */
+  unnecessary?: boolean;
+}
+
+/** Clock and optional file access, so rules stay pure and tests deterministic. */
+export interface LintEnvironment {
+  /** ISO date (YYYY-MM-DD) used for end-of-life comparisons. */
+  today: string;
+  /**
+   * Reads a file of the build context by relative path; undefined when unknown
+   * (untitled document, file missing, or no context available).
+   */
+  readContextFile?: (relativePath: string) => string | undefined;
+}
+
+export interface RuleContext {
+  model: DocumentModel;
+  env: LintEnvironment;
+  report(violation: Violation): void;
+}
+
+export interface Rule extends RuleMeta {
+  check(ctx: RuleContext): void;
+}
+
+/** A stage-level helper signature used by many rules. */
+export type StageVisitor = (stage: Stage, ctx: RuleContext) => void;

@@ -1,0 +1,314 @@
+// Offset-preserving tokenizer for shell-form instructions (RUN, CMD, ENTRYPOINT).
+// Docker removes line continuations (and comment lines inside them) before the shell
+// sees the text, so we first build a "logical" character stream that remembers the
+// document offset of every character, then tokenize that stream.
+
+/** A shell word: quote removal applied, expansions kept verbatim. */
+export interface Word {
+  kind: 'word';
+  /** Text after quote removal; `$VAR`, `$(…)` and backticks are kept as written. */
+  value: string;
+  /** Logical source text (quotes kept, continuations removed). */
+  raw: string;
+  /** Document offset of the first character. */
+  start: number;
+  /** Document offset just past the last character. */
+  end: number;
+  hasExpansion: boolean;
+  quoted: boolean;
+  hasGlob: boolean;
+}
+
+export type OperatorText =
+  | '&&' | '||' | ';' | ';;' | '|' | '|&' | '&' | '(' | ')'
+  | '<' | '>' | '>>' | '<<' | '<<<' | '<<-' | '&>' | '&>>' | '>&' | '<&' | '<>' | '>|';
+
+export interface Operator {
+  kind: 'op';
+  op: OperatorText;
+  /** File descriptor prefix of a redirection, e.g. `2` in `2>&1`. */
+  fd?: string;
+  start: number;
+  end: number;
+}
+
+export type Token = Word | Operator;
+
+export interface LexResult {
+  tokens: Token[];
+  /** Set when the text cannot be tokenized (unterminated quote, …). */
+  error?: string;
+}
+
+/** Characters of the logical text with their document offsets. */
+export interface LogicalText {
+  chars: string;
+  offsets: number[];
+}
+
+/**
+ * Joins continuation lines the way Docker does: `<escape>` + optional blanks + newline is removed,
+ * and so are comment lines and empty lines that follow a continuation.
+ */
+export function logicalText(doc: string, start: number, end: number, escapeChar: string): LogicalText {
+  let chars = '';
+  const offsets: number[] = [];
+  let i = start;
+  while (i < end) {
+    const c = doc[i] as string;
+    if (c === escapeChar) {
+      const after = continuationEnd(doc, i + 1, end);
+      if (after !== -1) {
+        i = skipCommentLines(doc, after, end);
+        continue;
+      }
+    }
+    chars += c;
+    offsets.push(i);
+    i++;
+  }
+  return { chars, offsets };
+}
+
+/** If blanks then a newline follow `from`, returns the offset after the newline; else -1. */
+function continuationEnd(doc: string, from: number, end: number): number {
+  let j = from;
+  while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
+  if (doc[j] === '\r' && doc[j + 1] === '\n') return j + 2;
+  if (doc[j] === '\n') return j + 1;
+  if (j >= end && j === doc.length) return -1;
+  return -1;
+}
+
+function skipCommentLines(doc: string, from: number, end: number): number {
+  let i = from;
+  for (;;) {
+    let j = i;
+    while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
+    const isComment = doc[j] === '#';
+    const isEmpty = doc[j] === '\n' || (doc[j] === '\r' && doc[j + 1] === '\n');
+    if (!isComment && !isEmpty) return i;
+    const nl = doc.indexOf('\n', j);
+    if (nl === -1 || nl >= end) return end;
+    i = nl + 1;
+  }
+}
+
+const OPERATORS: readonly OperatorText[] = [
+  '&>>', '<<<', '<<-',
+  '&&', '||', ';;', '|&', '>>', '<<', '&>', '>&', '<&', '<>', '>|',
+  ';', '|', '&', '(', ')', '<', '>',
+];
+const OPERATOR_START = new Set([';', '|', '&', '(', ')', '<', '>']);
+
+/** Tokenizes a logical text. Never throws; problems are reported in `error`. */
+export function tokenize(text: LogicalText): LexResult {
+  const { chars, offsets } = text;
+  const n = chars.length;
+  const tokens: Token[] = [];
+  const offsetOf = (i: number): number => (i < n ? (offsets[i] as number) : n === 0 ? 0 : (offsets[n - 1] as number) + 1);
+  const endOf = (i: number): number => (i > 0 ? (offsets[i - 1] as number) + 1 : offsetOf(0));
+  let i = 0;
+  while (i < n) {
+    const c = chars[i] as string;
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      // A shell comment runs to the end of the logical line.
+      while (i < n && chars[i] !== '\n') i++;
+      continue;
+    }
+    // Redirection with a file descriptor prefix: 2>, 2>&1, 1>>.
+    const fd = /^\d+(?=[<>])/.exec(chars.slice(i, i + 4));
+    if (fd) {
+      const opStart = i + fd[0].length;
+      const op = matchOperator(chars, opStart);
+      if (op) {
+        tokens.push({ kind: 'op', op, fd: fd[0], start: offsetOf(i), end: endOf(opStart + op.length) });
+        i = opStart + op.length;
+        continue;
+      }
+    }
+    if (OPERATOR_START.has(c)) {
+      const op = matchOperator(chars, i) as OperatorText;
+      tokens.push({ kind: 'op', op, start: offsetOf(i), end: endOf(i + op.length) });
+      i += op.length;
+      continue;
+    }
+    const word = readWord(chars, i);
+    if (word.error) return { tokens, error: word.error };
+    tokens.push({
+      kind: 'word',
+      value: word.value,
+      raw: chars.slice(i, word.next),
+      start: offsetOf(i),
+      end: endOf(word.next),
+      hasExpansion: word.hasExpansion,
+      quoted: word.quoted,
+      hasGlob: word.hasGlob,
+    });
+    i = word.next;
+  }
+  return { tokens };
+}
+
+function matchOperator(chars: string, i: number): OperatorText | null {
+  for (const op of OPERATORS) {
+    if (chars.startsWith(op, i)) return op;
+  }
+  return null;
+}
+
+interface WordScan {
+  value: string;
+  next: number;
+  hasExpansion: boolean;
+  quoted: boolean;
+  hasGlob: boolean;
+  error?: string;
+}
+
+function readWord(chars: string, from: number): WordScan {
+  const n = chars.length;
+  let value = '';
+  let hasExpansion = false;
+  let quoted = false;
+  let hasGlob = false;
+  let i = from;
+  while (i < n) {
+    const c = chars[i] as string;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || OPERATOR_START.has(c)) break;
+    if (c === '\\') {
+      if (i + 1 < n) {
+        value += chars[i + 1];
+        i += 2;
+      } else {
+        i++;
+      }
+      continue;
+    }
+    if (c === "'") {
+      const close = chars.indexOf("'", i + 1);
+      if (close === -1) return { value, next: n, hasExpansion, quoted, hasGlob, error: 'unterminated single quote' };
+      value += chars.slice(i + 1, close);
+      quoted = true;
+      i = close + 1;
+      continue;
+    }
+    if (c === '"') {
+      quoted = true;
+      i++;
+      let closed = false;
+      while (i < n) {
+        const d = chars[i] as string;
+        if (d === '"') {
+          closed = true;
+          i++;
+          break;
+        }
+        if (d === '\\' && i + 1 < n) {
+          const e = chars[i + 1] as string;
+          value += '$`"\\\n'.includes(e) ? e : d + e;
+          i += 2;
+          continue;
+        }
+        if (d === '$' || d === '`') {
+          const exp = readExpansion(chars, i);
+          if (exp.error) return { value, next: n, hasExpansion, quoted, hasGlob, error: exp.error };
+          value += chars.slice(i, exp.next);
+          hasExpansion = hasExpansion || exp.isExpansion;
+          i = exp.next;
+          continue;
+        }
+        value += d;
+        i++;
+      }
+      if (!closed) return { value, next: n, hasExpansion, quoted, hasGlob, error: 'unterminated double quote' };
+      continue;
+    }
+    if (c === '$' || c === '`') {
+      const exp = readExpansion(chars, i);
+      if (exp.error) return { value, next: n, hasExpansion, quoted, hasGlob, error: exp.error };
+      value += chars.slice(i, exp.next);
+      hasExpansion = hasExpansion || exp.isExpansion;
+      i = exp.next;
+      continue;
+    }
+    if (c === '*' || c === '?' || c === '[') hasGlob = true;
+    value += c;
+    i++;
+  }
+  return { value, next: i, hasExpansion, quoted, hasGlob };
+}
+
+interface ExpansionScan {
+  next: number;
+  isExpansion: boolean;
+  error?: string;
+}
+
+/** Scans `$NAME`, `${…}`, `$(…)`, `$((…))` or a backtick substitution starting at `i`. */
+function readExpansion(chars: string, i: number): ExpansionScan {
+  const n = chars.length;
+  if (chars[i] === '`') {
+    let j = i + 1;
+    while (j < n && chars[j] !== '`') j += chars[j] === '\\' ? 2 : 1;
+    if (j >= n) return { next: n, isExpansion: true, error: 'unterminated backtick' };
+    return { next: j + 1, isExpansion: true };
+  }
+  const next = chars[i + 1];
+  if (next === '{') {
+    const close = matchClose(chars, i + 2, '{', '}');
+    if (close === -1) return { next: n, isExpansion: true, error: 'unterminated ${' };
+    return { next: close + 1, isExpansion: true };
+  }
+  if (next === '(') {
+    const close = matchClose(chars, i + 2, '(', ')');
+    if (close === -1) return { next: n, isExpansion: true, error: 'unterminated $(' };
+    return { next: close + 1, isExpansion: true };
+  }
+  if (next !== undefined && /[A-Za-z_]/.test(next)) {
+    let j = i + 2;
+    while (j < n && /[A-Za-z0-9_]/.test(chars[j] as string)) j++;
+    return { next: j, isExpansion: true };
+  }
+  if (next !== undefined && /[0-9@*#?$!-]/.test(next)) return { next: i + 2, isExpansion: true };
+  // A lone `$` is literal.
+  return { next: i + 1, isExpansion: false };
+}
+
+/** Finds the bracket closing an opening one whose content starts at `from`, skipping quotes. */
+function matchClose(chars: string, from: number, open: string, close: string): number {
+  let depth = 1;
+  let i = from;
+  const n = chars.length;
+  while (i < n) {
+    const c = chars[i] as string;
+    if (c === '\\') {
+      i += 2;
+      continue;
+    }
+    if (c === "'") {
+      const q = chars.indexOf("'", i + 1);
+      if (q === -1) return -1;
+      i = q + 1;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      while (j < n && chars[j] !== '"') j += chars[j] === '\\' ? 2 : 1;
+      if (j >= n) return -1;
+      i = j + 1;
+      continue;
+    }
+    if (c === open) depth++;
+    else if (c === close) {
+      depth--;
+      if (depth === 0) return i;
+    }
+    i++;
+  }
+  return -1;
+}
