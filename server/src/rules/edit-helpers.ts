@@ -1,6 +1,7 @@
 // Small edit builders shared by rules: insertions, replacements and whole-line removals.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { TextEdit } from '../model/text';
+import type { ShellScript, SimpleCommand } from '../shell/parser';
 
 /** Inserts text at a document offset. */
 export function insertAt(model: DocumentModel, offset: number, newText: string): TextEdit {
@@ -43,4 +44,25 @@ export function instructionSource(model: DocumentModel, info: InstructionInfo): 
 /** The range of the instruction keyword, a good anchor for instruction-level findings. */
 export function keywordRange(info: InstructionInfo): TextEdit['range'] {
   return info.node.getInstructionRange();
+}
+
+/**
+ * Removes one command of a shell script together with one adjacent `&&`/`;` connector.
+ * Returns null when that could change what the remaining commands do (pipes, `||`, groups,
+ * or the only command of the script, which the caller should remove as an instruction).
+ */
+export function removeCommandEdit(model: DocumentModel, script: ShellScript, index: number): TextEdit | null {
+  const commands = script.commands;
+  const cmd = commands[index];
+  if (!cmd || commands.length < 2 || commands.some((c) => c.depth !== 0)) return null;
+  const sequential = (c: SimpleCommand | undefined): boolean => c === undefined || c.connector === '&&' || c.connector === ';';
+  const prev = commands[index - 1];
+  const next = commands[index + 1];
+  if (next) {
+    if (!sequential(cmd) || !sequential(prev)) return null;
+    return replaceSpan(model, cmd.start, next.start, '');
+  }
+  if (!prev || !sequential(prev)) return null;
+  const end = cmd.connectorToken ? cmd.connectorToken.end : cmd.end;
+  return replaceSpan(model, prev.end, end, '');
 }
