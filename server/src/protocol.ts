@@ -6,6 +6,12 @@ import type { Range, TextEdit } from './model/text';
 export const OPTIMIZE_COMMAND = 'pydockerfile.server.optimize';
 /** executeCommand id: returns the safe fix-all edits for a document. */
 export const FIX_ALL_COMMAND = 'pydockerfile.server.fixAll';
+/**
+ * executeCommand id: opens a rule's documentation page (argument: the URL) through
+ * `window/showDocument`. Distinct from the client's own command id, because
+ * vscode-languageclient registers server commands under their id and ids must not clash.
+ */
+export const SHOW_DOCUMENTATION_COMMAND = 'pydockerfile.server.showDocumentation';
 /** Code action kind for fix-all on save (`editor.codeActionsOnSave`). */
 export const FIX_ALL_CODE_ACTION_KIND = 'source.fixAll.pydockerfile';
 /** Diagnostic `source` field. */

@@ -1,6 +1,7 @@
 // The parsed view of one Dockerfile text, shared by every rule and feature.
 // Parsing happens once; shell ASTs are built lazily and memoized per instruction.
 import { DockerfileParser, From, JSONInstruction, type Dockerfile, type Instruction } from 'dockerfile-ast';
+import { logicalText } from '../shell/lexer';
 import { parseShell, type ShellScript } from '../shell/parser';
 import { parsePragmas, type Pragmas } from './pragmas';
 import { buildStages, type Stage } from './stages';
@@ -84,9 +85,23 @@ export class DocumentModel {
     return this.instructions.filter((i) => i.keyword === keyword);
   }
 
-  /** True for CMD/ENTRYPOINT/RUN/SHELL/HEALTHCHECK written as a JSON array. */
+  /**
+   * True for CMD/ENTRYPOINT/RUN/SHELL written as a valid JSON array of strings. Docker drops
+   * continuations and the comment lines inside them before parsing the JSON, and so do we.
+   */
   isExecForm(info: InstructionInfo): boolean {
-    return info.node instanceof JSONInstruction && isJsonArray(info.node, this.escapeChar);
+    if (!(info.node instanceof JSONInstruction) || info.node.getOpeningBracket() === null) return false;
+    const first = info.node.getArguments()[0];
+    if (!first) return false;
+    const start = this.text.offsetAt(first.getRange().start);
+    const joined = logicalText(this.content, start, info.end, this.escapeChar).chars.trim();
+    if (!joined.startsWith('[') || !joined.endsWith(']')) return false;
+    try {
+      const parsed: unknown = JSON.parse(joined);
+      return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string');
+    } catch {
+      return false;
+    }
   }
 
   /**
@@ -129,26 +144,6 @@ export class DocumentModel {
       return whole;
     });
   }
-}
-
-/** dockerfile-ast reports an opening bracket even for broken JSON; require a closing one too. */
-function isJsonArray(node: JSONInstruction, escapeChar: string): boolean {
-  if (node.getOpeningBracket() === null) return false;
-  const raw = node.getRawArgumentsContent();
-  if (raw === null) return false;
-  const joined = raw.split(escapeChar + '\r\n').join('').split(escapeChar + '\n').join('');
-  const trimmed = stripFlags(joined).trim();
-  if (!trimmed.startsWith('[') || !trimmed.endsWith(']')) return false;
-  try {
-    const parsed: unknown = JSON.parse(trimmed);
-    return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string');
-  } catch {
-    return false;
-  }
-}
-
-function stripFlags(raw: string): string {
-  return raw.replace(/^(\s*--[a-z-]+(=("[^"]*"|\S*))?)+/i, '');
 }
 
 /** Parses a document. Never throws for any string input. */

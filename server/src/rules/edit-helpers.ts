@@ -16,8 +16,14 @@ export function replaceSpan(model: DocumentModel, start: number, end: number, ne
 
 /** Removes whole lines of an instruction, including its line terminator. */
 export function removeInstruction(model: DocumentModel, info: InstructionInfo): TextEdit {
-  const start = model.text.lineStart(info.range.start.line);
+  let start = model.text.lineStart(info.range.start.line);
   const end = model.text.nextLineStart(info.range.end.line);
+  const endsWithEol = model.content.slice(0, end).endsWith('\n');
+  if (!endsWithEol && start > 0) {
+    // The last line has no terminator: remove the previous line's one instead, so no empty
+    // line is left behind and the file keeps ending without a newline.
+    start -= model.content.slice(0, start).endsWith('\r\n') ? 2 : 1;
+  }
   return replaceSpan(model, start, end, '');
 }
 
@@ -54,7 +60,9 @@ export function keywordRange(info: InstructionInfo): TextEdit['range'] {
 export function removeCommandEdit(model: DocumentModel, script: ShellScript, index: number): TextEdit | null {
   const commands = script.commands;
   const cmd = commands[index];
-  if (!cmd || commands.length < 2 || commands.some((c) => c.depth !== 0)) return null;
+  // Opaque parts (if/for/case, heredocs) are not in `commands`, so neighbours in the list may
+  // not be neighbours in the text: removing a span could swallow an opaque block.
+  if (!cmd || commands.length < 2 || script.error !== undefined || script.opaque.length > 0 || commands.some((c) => c.depth !== 0)) return null;
   const sequential = (c: SimpleCommand | undefined): boolean => c === undefined || c.connector === '&&' || c.connector === ';';
   const prev = commands[index - 1];
   const next = commands[index + 1];

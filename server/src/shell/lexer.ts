@@ -34,8 +34,19 @@ export interface Operator {
 
 export type Token = Word | Operator;
 
+/** A document span: `start` inclusive, `end` exclusive. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
 export interface LexResult {
   tokens: Token[];
+  /**
+   * Shell comments (`# …` to the end of the logical line). Docker joins continuation lines
+   * before the shell runs, so a comment silences everything after it in the instruction.
+   */
+  comments: Span[];
   /** Set when the text cannot be tokenized (unterminated quote, …). */
   error?: string;
 }
@@ -70,13 +81,17 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
   return { chars, offsets };
 }
 
-/** If blanks then a newline follow `from`, returns the offset after the newline; else -1. */
+/**
+ * If blanks then a newline follow `from`, returns the offset after the newline; else -1.
+ * An escape character followed only by blanks at the end of the document also ends the
+ * instruction (Docker drops it), so it is treated as a continuation into nothing.
+ */
 function continuationEnd(doc: string, from: number, end: number): number {
   let j = from;
   while (j < end && (doc[j] === ' ' || doc[j] === '\t')) j++;
   if (doc[j] === '\r' && doc[j + 1] === '\n') return j + 2;
   if (doc[j] === '\n') return j + 1;
-  if (j >= end && j === doc.length) return -1;
+  if (j === doc.length) return j;
   return -1;
 }
 
@@ -106,6 +121,7 @@ export function tokenize(text: LogicalText): LexResult {
   const { chars, offsets } = text;
   const n = chars.length;
   const tokens: Token[] = [];
+  const comments: Span[] = [];
   const offsetOf = (i: number): number => (i < n ? (offsets[i] as number) : n === 0 ? 0 : (offsets[n - 1] as number) + 1);
   const endOf = (i: number): number => (i > 0 ? (offsets[i - 1] as number) + 1 : offsetOf(0));
   let i = 0;
@@ -117,7 +133,9 @@ export function tokenize(text: LogicalText): LexResult {
     }
     if (c === '#') {
       // A shell comment runs to the end of the logical line.
+      const from = i;
       while (i < n && chars[i] !== '\n') i++;
+      comments.push({ start: offsetOf(from), end: endOf(i) });
       continue;
     }
     // Redirection with a file descriptor prefix: 2>, 2>&1, 1>>.
@@ -138,7 +156,7 @@ export function tokenize(text: LogicalText): LexResult {
       continue;
     }
     const word = readWord(chars, i);
-    if (word.error) return { tokens, error: word.error };
+    if (word.error) return { tokens, comments, error: word.error };
     tokens.push({
       kind: 'word',
       value: word.value,
@@ -151,7 +169,7 @@ export function tokenize(text: LogicalText): LexResult {
     });
     i = word.next;
   }
-  return { tokens };
+  return { tokens, comments };
 }
 
 function matchOperator(chars: string, i: number): OperatorText | null {
@@ -228,6 +246,20 @@ function readWord(chars: string, from: number): WordScan {
       if (!closed) return { value, next: n, hasExpansion, quoted, hasGlob, error: 'unterminated double quote' };
       continue;
     }
+    if (c === '$' && chars[i + 1] === "'") {
+      // Bash ANSI-C quoting: $'a\tb'.
+      const scan = readAnsiC(chars, i + 2);
+      if (scan.error) return { value, next: n, hasExpansion, quoted, hasGlob, error: scan.error };
+      value += scan.value;
+      quoted = true;
+      i = scan.next;
+      continue;
+    }
+    if (c === '$' && chars[i + 1] === '"') {
+      // Bash locale quoting $"…" behaves like double quotes here.
+      i++;
+      continue;
+    }
     if (c === '$' || c === '`') {
       const exp = readExpansion(chars, i);
       if (exp.error) return { value, next: n, hasExpansion, quoted, hasGlob, error: exp.error };
@@ -241,6 +273,27 @@ function readWord(chars: string, from: number): WordScan {
     i++;
   }
   return { value, next: i, hasExpansion, quoted, hasGlob };
+}
+
+const ANSI_C_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v' };
+
+/** Reads the body of `$'…'` starting after the opening quote; returns the decoded value. */
+function readAnsiC(chars: string, from: number): { value: string; next: number; error?: string } {
+  let value = '';
+  let i = from;
+  while (i < chars.length) {
+    const c = chars[i] as string;
+    if (c === "'") return { value, next: i + 1 };
+    if (c === '\\' && i + 1 < chars.length) {
+      const e = chars[i + 1] as string;
+      value += ANSI_C_ESCAPES[e] ?? c + e;
+      i += 2;
+      continue;
+    }
+    value += c;
+    i++;
+  }
+  return { value, next: chars.length, error: 'unterminated $\' quote' };
 }
 
 interface ExpansionScan {

@@ -11,8 +11,11 @@ const VALUE_OPTIONS = new Set([
   '--cache-dir', '--src', '--upgrade-strategy', '-C', '--config-settings', '--global-option', '--log',
   '--timeout', '--retries', '--proxy', '--cert', '--client-cert', '--exists-action', '--progress-bar',
   '--root-user-action', '--python', '--report', '--keyring-provider', '--use-feature', '--use-deprecated',
-  '--group', '--build-option', '--install-option',
+  '--group', '--build-option', '--install-option', '--log-file',
 ]);
+
+/** uv also spells `--python` as `-p`. */
+const UV_VALUE_OPTIONS: ReadonlySet<string> = new Set([...VALUE_OPTIONS, '-p']);
 
 export interface PipOption {
   /** Canonical name as written, e.g. `-r` or `--requirement` (without `=value`). */
@@ -30,6 +33,10 @@ export interface PipInstall {
   runner: PipRunner;
   /** The `install` word. */
   installWord: Word;
+  /**
+   * pip options, in order: general options written before `install`
+   * (`pip --no-cache-dir install …`) and install options after it.
+   */
   options: PipOption[];
   /** Requirement specifiers and paths given as arguments (`pkgArgs`). */
   packages: Word[];
@@ -39,55 +46,21 @@ export interface PipInstall {
 
 const PIP_RE = /^pip(\d+(\.\d+)?)?$/;
 const PYTHON_RE = /^python(\d+(\.\d+)?)?$/;
+/** Interpreter options that take a separate value (`python -W ignore -m pip`). */
+const PYTHON_VALUE_OPTIONS = new Set(['-W', '-X', '--check-hash-based-pycs']);
 
 /** Recognises a pip install command; returns null for anything else. */
 export function pipInstall(cmd: SimpleCommand): PipInstall | null {
   const words = effectiveWords(cmd);
   const located = locateInstall(words);
   if (!located) return null;
-  const { runner, index } = located;
+  const { runner, generalFrom, index } = located;
   const installWord = words[index] as Word;
-  const options: PipOption[] = [];
-  const packages: Word[] = [];
-  for (let i = index + 1; i < words.length; i++) {
-    const w = words[i] as Word;
-    const v = w.value;
-    if (v === '--') {
-      packages.push(...words.slice(i + 1));
-      break;
-    }
-    if (v.startsWith('--')) {
-      const eq = v.indexOf('=');
-      const name = eq >= 0 ? v.slice(0, eq) : v;
-      if (eq >= 0) {
-        options.push({ name, word: w, value: v.slice(eq + 1), valueWord: null });
-      } else if (VALUE_OPTIONS.has(name)) {
-        const next = words[i + 1] ?? null;
-        options.push({ name, word: w, value: next ? next.value : null, valueWord: next });
-        i++;
-      } else {
-        options.push({ name, word: w, value: null, valueWord: null });
-      }
-      continue;
-    }
-    if (v.startsWith('-') && v.length > 1) {
-      const name = v.slice(0, 2);
-      if (VALUE_OPTIONS.has(name)) {
-        if (v.length > 2) {
-          options.push({ name, word: w, value: v.slice(2).replace(/^=/, ''), valueWord: null });
-        } else {
-          const next = words[i + 1] ?? null;
-          options.push({ name, word: w, value: next ? next.value : null, valueWord: next });
-          i++;
-        }
-      } else {
-        // A cluster of boolean short flags such as `-qU`.
-        for (const ch of v.slice(1)) options.push({ name: `-${ch}`, word: w, value: null, valueWord: null });
-      }
-      continue;
-    }
-    packages.push(w);
-  }
+  const valueOptions = runner === 'uv' ? UV_VALUE_OPTIONS : VALUE_OPTIONS;
+  const general = parseOptions(words.slice(generalFrom, index), valueOptions);
+  const rest = parseOptions(words.slice(index + 1), valueOptions);
+  const options = [...general.options, ...rest.options];
+  const packages = rest.operands;
   return {
     command: cmd,
     runner,
@@ -99,31 +72,108 @@ export function pipInstall(cmd: SimpleCommand): PipInstall | null {
   };
 }
 
-function locateInstall(words: Word[]): { runner: PipRunner; index: number } | null {
+/**
+ * Splits words into options and operands the way pip's optparse does: `--name=value`,
+ * `--name value`, `-rFILE`, `-r FILE`, clusters such as `-qU` and `-qr FILE`, and `--`.
+ */
+function parseOptions(words: Word[], valueOptions: ReadonlySet<string>): { options: PipOption[]; operands: Word[] } {
+  const options: PipOption[] = [];
+  const operands: Word[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as Word;
+    const v = w.value;
+    if (v === '--') {
+      operands.push(...words.slice(i + 1));
+      break;
+    }
+    if (v.startsWith('--')) {
+      const eq = v.indexOf('=');
+      const name = eq >= 0 ? v.slice(0, eq) : v;
+      if (eq >= 0) {
+        options.push({ name, word: w, value: v.slice(eq + 1), valueWord: null });
+      } else if (valueOptions.has(name)) {
+        const next = words[i + 1] ?? null;
+        options.push({ name, word: w, value: next ? next.value : null, valueWord: next });
+        i++;
+      } else {
+        options.push({ name, word: w, value: null, valueWord: null });
+      }
+      continue;
+    }
+    if (v.startsWith('-') && v.length > 1) {
+      // A cluster of short flags; the first one that takes a value consumes the rest of the
+      // word, or the next word when nothing is attached (`-qr requirements.txt`).
+      for (let k = 1; k < v.length; k++) {
+        const name = `-${v[k] as string}`;
+        if (!valueOptions.has(name)) {
+          options.push({ name, word: w, value: null, valueWord: null });
+          continue;
+        }
+        if (k + 1 < v.length) {
+          options.push({ name, word: w, value: v.slice(k + 1).replace(/^=/, ''), valueWord: null });
+        } else {
+          const next = words[i + 1] ?? null;
+          options.push({ name, word: w, value: next ? next.value : null, valueWord: next });
+          i++;
+        }
+        break;
+      }
+      continue;
+    }
+    operands.push(w);
+  }
+  return { options, operands };
+}
+
+interface InstallLocation {
+  runner: PipRunner;
+  /** Index of the first word after the pip program (general options start here). */
+  generalFrom: number;
+  /** Index of the `install` word. */
+  index: number;
+}
+
+function locateInstall(words: Word[]): InstallLocation | null {
   const first = baseName(words[0]);
   if (PIP_RE.test(first)) return installAt(words, 1, 'pip');
-  if (PYTHON_RE.test(first)) {
-    // python -m pip install …, allowing interpreter flags such as -u or -I before -m.
-    let i = 1;
-    while (i < words.length && (words[i] as Word).value.startsWith('-') && (words[i] as Word).value !== '-m') i++;
-    if ((words[i] as Word | undefined)?.value === '-m' && words[i + 1]?.value === 'pip') return installAt(words, i + 2, 'python-m-pip');
-    return null;
-  }
+  if (PYTHON_RE.test(first)) return pythonModulePip(words, 1, 'python-m-pip');
   if (first === 'uv' && words[1]?.value === 'pip') return installAt(words, 2, 'uv');
-  if ((first === 'poetry' || first === 'pipenv') && words[1]?.value === 'run' && PIP_RE.test(baseName(words[2]))) {
-    return installAt(words, 3, first === 'poetry' ? 'poetry-run' : 'pipenv-run');
+  if ((first === 'poetry' || first === 'pipenv') && words[1]?.value === 'run') {
+    const runner = first === 'poetry' ? 'poetry-run' : 'pipenv-run';
+    const program = baseName(words[2]);
+    if (PIP_RE.test(program)) return installAt(words, 3, runner);
+    if (PYTHON_RE.test(program)) return pythonModulePip(words, 3, runner);
   }
   return null;
 }
 
-/** Skips global pip options before the subcommand and checks that it is `install`. */
-function installAt(words: Word[], from: number, runner: PipRunner): { runner: PipRunner; index: number } | null {
+/**
+ * `python -m pip install …`, allowing interpreter flags such as `-u`, `-I` or `-W x` before
+ * `-m`, and the module attached or clustered (`-mpip`, `-Im pip`).
+ */
+function pythonModulePip(words: Word[], from: number, runner: PipRunner): InstallLocation | null {
+  for (let i = from; i < words.length; ) {
+    const v = (words[i] as Word).value;
+    const module = /^-[bBdEhiIOPqsSuvx]*m(.*)$/.exec(v);
+    if (module) {
+      const attached = module[1] as string;
+      if (attached !== '') return attached === 'pip' ? installAt(words, i + 1, runner) : null;
+      return words[i + 1]?.value === 'pip' ? installAt(words, i + 2, runner) : null;
+    }
+    if (!v.startsWith('-')) return null;
+    i += PYTHON_VALUE_OPTIONS.has(v) ? 2 : 1;
+  }
+  return null;
+}
+
+/** Skips general pip options before the subcommand and checks that it is `install`. */
+function installAt(words: Word[], from: number, runner: PipRunner): InstallLocation | null {
   let i = from;
   while (i < words.length && (words[i] as Word).value.startsWith('-')) {
     const v = (words[i] as Word).value;
-    i += ['--proxy', '--cert', '--client-cert', '--timeout', '--retries', '--log', '--cache-dir', '--python'].includes(v) ? 2 : 1;
+    i += VALUE_OPTIONS.has(v) ? 2 : 1;
   }
-  return words[i]?.value === 'install' ? { runner, index: i } : null;
+  return words[i]?.value === 'install' ? { runner, generalFrom: from, index: i } : null;
 }
 
 const VERSION_OPERATOR_RE = /(===|==|~=|>=|<=|!=|<|>)/;

@@ -10,28 +10,49 @@ export function baseName(word: Word | undefined): string {
   return slash >= 0 ? v.slice(slash + 1) : v;
 }
 
-const WRAPPERS = new Set(['sudo', 'exec', 'time', 'nice', 'env', 'command', 'nohup', 'xargs']);
+/**
+ * Commands that run another command given as their arguments, with the options of each that
+ * take a separate value (`sudo -u app pip …`, `nice -n 5 …`, `xargs -n 1 …`).
+ */
+const WRAPPERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
+  ['sudo', new Set(['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T', '--user', '--group', '--host', '--prompt', '--chdir'])],
+  ['exec', new Set(['-a'])],
+  ['time', new Set(['-f', '-o', '--format', '--output'])],
+  ['nice', new Set(['-n', '--adjustment'])],
+  ['env', new Set(['-u', '-C', '--unset', '--chdir'])],
+  ['command', new Set<string>()],
+  ['nohup', new Set<string>()],
+  ['xargs', new Set(['-a', '-d', '-E', '-I', '-L', '-n', '-P', '-s', '--arg-file', '--delimiter', '--max-args', '--max-lines', '--max-procs', '--max-chars'])],
+]);
 
 /**
  * The words of a command after stripping wrappers such as `sudo`, `exec`, `env A=b`,
- * `nice -n 5` or `time`. Returns the index of the first real word as well.
+ * `nice -n 5` or `time`. `command -v`/`-V` only look a name up, so they are kept as is.
  */
 export function effectiveWords(cmd: SimpleCommand): Word[] {
   const words = cmd.words;
   let i = 0;
   while (i < words.length) {
     const name = baseName(words[i]);
-    if (!WRAPPERS.has(name)) break;
+    const valueOptions = WRAPPERS.get(name);
+    if (valueOptions === undefined) break;
+    const wrapperAt = i;
     i++;
     // Skip the wrapper's own options and, for env, its assignments.
     while (i < words.length) {
-      const w = words[i] as Word;
-      if (w.value.startsWith('-')) {
+      const v = (words[i] as Word).value;
+      if (v === '--') {
         i++;
-        if ((name === 'nice' && w.value === '-n') || (name === 'sudo' && (w.value === '-u' || w.value === '-g'))) i++;
+        break;
+      }
+      if (v.startsWith('-') && v.length > 1) {
+        if (name === 'command' && (v === '-v' || v === '-V')) return words.slice(wrapperAt);
+        // `env -S 'cmd args'` packs the command into one string: nothing left to look at.
+        if (name === 'env' && (v === '-S' || v.startsWith('--split-string'))) return [];
+        i += valueOptions.has(v) ? 2 : 1;
         continue;
       }
-      if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)) {
+      if (name === 'env' && /^[A-Za-z_][A-Za-z0-9_]*=/.test(v)) {
         i++;
         continue;
       }
@@ -67,12 +88,23 @@ export function fullyUnderstood(script: ShellScript): boolean {
   return script.error === undefined && script.opaque.length === 0;
 }
 
-/** Builtins that change shell state for later commands (so merging RUNs could change behaviour). */
-export const STATEFUL_BUILTINS = new Set(['cd', 'pushd', 'popd', 'export', 'set', 'source', '.', 'umask', 'alias', 'trap', 'shopt', 'unset', 'ulimit', 'declare', 'typeset', 'readonly', 'local']);
+/**
+ * Builtins that change shell state for later commands, or end the shell early, so merging
+ * RUNs could change behaviour (`exit` would skip everything appended after it).
+ */
+export const STATEFUL_BUILTINS = new Set([
+  'cd', 'pushd', 'popd', 'export', 'set', 'source', '.', 'umask', 'alias', 'trap', 'shopt', 'unset', 'ulimit',
+  'declare', 'typeset', 'readonly', 'local', 'eval', 'exit', 'return', 'builtin', 'hash', 'shift',
+]);
 
-/** Whether any command of the script is a state-changing builtin. */
+/**
+ * Whether any command of the script is a state-changing builtin, a bare assignment, or
+ * `exec` (which replaces the shell, or with only redirections rewires its descriptors).
+ */
 export function hasStatefulBuiltin(script: ShellScript): boolean {
-  return script.commands.some((c) => STATEFUL_BUILTINS.has(programName(c)) || (c.words.length === 0 && c.assignments.length > 0));
+  return script.commands.some(
+    (c) => STATEFUL_BUILTINS.has(programName(c)) || baseName(c.words[0]) === 'exec' || (c.words.length === 0 && c.assignments.length > 0),
+  );
 }
 
 /** Words that look like options (start with `-`). */

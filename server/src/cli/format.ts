@@ -1,0 +1,167 @@
+// Output formats of `check` and `rules`: the human text lines and the stable JSON shapes.
+import type { Finding } from '../engine/lint';
+import { chooseFix } from '../fix/apply';
+import { docsUrl } from '../rules/index';
+import type { Applicability, Rule, Severity } from '../rules/types';
+import { fixLabel, type FixLabel } from './rule-info';
+
+/** One finding of `check --format json`; fields are only ever added, never changed. */
+export interface JsonFinding {
+  file: string;
+  code: string;
+  name: string;
+  severity: Severity;
+  message: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, in UTF-16 code units like LSP. */
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The fix `pydockerfile optimize` would apply (with `--unsafe` when `--unsafe-fixes` is given). */
+  fix: { applicability: Applicability; title: string } | null;
+}
+
+/** A finding of one file, as the check command collects them. */
+export interface FileFinding {
+  file: string;
+  finding: Finding;
+}
+
+/** One rule of `rules --format json`. */
+export interface JsonRule {
+  code: string;
+  name: string;
+  title: string;
+  severity: Severity;
+  category: string;
+  fix: FixLabel;
+  status: string;
+  since: string;
+  hadolint: string[];
+  url: string;
+}
+
+/**
+ * Editors hide a byte-order mark, so a column on the first line counts from the character
+ * after it. The engine sees the BOM as character 0; shift first-line positions to match.
+ */
+export function withoutBomColumns(finding: Finding, text: string): Finding {
+  if (text.charCodeAt(0) !== 0xfeff) return finding;
+  const shift = (p: Finding['range']['start']): Finding['range']['start'] => (p.line === 0 ? { line: 0, character: Math.max(0, p.character - 1) } : p);
+  return { ...finding, range: { start: shift(finding.range.start), end: shift(finding.range.end) } };
+}
+
+/** Severities from least to most serious; the index is the rank. */
+export const SEVERITY_ORDER: readonly Severity[] = ['hint', 'info', 'warning', 'error'];
+
+/** True when `severity` is at or above `threshold`. */
+export function meetsThreshold(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_ORDER.indexOf(severity) >= SEVERITY_ORDER.indexOf(threshold);
+}
+
+/** The fix a finding offers at a level: safe only, or safe then unsafe. */
+export function offeredFix(finding: Finding, level: Applicability): { applicability: Applicability; title: string } | null {
+  const fix = chooseFix(finding, level);
+  return fix ? { applicability: fix.applicability, title: fix.title } : null;
+}
+
+/** Converts a finding to its JSON shape (0-based LSP positions become 1-based). */
+export function toJsonFinding({ file, finding }: FileFinding, level: Applicability): JsonFinding {
+  const { start, end } = finding.range;
+  return {
+    file,
+    code: finding.code,
+    name: finding.name,
+    severity: finding.severity,
+    message: finding.message,
+    line: start.line + 1,
+    column: start.character + 1,
+    endLine: end.line + 1,
+    endColumn: end.character + 1,
+    fix: offeredFix(finding, level),
+  };
+}
+
+/** Messages are one line by house style; a stray newline must not break `path:line:col` parsing. */
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ');
+}
+
+/**
+ * Formats a finding as `path:line:col: CODE message` plus a marker: `[*]` when a safe fix
+ * exists, `[unsafe fix]` when only an unsafe one does and unsafe fixes were asked for.
+ */
+export function formatTextFinding({ file, finding }: FileFinding, showUnsafe: boolean): string {
+  const { start } = finding.range;
+  const fix = offeredFix(finding, showUnsafe ? 'unsafe' : 'safe');
+  const marker = fix === null ? '' : fix.applicability === 'safe' ? ' [*]' : ' [unsafe fix]';
+  return `${file}:${start.line + 1}:${start.character + 1}: ${finding.code} ${oneLine(finding.message)}${marker}`;
+}
+
+function plural(count: number, word: string): string {
+  // Severity names read as mass nouns ("3 info"), the others take an "s".
+  if (word === 'info') return `${count} info`;
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** Counts used by the text summary. */
+export interface CheckSummary {
+  filesChecked: number;
+  findings: FileFinding[];
+  threshold: Severity;
+  showUnsafe: boolean;
+}
+
+/** The summary lines printed after the findings in text format. */
+export function formatTextSummary(summary: CheckSummary): string[] {
+  const { findings, filesChecked, threshold } = summary;
+  const files = plural(filesChecked, 'file');
+  if (findings.length === 0) return [`All checks passed (${files} checked)`];
+  const bySeverity = [...SEVERITY_ORDER].reverse()
+    .map((s) => ({ s, n: findings.filter((f) => f.finding.severity === s).length }))
+    .filter(({ n }) => n > 0)
+    .map(({ s, n }) => plural(n, s));
+  const failing = findings.filter((f) => meetsThreshold(f.finding.severity, threshold)).length;
+  const withFindings = new Set(findings.map((f) => f.file)).size;
+  const lines = [`Found ${plural(findings.length, 'problem')} (${bySeverity.join(', ')}) in ${withFindings} of ${files}; ${failing} at or above \`${threshold}\``];
+  const safe = findings.filter((f) => offeredFix(f.finding, 'safe') !== null).length;
+  const unsafeOnly = findings.filter((f) => offeredFix(f.finding, 'safe') === null && offeredFix(f.finding, 'unsafe') !== null).length;
+  if (safe > 0) lines.push(`[*] ${plural(safe, 'problem')} fixable with \`pydockerfile optimize\``);
+  if (unsafeOnly > 0) {
+    lines.push(summary.showUnsafe
+      ? `[unsafe fix] ${plural(unsafeOnly, 'problem')} fixable with \`pydockerfile optimize --unsafe\` (review the change)`
+      : `${unsafeOnly} more ${unsafeOnly === 1 ? 'fix is' : 'fixes are'} unsafe (they may change what the image does): show them with \`--unsafe-fixes\``);
+  }
+  return lines;
+}
+
+/** The JSON shape of a rule for `rules --format json`. */
+export function toJsonRule(rule: Rule): JsonRule {
+  return {
+    code: rule.code,
+    name: rule.name,
+    title: rule.title,
+    severity: rule.defaultSeverity,
+    category: rule.category,
+    fix: fixLabel(rule),
+    status: rule.status,
+    since: rule.since,
+    hadolint: rule.hadolint ?? [],
+    url: docsUrl(rule),
+  };
+}
+
+/** Renders rows as left-aligned columns separated by two spaces (last column unpadded). */
+export function formatColumns(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
+}
+
+/** The text table of `pydockerfile rules`. */
+export function formatRulesTable(rules: readonly Rule[]): string[] {
+  const header = ['CODE', 'NAME', 'SEVERITY', 'CATEGORY', 'FIX', 'TITLE'];
+  const rows = rules.map((r) => [r.code, r.name, r.defaultSeverity, r.category, fixLabel(r), r.title]);
+  return formatColumns([header, ...rows]);
+}

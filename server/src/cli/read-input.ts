@@ -1,0 +1,79 @@
+// Reads Dockerfiles and build-context files as UTF-8 text, refusing binary and non-UTF-8 input.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The outcome of reading one input file. */
+export type InputFile =
+  | { kind: 'text'; text: string }
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'unreadable'; reason: string };
+
+// `fatal` rejects invalid byte sequences; `ignoreBOM` keeps a BOM in the text so fixes and
+// rewrites preserve it (the engine knows how to handle it).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Largest build-context file a rule may read; requirement files are far smaller. */
+const MAX_CONTEXT_FILE_BYTES = 1024 * 1024;
+
+/** A short, user-facing reason for a file-system error (`no such file or directory`, …). */
+export function describeFsError(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    case 'ENOTDIR':
+      return 'a parent of the path is not a directory';
+    default:
+      return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/** Decodes bytes as UTF-8 text, or says why they are not a text file. */
+export function decodeText(bytes: Uint8Array): InputFile {
+  if (bytes.includes(0)) return { kind: 'skipped', reason: 'binary file (contains NUL bytes)' };
+  try {
+    return { kind: 'text', text: decoder.decode(bytes) };
+  } catch {
+    return { kind: 'skipped', reason: 'not valid UTF-8 text' };
+  }
+}
+
+/** Reads one input file; never throws. Line endings and a BOM are kept as they are. */
+export function readInputFile(file: string): InputFile {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    return { kind: 'unreadable', reason: describeFsError(error) };
+  }
+  return decodeText(bytes);
+}
+
+/**
+ * Builds the read-only `readContextFile` callback for a Dockerfile: paths are relative to the
+ * Dockerfile's folder (the default build context) and may not escape it, because `COPY` cannot
+ * reach outside the context either. Missing, oversized, binary or non-UTF-8 files read as
+ * undefined, which rules treat as "unknown" and stay conservative.
+ */
+export function contextReader(dockerfile: string): (relativePath: string) => string | undefined {
+  const root = path.resolve(path.dirname(dockerfile));
+  return (relativePath: string): string | undefined => {
+    if (relativePath === '' || path.isAbsolute(relativePath)) return undefined;
+    const target = path.resolve(root, relativePath);
+    const rel = path.relative(root, target);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return undefined;
+    try {
+      const stat = fs.statSync(target);
+      if (!stat.isFile() || stat.size > MAX_CONTEXT_FILE_BYTES) return undefined;
+      const decoded = decodeText(fs.readFileSync(target));
+      return decoded.kind === 'text' ? decoded.text : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+}

@@ -1,0 +1,95 @@
+// Hovers: a rule's documentation on flagged ranges, and python image facts on FROM lines.
+import { MarkupKind, type Hover, type MarkupContent } from 'vscode-languageserver';
+import type { Finding } from '../engine/lint';
+import { describePythonImage } from '../knowledge/image-info';
+import type { DocumentModel } from '../model/document-model';
+import { rangeContains, type Position, type Range } from '../model/text';
+import type { RuleMeta } from '../rules/types';
+
+/** What the hover feature needs about the current version of a document. */
+export interface HoverDocument {
+  model: DocumentModel;
+  findings: readonly Finding[];
+}
+
+/** Hover inputs that do not come from the document. */
+export interface HoverContext {
+  /** Markdown when the client renders it, plaintext otherwise. */
+  format: MarkupKind;
+  /** ISO date for end-of-life statements. */
+  today: string;
+  /** Looks up a rule's metadata by code (the registry, or injected rules in tests). */
+  ruleFor(code: string): Pick<RuleMeta, 'code' | 'title' | 'docs'> | undefined;
+}
+
+/** Picks the client's preferred format among those we can produce (plaintext if unknown). */
+export function preferredFormat(contentFormat: readonly string[] | undefined): MarkupKind {
+  const known = (contentFormat ?? []).find((f) => f === MarkupKind.Markdown || f === MarkupKind.PlainText);
+  return known === MarkupKind.Markdown ? MarkupKind.Markdown : MarkupKind.PlainText;
+}
+
+/** A fenced block whose fence is longer than any backtick run inside (CommonMark rule). */
+function fenced(language: string, code: string): string {
+  const longest = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${language}\n${code.replace(/\r\n/g, '\n').replace(/\n+$/, '')}\n${fence}`;
+}
+
+/** Drops the little Markdown the knowledge tables use, for plaintext clients. */
+export function markdownToPlain(markdown: string): string {
+  return markdown
+    .replace(/\*\*/g, '')
+    .replace(/`/g, '')
+    .replace(/^_(.*)_$/gm, '$1');
+}
+
+/** The documentation of the rule behind one finding, in the requested format. */
+export function ruleHoverText(finding: Finding, rule: Pick<RuleMeta, 'code' | 'title' | 'docs'> | undefined, format: MarkupKind): string {
+  const markdown = format === MarkupKind.Markdown;
+  const parts: string[] = [];
+  const title = rule?.title ?? finding.message;
+  parts.push(markdown ? `**${title}** (${finding.code})` : `${markdownToPlain(title)} (${finding.code})`);
+  if (rule) {
+    parts.push(markdown ? rule.docs.whyItMatters : markdownToPlain(rule.docs.whyItMatters));
+    parts.push(markdown ? `Use instead:\n\n${fenced('dockerfile', rule.docs.useInstead)}` : `Use instead:\n${rule.docs.useInstead.replace(/\r\n/g, '\n')}`);
+    if (rule.docs.fixSafety) {
+      parts.push(markdown ? `**Fix safety:** ${rule.docs.fixSafety}` : `Fix safety: ${markdownToPlain(rule.docs.fixSafety)}`);
+    }
+  }
+  parts.push(markdown ? `[Documentation for ${finding.code}](${finding.docsUrl})` : `Documentation: ${finding.docsUrl}`);
+  return parts.join('\n\n');
+}
+
+/** The image facts for a `FROM python:…` whose image reference contains `position`. */
+function imageHover(doc: HoverDocument, position: Position, today: string): { range: Range; markdown: string } | undefined {
+  for (const stage of doc.model.stages) {
+    const range = stage.from.getImageRange();
+    if (!range || !stage.image || !rangeContains(range, position)) continue;
+    const markdown = describePythonImage(stage.image, today);
+    if (markdown) return { range, markdown };
+  }
+  return undefined;
+}
+
+/**
+ * The hover at a position: the docs of every rule flagged there, then the python image facts
+ * when the position is on the image of a FROM line. Null when there is nothing to say.
+ */
+export function hoverAt(doc: HoverDocument, position: Position, context: HoverContext): Hover | null {
+  const flagged = doc.findings.filter((f) => rangeContains(f.range, position));
+  const sections: string[] = [];
+  const seen = new Set<string>();
+  for (const finding of flagged) {
+    // Two findings of one rule on the same spot would repeat the same page.
+    if (seen.has(finding.code)) continue;
+    seen.add(finding.code);
+    sections.push(ruleHoverText(finding, context.ruleFor(finding.code), context.format));
+  }
+  const image = imageHover(doc, position, context.today);
+  if (image) sections.push(context.format === MarkupKind.Markdown ? image.markdown : markdownToPlain(image.markdown));
+  if (sections.length === 0) return null;
+  const separator = context.format === MarkupKind.Markdown ? '\n\n---\n\n' : '\n\n';
+  const contents: MarkupContent = { kind: context.format, value: sections.join(separator) };
+  const range = flagged[0]?.range ?? image?.range;
+  return range ? { contents, range } : { contents };
+}

@@ -1,0 +1,93 @@
+// Parse and lint once per (uri, version, settings): every LSP feature reads the same result.
+import { lint, type LintOptions, type LintResult } from '../engine/lint';
+import { fixAll } from '../fix/apply';
+import type { Applicability } from '../rules/types';
+import { DocumentModel } from './document-model';
+
+/** The minimum the cache needs to know about an open document. */
+export interface VersionedText {
+  uri: string;
+  version: number;
+  getText(): string;
+}
+
+interface SettingsEntry {
+  result: LintResult;
+  options: LintOptions;
+  /** Fix-all outputs by `level|codes`, so repeated code-action requests do not refix. */
+  fixed: Map<string, string>;
+}
+
+interface DocumentEntry {
+  version: number;
+  text: string;
+  model: DocumentModel;
+  bySettings: Map<string, SettingsEntry>;
+}
+
+/** A lint result plus the options it was computed with (fix-all must use the same ones). */
+export interface CachedLint extends LintResult {
+  uri: string;
+  version: number;
+  text: string;
+  options: LintOptions;
+}
+
+/**
+ * Caches, per URI, the parsed model of the current version and the lint result for each
+ * settings key. A new version replaces the entry, so memory stays bounded by open documents.
+ */
+export class DocumentCache {
+  private readonly entries = new Map<string, DocumentEntry>();
+
+  /**
+   * The lint result of `doc` under the settings identified by `settingsKey`.
+   * `options` is only called on a cache miss.
+   */
+  get(doc: VersionedText, settingsKey: string, options: () => LintOptions): CachedLint {
+    let entry = this.entries.get(doc.uri);
+    if (!entry || entry.version !== doc.version) {
+      const text = doc.getText();
+      entry = { version: doc.version, text, model: new DocumentModel(text), bySettings: new Map() };
+      this.entries.set(doc.uri, entry);
+    }
+    let settingsEntry = entry.bySettings.get(settingsKey);
+    if (!settingsEntry) {
+      const lintOptions = options();
+      settingsEntry = { result: lint(entry.model, lintOptions), options: lintOptions, fixed: new Map() };
+      entry.bySettings.set(settingsKey, settingsEntry);
+    }
+    return { uri: doc.uri, version: entry.version, text: entry.text, options: settingsEntry.options, ...settingsEntry.result };
+  }
+
+  /**
+   * The text after fix-all at `level` (optionally limited to some codes), computed from the
+   * cached version's text with fresh lints on every pass, never by replaying cached fixes.
+   */
+  fixAllText(cached: CachedLint, settingsKey: string, level: Applicability, codes?: readonly string[]): string {
+    const key = `${level}|${codes ? codes.join(',') : '*'}`;
+    const settingsEntry = this.entries.get(cached.uri)?.bySettings.get(settingsKey);
+    const current = this.entries.get(cached.uri)?.version === cached.version ? settingsEntry : undefined;
+    const hit = current?.fixed.get(key);
+    if (hit !== undefined) return hit;
+    // Nothing to fix at this level: skip the fix-all passes (each one lints again).
+    const fixable = cached.findings.some((f) => (!codes || codes.includes(f.code)) && f.fixes.some((fix) => level === 'unsafe' || fix.applicability === 'safe'));
+    if (!fixable) return cached.text;
+    const text = fixAll(cached.text, { ...cached.options, level, ...(codes ? { codes } : {}) }).text;
+    current?.fixed.set(key, text);
+    return text;
+  }
+
+  /** Drops a closed document. */
+  delete(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  /**
+   * Drops every lint result but keeps the parsed models: settings or build-context files
+   * changed, the documents did not.
+   */
+  clearResults(): void {
+    for (const entry of this.entries.values()) entry.bySettings.clear();
+  }
+}

@@ -1,0 +1,309 @@
+// Composition root of the language server: capabilities and handler wiring, transport-free
+// so tests can run it in-process over a pair of streams.
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type Connection,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type Hover,
+  type InitializeResult,
+  type MarkupKind,
+  type ServerCapabilities,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isoToday, type LintOptions } from './engine/lint';
+import { contextReader, CONTEXT_FILE_GLOBS } from './features/build-context';
+import { codeActions } from './features/code-actions';
+import { toDiagnostics } from './features/diagnostics';
+import { hoverAt, preferredFormat } from './features/hover';
+import { disabledResult, optimizeDocument, readOptimizeArgs, unchangedResult } from './features/optimize';
+import { DocumentCache, type CachedLint } from './model/document-cache';
+import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, OPTIMIZE_COMMAND, SETTINGS_SECTION, SHOW_DOCUMENTATION_COMMAND, type OptimizeCommandResult } from './protocol';
+import { ALL_RULES } from './rules/index';
+import type { Rule } from './rules/types';
+import { lintOptionsOf, lintSettingsKey, SettingsStore, type Settings } from './settings';
+
+/** Name reported in `serverInfo` and by `--version`. */
+export const SERVER_NAME = 'pydockerfile-language-server';
+
+/** Engine options for embedding and tests; production uses the defaults. */
+export interface ServerOptions {
+  /** The rule set (defaults to the registry); tests inject rules here. */
+  rules?: readonly Rule[];
+  /** Today's ISO date, for end-of-life statements (tests pin it). */
+  today?: () => string;
+  /** Version reported in `serverInfo`. */
+  version?: string;
+}
+
+/** What the client told us it can do, reduced to the decisions we make from it. */
+interface ClientFeatures {
+  pullDiagnostics: boolean;
+  configuration: boolean;
+  diagnosticRefresh: boolean;
+  documentChanges: boolean;
+  hoverFormat: MarkupKind;
+  showDocument: boolean;
+  watchFiles: boolean;
+}
+
+/** The current version of an open document with its settings and (when enabled) lint result. */
+interface DocumentState {
+  settings: Settings;
+  /** Undefined when `pydockerfile.enable` is false for the document. */
+  lint: CachedLint | undefined;
+  settingsKey: string;
+  text: string;
+  version: number;
+}
+
+/** The capabilities we announce; diagnostics are pulled only from clients that can pull. */
+export function serverCapabilities(pullDiagnostics: boolean): ServerCapabilities {
+  return {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+    ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'pydockerfile', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_CODE_ACTION_KIND] },
+    hoverProvider: true,
+    executeCommandProvider: { commands: [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND] },
+  };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/**
+ * Wires every handler onto `connection` and starts listening. Handlers never throw: a
+ * failure is logged to the client's console and answered with an empty result.
+ */
+export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  const documents = new TextDocuments(TextDocument);
+  const cache = new DocumentCache();
+  const rules = options.rules ?? ALL_RULES;
+  const today = options.today ?? isoToday;
+  const ruleErrorsLogged = new Set<string>();
+  let client: ClientFeatures = {
+    pullDiagnostics: false,
+    configuration: false,
+    diagnosticRefresh: false,
+    documentChanges: false,
+    hoverFormat: preferredFormat(undefined),
+    showDocument: false,
+    watchFiles: false,
+  };
+  // Clients without `workspace/configuration` may still push settings with didChangeConfiguration.
+  let pushedSettings: unknown = undefined;
+  const settings = new SettingsStore((uri) =>
+    client.configuration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }) : Promise.resolve(pushedSettings),
+  );
+
+  const log = (message: string): void => {
+    try {
+      connection.console.error(message);
+    } catch {
+      // The connection is gone; there is nobody left to tell.
+    }
+  };
+
+  /** Runs a handler, turning any exception into a log line and the fallback answer. */
+  const guard =
+    <P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) =>
+    async (params: P): Promise<R> => {
+      try {
+        return await handler(params);
+      } catch (error) {
+        log(`pydockerfile: ${name} failed: ${describeError(error)}`);
+        return fallback;
+      }
+    };
+
+  const lintOptionsFor = (uri: string, current: Settings): LintOptions => {
+    const readContextFile = contextReader(uri);
+    return {
+      ...lintOptionsOf(current),
+      rules,
+      env: { today: today(), ...(readContextFile ? { readContextFile } : {}) },
+      onRuleError: (code, error) => {
+        // Once per rule and document: a broken rule would otherwise flood the log on every keystroke.
+        const key = `${code}|${uri}`;
+        if (ruleErrorsLogged.has(key)) return;
+        ruleErrorsLogged.add(key);
+        log(`pydockerfile: rule ${code} failed on ${uri} (other rules still ran): ${describeError(error)}`);
+      },
+    };
+  };
+
+  /** The state of the document's CURRENT version (never an older one), or undefined if closed. */
+  const stateOf = async (uri: string): Promise<DocumentState | undefined> => {
+    if (!documents.get(uri)) return undefined;
+    const current = await settings.get(uri);
+    // The document may have changed or closed while the settings were fetched.
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const settingsKey = `${lintSettingsKey(current)};today=${today()}`;
+    const lint = current.enable ? cache.get(doc, settingsKey, () => lintOptionsFor(uri, current)) : undefined;
+    return { settings: current, lint, settingsKey, text: lint?.text ?? doc.getText(), version: doc.version };
+  };
+
+  const diagnosticsOf = (state: DocumentState | undefined): Diagnostic[] => (state?.lint ? toDiagnostics(state.lint.findings, state.lint.version) : []);
+
+  const publish = async (uri: string): Promise<void> => {
+    const state = await stateOf(uri);
+    if (!state) return;
+    await connection.sendDiagnostics({ uri, version: state.version, diagnostics: diagnosticsOf(state) });
+  };
+
+  /** Settings or context files changed: ask pull clients to re-pull, re-publish for the others. */
+  const refreshDiagnostics = async (): Promise<void> => {
+    if (client.pullDiagnostics) {
+      if (client.diagnosticRefresh) await connection.languages.diagnostics.refresh();
+      return;
+    }
+    await Promise.all(documents.all().map((doc) => publish(doc.uri)));
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    const caps = params.capabilities;
+    client = {
+      pullDiagnostics: caps.textDocument?.diagnostic !== undefined,
+      configuration: caps.workspace?.configuration === true,
+      diagnosticRefresh: caps.workspace?.diagnostics?.refreshSupport === true,
+      documentChanges: caps.workspace?.workspaceEdit?.documentChanges === true,
+      hoverFormat: preferredFormat(caps.textDocument?.hover?.contentFormat),
+      showDocument: caps.window?.showDocument?.support === true,
+      watchFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    };
+    return {
+      capabilities: serverCapabilities(client.pullDiagnostics),
+      serverInfo: { name: SERVER_NAME, ...(options.version ? { version: options.version } : {}) },
+    };
+  });
+
+  connection.onInitialized(
+    guard('initialized', undefined, async () => {
+      if (client.watchFiles) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: CONTEXT_FILE_GLOBS.map((globPattern) => ({ globPattern })) });
+      }
+    }),
+  );
+
+  documents.onDidChangeContent(
+    guard('publishing diagnostics', undefined, async (event: { document: TextDocument }) => {
+      if (!client.pullDiagnostics) await publish(event.document.uri);
+    }),
+  );
+
+  documents.onDidClose(
+    guard('closing a document', undefined, async (event: { document: TextDocument }) => {
+      const uri = event.document.uri;
+      settings.delete(uri);
+      cache.delete(uri);
+      if (!client.pullDiagnostics) await connection.sendDiagnostics({ uri, diagnostics: [] });
+    }),
+  );
+
+  connection.languages.diagnostics.on(
+    guard('pulling diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, async (params: { textDocument: { uri: string } }) => {
+      const state = await stateOf(params.textDocument.uri);
+      return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(state) };
+    }),
+  );
+
+  connection.onCodeAction(
+    guard('computing code actions', [] as CodeAction[], async (params) => {
+      const state = await stateOf(params.textDocument.uri);
+      const lint = state?.lint;
+      if (!state || !lint) return [];
+      return codeActions(
+        {
+          uri: lint.uri,
+          version: lint.version,
+          text: lint.text,
+          model: lint.model,
+          findings: lint.findings,
+          fixAllText: (level, codes) => {
+            try {
+              return cache.fixAllText(lint, state.settingsKey, level, codes);
+            } catch (error) {
+              // A broken fix must not take the other actions down: offer no fix-all instead.
+              log(`pydockerfile: fix-all failed on ${lint.uri}: ${describeError(error)}`);
+              return lint.text;
+            }
+          },
+        },
+        params.context,
+        { documentChanges: client.documentChanges },
+      );
+    }),
+  );
+
+  connection.onHover(
+    guard('computing a hover', null as Hover | null, async (params) => {
+      const state = await stateOf(params.textDocument.uri);
+      if (!state?.lint) return null;
+      return hoverAt(state.lint, params.position, {
+        format: client.hoverFormat,
+        today: today(),
+        ruleFor: (code) => rules.find((rule) => rule.code === code),
+      });
+    }),
+  );
+
+  connection.onExecuteCommand(
+    guard('running a command', null as OptimizeCommandResult | null, async (params) => {
+      if (params.command === SHOW_DOCUMENTATION_COMMAND) {
+        const url: unknown = params.arguments?.[0];
+        if (typeof url !== 'string' || !/^https?:\/\//.test(url)) return null;
+        if (client.showDocument) await connection.window.showDocument({ uri: url, external: true });
+        else connection.window.showInformationMessage(`Documentation: ${url}`);
+        return null;
+      }
+      if (params.command !== OPTIMIZE_COMMAND && params.command !== FIX_ALL_COMMAND) {
+        log(`pydockerfile: unknown command ${params.command}`);
+        return null;
+      }
+      const args = readOptimizeArgs(params.arguments);
+      if (!args) {
+        log(`pydockerfile: ${params.command} expects [{ uri, version, includeUnsafe? }]`);
+        return null;
+      }
+      const state = await stateOf(args.uri);
+      if (!state) return null;
+      // Answered for the current version even when the client asked about an older one.
+      const target = { uri: args.uri, version: state.version, text: state.text };
+      if (!state.settings.enable) return disabledResult(target);
+      const unsafe = params.command === OPTIMIZE_COMMAND ? (args.includeUnsafe ?? state.settings.optimize.includeUnsafe) : false;
+      try {
+        return optimizeDocument(target, { ...lintOptionsFor(args.uri, state.settings), unsafe });
+      } catch (error) {
+        log(`pydockerfile: ${params.command} failed on ${args.uri}: ${describeError(error)}`);
+        return unchangedResult(target, 'an internal error stopped the rewrite; see the pydockerfile output for details');
+      }
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    guard('applying a configuration change', undefined, async (params) => {
+      const pushed: unknown = params.settings;
+      if (typeof pushed === 'object' && pushed !== null) pushedSettings = (pushed as Record<string, unknown>)[SETTINGS_SECTION];
+      settings.clear();
+      cache.clearResults();
+      await refreshDiagnostics();
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    guard('reacting to a file change', undefined, async () => {
+      cache.clearResults();
+      await refreshDiagnostics();
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,28 @@
+// The server announces pull diagnostics only to clients that can pull, and its other features always.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, OPTIMIZE_COMMAND, SHOW_DOCUMENTATION_COMMAND } from '../../server/src/protocol';
+import { withSession } from './support/in-process';
+
+describe('initialize', () => {
+  it('announces pull diagnostics to a client that declares textDocument.diagnostic', async () => {
+    await withSession({ pull: true }, {}, async (client) => {
+      const caps = client.initializeResult?.capabilities;
+      assert.deepEqual(caps?.diagnosticProvider, { identifier: 'pydockerfile', interFileDependencies: false, workspaceDiagnostics: false });
+      assert.deepEqual(caps?.textDocumentSync, { openClose: true, change: 2 });
+      assert.deepEqual(caps?.codeActionProvider, { codeActionKinds: ['quickfix', FIX_ALL_CODE_ACTION_KIND] });
+      assert.equal(caps?.hoverProvider, true);
+      assert.deepEqual(caps?.executeCommandProvider?.commands, [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND]);
+      assert.equal(client.initializeResult?.serverInfo?.name, 'pydockerfile-language-server');
+    });
+  });
+
+  it('does not announce pull diagnostics to a push-only client (Neovim 0.7)', async () => {
+    await withSession({ pull: false }, {}, async (client) => {
+      const caps = client.initializeResult?.capabilities;
+      assert.equal(caps?.diagnosticProvider, undefined);
+      assert.ok(caps?.codeActionProvider, 'code actions are still offered');
+      assert.equal(caps?.hoverProvider, true);
+    });
+  });
+});
