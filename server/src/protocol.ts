@@ -25,7 +25,6 @@ export const CLIENT_COMMANDS = {
   fixAll: 'pydockerfile.fixAll',
   restartServer: 'pydockerfile.restartServer',
   showOutput: 'pydockerfile.showOutputChannel',
-  showDocs: 'pydockerfile.showDocumentation',
 } as const;
 
 /** A fix as carried in `Diagnostic.data`. */
