@@ -52,6 +52,10 @@ for (const rule of ALL_RULES) {
             assert.equal(f.range.end.character, e?.endColumn, `end column of ${key(f.code, f.range.start.line, f.range.start.character)}`);
           }
           for (const e of c.expected) {
+            if (e.severity) {
+              const f = findings.find((x) => x.code === e.code && x.range.start.line === e.line && x.range.start.character === e.startColumn);
+              assert.equal(f?.severity, e.severity, `severity of ${key(e.code, e.line, e.startColumn)}`);
+            }
             if (!e.messageIncludes) continue;
             const f = findings.find((x) => x.range.start.line === e.line && x.range.start.character === e.startColumn);
             assert.ok(f?.message.includes(e.messageIncludes), `message "${f?.message}" lacks "${e.messageIncludes}"`);

@@ -5,7 +5,8 @@
 //   #   ^^^^^^^^^^^^^^^^^ PYD201: pip cache
 // The carets mark the columns of the finding. `#` immediately followed by carets marks a
 // span starting at column 0 (the `#` counts as the first column): `#^^ PYD313` = columns 0–2.
-// A trailing `: text` asserts that the message contains that text.
+// `PYD103(error)` also asserts the severity; a trailing `: text` asserts that the message
+// contains that text.
 
 export interface ExpectedFinding {
   code: string;
@@ -13,6 +14,8 @@ export interface ExpectedFinding {
   startColumn: number;
   endColumn: number;
   messageIncludes?: string;
+  /** Asserted when written as `PYD103(error)`. */
+  severity?: 'error' | 'warning' | 'info' | 'hint';
 }
 
 export interface FixtureCase {
@@ -32,7 +35,7 @@ export interface CaseOptions {
   severities?: Record<string, string>;
 }
 
-const ANNOTATION_RE = /^(\s*)#(\s*)(\^+)\s+(PYD\d{3})(?::\s*(.*))?\s*$/;
+const ANNOTATION_RE = /^(\s*)#(\s*)(\^+)\s+(PYD\d{3})(?:\((error|warning|info|hint)\))?(?::\s*(.*))?\s*$/;
 
 export function isAnnotation(line: string): boolean {
   return ANNOTATION_RE.test(line);
@@ -57,7 +60,8 @@ export function parseAnnotatedBlock(block: string): { text: string; expected: Ex
     const startColumn = startsAtHash ? lead : lead + 1 + gap;
     const length = startsAtHash ? carets + 1 : carets;
     const finding: ExpectedFinding = { code: m[4] as string, line: kept.length - 1, startColumn, endColumn: startColumn + length };
-    if (m[5]) finding.messageIncludes = m[5].trim();
+    if (m[5]) finding.severity = m[5] as ExpectedFinding['severity'];
+    if (m[6]) finding.messageIncludes = m[6].trim();
     expected.push(finding);
   }
   return { text: kept.join('\n'), expected };
