@@ -46,19 +46,18 @@ for (const rule of ALL_RULES) {
           const actual = findings.map((f) => key(f.code, f.range.start.line, f.range.start.character));
           const wanted = c.expected.map((e) => key(e.code, e.line, e.startColumn));
           assert.deepEqual(actual.slice().sort(), wanted.slice().sort(), 'findings (code line:column) differ from the annotations');
-          for (const f of findings) {
-            if (f.range.start.line !== f.range.end.line) continue;
-            const e = c.expected.find((x) => x.code === f.code && x.line === f.range.start.line && x.startColumn === f.range.start.character);
-            assert.equal(f.range.end.character, e?.endColumn, `end column of ${key(f.code, f.range.start.line, f.range.start.character)}`);
-          }
+          // Pair each annotation with one finding of the same code and start, honouring the
+          // severity and message it asserts, so two findings on one spot are told apart.
+          const unmatched = [...findings];
           for (const e of c.expected) {
-            if (e.severity) {
-              const f = findings.find((x) => x.code === e.code && x.range.start.line === e.line && x.range.start.character === e.startColumn);
-              assert.equal(f?.severity, e.severity, `severity of ${key(e.code, e.line, e.startColumn)}`);
+            const at = (x: (typeof findings)[number]): boolean => x.code === e.code && x.range.start.line === e.line && x.range.start.character === e.startColumn;
+            const index = unmatched.findIndex((x) => at(x) && (!e.severity || x.severity === e.severity) && (!e.messageIncludes || x.message.includes(e.messageIncludes)));
+            const candidates = findings.filter(at).map((x) => `[${x.severity}] ${x.message}`).join(' | ');
+            assert.ok(index >= 0, `no finding for ${key(e.code, e.line, e.startColumn)}${e.severity ? `(${e.severity})` : ''}${e.messageIncludes ? ` containing "${e.messageIncludes}"` : ''}; found: ${candidates}`);
+            const f = unmatched.splice(index, 1)[0] as (typeof findings)[number];
+            if (f.range.start.line === f.range.end.line) {
+              assert.equal(f.range.end.character, e.endColumn, `end column of ${key(f.code, f.range.start.line, f.range.start.character)}`);
             }
-            if (!e.messageIncludes) continue;
-            const f = findings.find((x) => x.range.start.line === e.line && x.range.start.character === e.startColumn);
-            assert.ok(f?.message.includes(e.messageIncludes), `message "${f?.message}" lacks "${e.messageIncludes}"`);
           }
           for (const f of findings) {
             assert.ok(!/\.$/.test(f.message), `message ends with a period: ${f.message}`);

@@ -1,11 +1,15 @@
 // Composition root of the language server: capabilities and handler wiring, transport-free
 // so tests can run it in-process over a pair of streams.
+import { setFlagsFromString } from 'node:v8';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
+  type CancellationToken,
   type CodeAction,
   type Connection,
   type Diagnostic,
@@ -73,6 +77,30 @@ export function serverCapabilities(pullDiagnostics: boolean): ServerCapabilities
   };
 }
 
+/**
+ * Resolves after two turns of the event loop. vscode-jsonrpc dispatches one queued message
+ * per turn, so by then every change (or `$/cancelRequest`) that had already arrived has been
+ * applied: work scheduled after this sees the newest version and skips stale ones.
+ */
+function afterQueuedMessages(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
+/**
+ * Keeps V8's young generation at its starting size. By default it grows to 32 MB as soon as
+ * a few lints have run and never shrinks, which made a third of the server's resident memory;
+ * at its starting size lint latency is the same or better (fewer pages to touch, and on two
+ * cores the parallel scavenger competes with us less). Only growth heuristics change, so the
+ * flag is safe to set at run time; an unknown flag in some future Node merely logs a line.
+ */
+function keepYoungGenerationSmall(): void {
+  try {
+    setFlagsFromString('--semi-space-growth-factor=1');
+  } catch {
+    // Not fatal: the server only uses more memory.
+  }
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
@@ -82,6 +110,7 @@ function describeError(error: unknown): string {
  * failure is logged to the client's console and answered with an empty result.
  */
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
+  keepYoungGenerationSmall();
   const documents = new TextDocuments(TextDocument);
   const cache = new DocumentCache();
   const rules = options.rules ?? ALL_RULES;
@@ -194,7 +223,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   documents.onDidChangeContent(
     guard('publishing diagnostics', undefined, async (event: { document: TextDocument }) => {
-      if (!client.pullDiagnostics) await publish(event.document.uri);
+      if (client.pullDiagnostics) return;
+      const { uri, version } = event.document;
+      // Typing sends changes in bursts: lint only the newest version, never the ones in between.
+      await afterQueuedMessages();
+      if (documents.get(uri)?.version !== version) return;
+      await publish(uri);
     }),
   );
 
@@ -207,12 +241,17 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  connection.languages.diagnostics.on(
-    guard('pulling diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, async (params: { textDocument: { uri: string } }) => {
-      const state = await stateOf(params.textDocument.uri);
-      return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(state) };
-    }),
-  );
+  const pullDiagnostics = guard('pulling diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, async (params: { textDocument: { uri: string } }): Promise<DocumentDiagnosticReport> => {
+    const state = await stateOf(params.textDocument.uri);
+    return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(state) };
+  });
+  connection.languages.diagnostics.on(async (params, token: CancellationToken) => {
+    // A client cancels a pull when the user types on; let that (and the newer change) arrive
+    // first, and then do not lint a version nobody is waiting for.
+    await afterQueuedMessages();
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The diagnostic request was cancelled');
+    return pullDiagnostics(params);
+  });
 
   connection.onCodeAction(
     guard('computing code actions', [] as CodeAction[], async (params) => {

@@ -56,6 +56,17 @@ describe('hover', () => {
     });
   });
 
+  it('explains Python ENV keys and package-manager flags from the knowledge tables', async () => {
+    await withSession({ pull: true }, { rules: [pyd201()] }, async (client) => {
+      await client.open(URI, 'FROM python:3.12-slim-bookworm\nENV PYTHONUNBUFFERED=1\nRUN pip install --no-cache-dir flask==3.0.3\n');
+      const env = markup(await client.hover(URI, { line: 1, character: 8 }));
+      assert.match(env.value, /PYTHONUNBUFFERED/);
+      const flag = markup(await client.hover(URI, { line: 2, character: 20 }));
+      assert.match(flag.value, /--no-cache-dir/);
+      assert.equal(await client.hover(URI, { line: 2, character: 37 }), null, 'nothing to say about a package name');
+    });
+  });
+
   it('uses plaintext for clients that do not render Markdown', async () => {
     await withSession({ pull: true, hoverFormat: ['plaintext'] }, { rules: [pyd201()] }, async (client) => {
       await client.open(URI, TEXT);

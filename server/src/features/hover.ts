@@ -2,6 +2,7 @@
 import { MarkupKind, type Hover, type MarkupContent } from 'vscode-languageserver';
 import type { Finding } from '../engine/lint';
 import { describePythonImage } from '../knowledge/image-info';
+import { knowledgeAt } from '../knowledge/lookup';
 import type { DocumentModel } from '../model/document-model';
 import { rangeContains, type Position, type Range } from '../model/text';
 import type { RuleMeta } from '../rules/types';
@@ -73,7 +74,8 @@ function imageHover(doc: HoverDocument, position: Position, today: string): { ra
 
 /**
  * The hover at a position: the docs of every rule flagged there, then the python image facts
- * when the position is on the image of a FROM line. Null when there is nothing to say.
+ * when the position is on the image of a FROM line, then knowledge about the ENV key or the
+ * pip/apt/apk flag under the cursor. Null when there is nothing to say.
  */
 export function hoverAt(doc: HoverDocument, position: Position, context: HoverContext): Hover | null {
   const flagged = doc.findings.filter((f) => rangeContains(f.range, position));
@@ -87,6 +89,9 @@ export function hoverAt(doc: HoverDocument, position: Position, context: HoverCo
   }
   const image = imageHover(doc, position, context.today);
   if (image) sections.push(context.format === MarkupKind.Markdown ? image.markdown : markdownToPlain(image.markdown));
+  // Python/Docker knowledge for the ENV key or package-manager flag under the cursor.
+  const knowledge = knowledgeAt(doc.model, doc.model.text.offsetAt(position));
+  if (knowledge) sections.push(context.format === MarkupKind.Markdown ? knowledge : markdownToPlain(knowledge));
   if (sections.length === 0) return null;
   const separator = context.format === MarkupKind.Markdown ? '\n\n---\n\n' : '\n\n';
   const contents: MarkupContent = { kind: context.format, value: sections.join(separator) };

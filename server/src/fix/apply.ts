@@ -82,15 +82,17 @@ export function selectNonOverlapping(text: Text, candidates: readonly { finding:
     .map((c) => ({ ...c, span: fixSpan(text, c.fix) }))
     .sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const chosen: typeof withSpans = [];
-  let lastEnd = -1;
-  let lastStart = -1;
+  let last: { start: number; end: number } | null = null;
   for (const c of withSpans) {
-    // Touching spans are fine unless both want to insert at the same point (order would be ambiguous).
-    if (c.span.start < lastEnd || (c.span.start === lastStart && c.span.start === c.span.end)) continue;
-    if (c.span.start === lastEnd && c.span.start === c.span.end && chosen.length > 0) continue;
+    if (last) {
+      // Spans may touch, unless one of them is an insertion at the shared point: then the order
+      // of the two edits would decide the result (text inserted inside the other fix's change).
+      const touching = c.span.start === last.end;
+      const insertion = c.span.start === c.span.end || last.start === last.end;
+      if (c.span.start < last.end || (touching && insertion)) continue;
+    }
     chosen.push(c);
-    lastEnd = c.span.end;
-    lastStart = c.span.start;
+    last = c.span;
   }
   return chosen;
 }

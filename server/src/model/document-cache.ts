@@ -33,12 +33,20 @@ export interface CachedLint extends LintResult {
   options: LintOptions;
 }
 
+/** How many documents keep their model and lint results by default. */
+export const DEFAULT_CACHE_CAPACITY = 32;
+
 /**
  * Caches, per URI, the parsed model of the current version and the lint result for each
- * settings key. A new version replaces the entry, so memory stays bounded by open documents.
+ * settings key. A new version replaces the entry. Only the most recently used documents are
+ * kept (the editor asks about the visible ones); a document evicted earlier is parsed and
+ * linted again when it is asked about, so memory stays bounded however many files are open.
  */
 export class DocumentCache {
   private readonly entries = new Map<string, DocumentEntry>();
+
+  /** @param capacity how many documents keep their results (at least one) */
+  constructor(private readonly capacity: number = DEFAULT_CACHE_CAPACITY) {}
 
   /**
    * The lint result of `doc` under the settings identified by `settingsKey`.
@@ -49,7 +57,13 @@ export class DocumentCache {
     if (!entry || entry.version !== doc.version) {
       const text = doc.getText();
       entry = { version: doc.version, text, model: new DocumentModel(text), bySettings: new Map() };
-      this.entries.set(doc.uri, entry);
+    }
+    // Map order is the recency order: move this document to the end, drop the oldest.
+    this.entries.delete(doc.uri);
+    this.entries.set(doc.uri, entry);
+    for (const uri of this.entries.keys()) {
+      if (this.entries.size <= Math.max(1, this.capacity)) break;
+      this.entries.delete(uri);
     }
     let settingsEntry = entry.bySettings.get(settingsKey);
     if (!settingsEntry) {

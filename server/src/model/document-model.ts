@@ -1,6 +1,6 @@
 // The parsed view of one Dockerfile text, shared by every rule and feature.
 // Parsing happens once; shell ASTs are built lazily and memoized per instruction.
-import { DockerfileParser, From, JSONInstruction, type Dockerfile, type Instruction } from 'dockerfile-ast';
+import { DockerfileParser, From, Instruction, JSONInstruction, type Dockerfile } from 'dockerfile-ast';
 import { logicalText } from '../shell/lexer';
 import { parseShell, type ShellScript } from '../shell/parser';
 import { parsePragmas, type Pragmas } from './pragmas';
@@ -37,6 +37,12 @@ export class DocumentModel {
   /** ARG defaults declared before the first FROM (used to resolve image references). */
   readonly globalArgs: Map<string, string>;
   private readonly shellCache = new Map<number, ShellScript | null>();
+  /** `isExecForm` per instruction index: shell parsing and several rules all ask. */
+  private readonly execFormCache = new Map<number, boolean>();
+  /** Instructions per keyword, built on first use (rules ask per stage and per instruction). */
+  private keywordIndex: Map<string, InstructionInfo[]> | undefined;
+  /** Line → index of the first instruction covering it (-1 for none), built on first use. */
+  private lineIndex: Int32Array | undefined;
 
   constructor(content: string) {
     this.text = new Text(content);
@@ -82,7 +88,16 @@ export class DocumentModel {
 
   /** Instructions of a keyword, across all stages. */
   byKeyword(keyword: string): InstructionInfo[] {
-    return this.instructions.filter((i) => i.keyword === keyword);
+    if (!this.keywordIndex) {
+      this.keywordIndex = new Map();
+      for (const info of this.instructions) {
+        const list = this.keywordIndex.get(info.keyword);
+        if (list) list.push(info);
+        else this.keywordIndex.set(info.keyword, [info]);
+      }
+    }
+    // A copy: callers have always received a fresh array and may sort or splice it.
+    return this.keywordIndex.get(keyword)?.slice() ?? [];
   }
 
   /**
@@ -90,6 +105,14 @@ export class DocumentModel {
    * continuations and the comment lines inside them before parsing the JSON, and so do we.
    */
   isExecForm(info: InstructionInfo): boolean {
+    const known = this.execFormCache.get(info.index);
+    if (known !== undefined && this.instructions[info.index] === info) return known;
+    const result = this.computeExecForm(info);
+    if (this.instructions[info.index] === info) this.execFormCache.set(info.index, result);
+    return result;
+  }
+
+  private computeExecForm(info: InstructionInfo): boolean {
     if (!(info.node instanceof JSONInstruction) || info.node.getOpeningBracket() === null) return false;
     const first = info.node.getArguments()[0];
     if (!first) return false;
@@ -122,7 +145,9 @@ export class DocumentModel {
     const first = args[0];
     if (!first) return null;
     const start = this.text.offsetAt(first.getRange().start);
-    const heredocs = info.keyword === 'RUN' ? (info.node as unknown as { getHeredocs(): unknown[] }).getHeredocs() : [];
+    // Every heredoc starts with `<<`; asking dockerfile-ast costs a full rescan of the RUN.
+    const mayHaveHeredoc = info.keyword === 'RUN' && this.content.slice(start, info.end).includes('<<');
+    const heredocs = mayHaveHeredoc ? (info.node as unknown as { getHeredocs(): unknown[] }).getHeredocs() : [];
     if (heredocs.length > 0) {
       return { commands: [], opaque: [{ start, end: info.end, reason: 'heredoc' }], start, end: info.end };
     }
@@ -131,7 +156,25 @@ export class DocumentModel {
 
   /** The instruction whose lines contain `line`, if any. */
   instructionAtLine(line: number): InstructionInfo | undefined {
-    return this.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+    // Every finding asks this (pragma lookup), so a linear scan here made lint quadratic.
+    if (!Number.isInteger(line)) return this.instructions.find((i) => i.range.start.line <= line && line <= i.range.end.line);
+    const index = this.lineIndex ?? this.buildLineIndex();
+    if (line < 0 || line >= index.length) return undefined;
+    const at = index[line] ?? -1;
+    return at < 0 ? undefined : this.instructions[at];
+  }
+
+  /** Maps each line to the first instruction whose lines contain it, as a linear scan would. */
+  private buildLineIndex(): Int32Array {
+    let last = -1;
+    for (const info of this.instructions) last = Math.max(last, info.range.end.line);
+    const index = new Int32Array(last + 1).fill(-1);
+    for (const info of this.instructions) {
+      const from = Math.max(info.range.start.line, 0);
+      for (let line = from; line <= info.range.end.line; line++) if (index[line] === -1) index[line] = info.index;
+    }
+    this.lineIndex = index;
+    return index;
   }
 
   /** Resolves `$NAME`/`${NAME}`/`${NAME:-default}` with the global ARG defaults. */
@@ -145,6 +188,43 @@ export class DocumentModel {
     });
   }
 }
+
+const MEMOIZED = Symbol.for('pydockerfile.memoizedInstructionScans');
+
+/**
+ * dockerfile-ast getters that rescan an instruction's text on every call, and that only
+ * depend on that text (fixed when the instruction is constructed).
+ */
+const RESCANNING_GETTERS = ['getRawArguments', 'getHeredocs', 'getRawArgumentsContent', 'getArgumentsContent'] as const;
+
+/**
+ * Makes dockerfile-ast remember its argument scans per instruction. Its parser builds each
+ * instruction twice (once to look for heredocs), and every JSON-capable instruction scans
+ * its arguments three times while being built; then every rule that asks scans again. The
+ * library already memoizes `getFlags` and `getProperties` the same way. Lists still come
+ * back as fresh arrays (the library itself `shift()`s flags off them). If a future version
+ * renames these methods, nothing is patched and only speed is lost.
+ */
+function memoizeInstructionScans(): void {
+  const proto = Instruction.prototype as unknown as Record<string | symbol, unknown>;
+  if (proto[MEMOIZED] === true) return;
+  proto[MEMOIZED] = true;
+  for (const name of RESCANNING_GETTERS) {
+    const original = proto[name];
+    if (typeof original !== 'function') continue;
+    const memo = new WeakMap<object, { value: unknown }>();
+    proto[name] = function memoized(this: object): unknown {
+      let hit = memo.get(this);
+      if (!hit) {
+        hit = { value: original.call(this) };
+        memo.set(this, hit);
+      }
+      return Array.isArray(hit.value) ? hit.value.slice() : hit.value;
+    };
+  }
+}
+
+memoizeInstructionScans();
 
 /** Parses a document. Never throws for any string input. */
 export function parseDocument(content: string): DocumentModel {

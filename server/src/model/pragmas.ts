@@ -20,12 +20,26 @@ export interface Pragmas {
 
 const PRAGMA_RE = /^#\s*(pydockerfile|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+?)\s*$/i;
 
+/**
+ * Finds every ignore pragma of a document. Only lines holding a `#` are looked at, and
+ * `suppresses` answers from an index, because lint asks once per finding.
+ */
 export function parsePragmas(model: DocumentModel): Pragmas {
   const all: Pragma[] = [];
   const lines = model.text;
-  // Instruction start lines, to find the instruction right below a comment block.
-  const starts = model.instructions.map((i) => i.range.start.line);
-  for (let line = 0; line < lines.lineCount; line++) {
+  const content = lines.content;
+  // Instruction start lines (first instruction per line), to find the instruction right below a comment block.
+  let startLines: Map<number, number> | undefined;
+  const instructionStartingAt = (line: number): number => {
+    if (!startLines) {
+      startLines = new Map();
+      for (const info of model.instructions) if (!startLines.has(info.range.start.line)) startLines.set(info.range.start.line, info.index);
+    }
+    return startLines.get(line) ?? -1;
+  };
+  for (let hash = content.indexOf('#'); hash !== -1; ) {
+    const line = lines.positionAt(hash).line;
+    hash = content.indexOf('#', lines.nextLineStart(line));
     const text = lines.lineText(line).trim().replace(/^\uFEFF/, '');
     if (!text.startsWith('#')) continue;
     const m = PRAGMA_RE.exec(text);
@@ -38,18 +52,29 @@ export function parsePragmas(model: DocumentModel): Pragmas {
       // Only comment lines may sit between the pragma and its instruction.
       let next = line + 1;
       while (next < lines.lineCount && lines.lineText(next).trim().startsWith('#')) next++;
-      instructionIndex = starts.indexOf(next);
+      instructionIndex = instructionStartingAt(next);
     }
     all.push({ tool, global, codes, line, instructionIndex });
   }
+  const globals = all.filter((p) => p.global);
+  const byInstruction = new Map<number, Pragma[]>();
+  for (const p of all) {
+    if (p.global) continue;
+    const list = byInstruction.get(p.instructionIndex);
+    if (list) list.push(p);
+    else byInstruction.set(p.instructionIndex, [p]);
+  }
+  const silences = (p: Pragma, code: string, hadolint: readonly string[]): boolean => {
+    if (p.tool === 'pydockerfile') return p.codes.includes(code) || p.codes.includes('ALL');
+    return hadolint.some((dl) => p.codes.includes(dl));
+  };
   return {
     all,
     suppresses(code, hadolint, instructionIndex) {
-      return all.some((p) => {
-        if (!p.global && (instructionIndex === undefined || p.instructionIndex !== instructionIndex)) return false;
-        if (p.tool === 'pydockerfile') return p.codes.includes(code) || p.codes.includes('ALL');
-        return hadolint.some((dl) => p.codes.includes(dl));
-      });
+      if (all.length === 0) return false;
+      if (globals.some((p) => silences(p, code, hadolint))) return true;
+      if (instructionIndex === undefined) return false;
+      return byInstruction.get(instructionIndex)?.some((p) => silences(p, code, hadolint)) ?? false;
     },
   };
 }

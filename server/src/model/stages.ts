@@ -1,5 +1,5 @@
 // The stage graph: FROM image references, aliases, parents, and which stages ship or feed others.
-import type { Copy, From } from 'dockerfile-ast';
+import type { Copy, Flag, From } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from './document-model';
 import { parseImageRef, type ImageRef } from './image-ref';
 
@@ -25,6 +25,8 @@ export interface Stage {
 /** Builds the stage list and assigns every instruction its stage. */
 export function buildStages(model: DocumentModel): Stage[] {
   const stages: Stage[] = [];
+  // The latest stage per alias: a FROM names the nearest earlier stage of that name.
+  const byAlias = new Map<string, Stage>();
   let current: Stage | null = null;
   for (const info of model.instructions) {
     if (info.keyword === 'FROM') {
@@ -32,7 +34,7 @@ export function buildStages(model: DocumentModel): Stage[] {
       const aliasText = from.getBuildStage();
       const imageText = from.getImage();
       const parentAlias = imageText ? imageText.toLowerCase() : null;
-      const parent = parentAlias ? [...stages].reverse().find((s) => s.alias === parentAlias) ?? null : null;
+      const parent = parentAlias ? byAlias.get(parentAlias) ?? null : null;
       current = {
         index: stages.length,
         fromInfo: info,
@@ -46,6 +48,7 @@ export function buildStages(model: DocumentModel): Stage[] {
         feeds: false,
       };
       stages.push(current);
+      if (current.alias !== null) byAlias.set(current.alias, current);
       info.stage = current;
       continue;
     }
@@ -74,8 +77,7 @@ export function stageReferences(stage: Stage): string[] {
   const refs: string[] = [];
   for (const info of stage.instructions) {
     if (info.keyword === 'COPY') {
-      const flag = (info.node as Copy).getFromFlag();
-      const value = flag?.getValue();
+      const value = copyFromFlag(info)?.getValue();
       if (value) refs.push(value);
     }
     if (info.keyword === 'RUN') {
@@ -89,6 +91,15 @@ export function stageReferences(stage: Stage): string[] {
   return refs;
 }
 
+/**
+ * The `--from` flag of a COPY, wherever it stands among the flags. dockerfile-ast's
+ * `Copy.getFromFlag()` only finds it when it is the sole flag (`--chown=… --from=…` is missed).
+ */
+export function copyFromFlag(info: InstructionInfo): Flag | null {
+  if (info.keyword !== 'COPY') return null;
+  return (info.node as Copy).getFlags().find((f) => f.getName().toLowerCase() === 'from') ?? null;
+}
+
 /** Finds the stage named by alias or index among the stages before `beforeIndex`. */
 export function resolveStageRef(stages: Stage[], ref: string, beforeIndex: number): Stage | null {
   if (/^\d+$/.test(ref)) {
@@ -96,7 +107,12 @@ export function resolveStageRef(stages: Stage[], ref: string, beforeIndex: numbe
     return idx < beforeIndex ? stages[idx] ?? null : null;
   }
   const lower = ref.toLowerCase();
-  return stages.slice(0, beforeIndex).reverse().find((s) => s.alias === lower) ?? null;
+  // Walk back in place: copying and reversing the list per reference made this quadratic.
+  for (let i = Math.min(beforeIndex, stages.length) - 1; i >= 0; i--) {
+    const stage = stages[i];
+    if (stage && stage.alias === lower) return stage;
+  }
+  return null;
 }
 
 /** The first ancestor that names a real image (`imageOf` in the catalogue). */
@@ -108,7 +124,34 @@ export function rootStage(stage: Stage): Stage {
 
 /** Instructions of a stage and all its ancestors, oldest first. */
 export function stageChainInstructions(stage: Stage): InstructionInfo[] {
-  const chain: Stage[] = [];
-  for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
-  return chain.flatMap((s) => s.instructions);
+  let chain = chainCache.get(stage);
+  if (!chain || !sameChain(chain, stage)) {
+    chain = { parents: [], instructions: [] };
+    const stages: Stage[] = [];
+    for (let s: Stage | null = stage; s; s = s.parent) stages.unshift(s);
+    chain.parents = stages.map((s) => ({ stage: s, count: s.instructions.length }));
+    chain.instructions = stages.flatMap((s) => s.instructions);
+    chainCache.set(stage, chain);
+  }
+  // A copy: callers have always received a fresh array and may change it.
+  return chain.instructions.slice();
+}
+
+/** A computed chain and what it was computed from, so a changed stage is never served stale. */
+interface StageChain {
+  parents: { stage: Stage; count: number }[];
+  instructions: InstructionInfo[];
+}
+
+// Rules ask for the chain once per instruction; stages are immutable once built, so memoize.
+const chainCache = new WeakMap<Stage, StageChain>();
+
+function sameChain(chain: StageChain, stage: Stage): boolean {
+  let s: Stage | null = stage;
+  for (let i = chain.parents.length - 1; i >= 0; i--) {
+    const link = chain.parents[i];
+    if (!s || !link || link.stage !== s || link.count !== s.instructions.length) return false;
+    s = s.parent;
+  }
+  return s === null;
 }

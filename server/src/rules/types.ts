@@ -13,7 +13,8 @@ export type Applicability = 'safe' | 'unsafe';
 /** Whether a rule can offer a fix at all. */
 export type FixAvailability = 'always' | 'sometimes' | 'none';
 
-export type RuleCategory = 'base-image' | 'dependencies' | 'layers-and-cache' | 'runtime' | 'security';
+/** `meta` rules (PYD0xx) judge the linter's own input, such as ignore pragmas. */
+export type RuleCategory = 'meta' | 'base-image' | 'dependencies' | 'layers-and-cache' | 'runtime' | 'security';
 
 export type RuleStatus = 'stable' | 'preview' | 'deprecated' | 'removed';
 
@@ -72,9 +73,29 @@ export interface LintEnvironment {
   readContextFile?: (relativePath: string) => string | undefined;
 }
 
+/** Project options a few rules read, from configuration files and editor settings. */
+export interface RuleConfig {
+  /**
+   * Registries, optionally with a namespace (`registry.example.com`, `ghcr.io/acme`), whose
+   * images PYD106 and PYD107 do not judge: an internal registry has its own pinning policy.
+   */
+  trustedRegistries: readonly string[];
+  /** The UID (and GID) of the unprivileged user PYD501's fix creates. */
+  uid: number;
+}
+
+/** The rules a lint draws from; meta rules judge pragmas against it. */
+export interface RuleCatalogue {
+  rules: readonly Rule[];
+  /** Renamed codes: old → current. */
+  redirects: Readonly<Record<string, string>>;
+}
+
 export interface RuleContext {
   model: DocumentModel;
   env: LintEnvironment;
+  config: RuleConfig;
+  catalogue: RuleCatalogue;
   report(violation: Violation): void;
 }
 

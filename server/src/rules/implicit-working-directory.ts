@@ -1,0 +1,228 @@
+// PYD411: working-directory hygiene: implicit COPY targets, relative WORKDIR, `cd` in RUN, files in `/`.
+import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import type { ImageRef } from '../model/image-ref';
+import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
+import type { Word } from '../shell/lexer';
+import type { ShellScript, SimpleCommand } from '../shell/parser';
+import { effectiveWords, programName } from '../shell/query';
+import { classifySource, copyOperands, joinPath, normalizePath, relativeWithin, substitute, variablesBefore, workdirBefore, type CopyOperands } from './copy-paths';
+import { defineRule } from './define-rule';
+import { runCommands } from './helpers';
+import { replaceSpan } from './edit-helpers';
+import type { Fix, RuleContext } from './types';
+
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/** Official images that set no WORKDIR, so their working directory is `/`. */
+const ROOT_WORKDIR_IMAGES = new Set(['python', 'pypy', 'debian', 'ubuntu', 'alpine', 'busybox', 'buildpack-deps']);
+
+/** Archives that ADD unpacks: extracting one into `/` is how some tools are installed. */
+const ARCHIVE_RE = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$/i;
+
+/** Directories where `cd` is part of a throw-away build, not a working directory. */
+const TEMP_DIR_RE = /^\/(tmp|var\/tmp|dev\/shm)(\/|$)/;
+
+/** Shells that understand `cd` as POSIX `sh` does. */
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+
+function isScratch(image: ImageRef | null): boolean {
+  return image !== null && image.name === 'scratch' && image.registry === null;
+}
+
+/** True when the stage's base image is known to start in `/` (no WORKDIR of its own). */
+function baseStartsAtRoot(stage: Stage): boolean {
+  const image = rootStage(stage).image;
+  if (!image || image.unresolved) return false;
+  if (isScratch(image)) return true;
+  if (image.isPython) return image.python === null || (image.python.variant !== 'windowsservercore' && image.python.variant !== 'nanoserver');
+  return (image.registry === null || DOCKER_HUB.has(image.registry)) && ROOT_WORKDIR_IMAGES.has(image.name);
+}
+
+/** Windows paths (`C:\app`, `c:/app`) are absolute there and out of scope here. */
+function isWindowsPath(path: string): boolean {
+  return /^[A-Za-z]:/.test(path) || path.includes('\\');
+}
+
+/** The resolved destination directory of a COPY/ADD when it is `/` itself, else false. */
+function copiesIntoRoot(op: CopyOperands, workdir: string | null): boolean {
+  if (op.dest.startsWith('/')) return normalizePath(op.dest) === '/';
+  return workdir !== null && joinPath(workdir, op.dest) === '/';
+}
+
+/**
+ * Sources for which `/` is a deliberate destination: a whole file system from another stage
+ * (`COPY --from=rootfs / /`), archives ADD unpacks, remote files, and entrypoint scripts.
+ */
+function rootIsDeliberate(op: CopyOperands): boolean {
+  if (op.from !== null) return true;
+  if (op.keyword === 'ADD' && op.sources.some((s) => ARCHIVE_RE.test(s) || classifySource(s) === 'remote')) return true;
+  return op.sources.every((s) => /\.sh$/.test(s));
+}
+
+/** The destination argument of a COPY/ADD, for the finding's range. */
+function destinationRange(info: InstructionInfo): InstructionInfo['range'] {
+  const args = info.node.getArguments();
+  return args[args.length - 1]?.getRange() ?? info.range;
+}
+
+function checkCopy(ctx: RuleContext, stage: Stage, info: InstructionInfo): void {
+  const { model } = ctx;
+  const op = copyOperands(model, info);
+  if (!op || op.unresolved || isWindowsPath(op.dest)) return;
+  const state = workdirBefore(model, info);
+  const known = state !== null && (!state.fromImage || baseStartsAtRoot(stage));
+  if (copiesIntoRoot(op, known && state ? state.dir : null)) {
+    if (rootIsDeliberate(op)) return;
+    ctx.report({
+      range: destinationRange(info),
+      message: `\`${op.keyword}\` puts these files directly into \`/\`, among the operating system's directories; copy them into an application directory such as \`/app\``,
+    });
+    return;
+  }
+  if (!op.dest.startsWith('/') && state !== null && state.fromImage) {
+    ctx.report({
+      range: destinationRange(info),
+      message: `\`${op.keyword}\` to the relative destination \`${op.dest}\` with no \`WORKDIR\` in this stage: where the files land depends on the base image`,
+    });
+  }
+}
+
+/** The absolute rewrite of a relative WORKDIR, when the directory before it is known. */
+function absoluteWorkdirFix(model: DocumentModel, stage: Stage, info: InstructionInfo, raw: string): Fix[] {
+  const state = workdirBefore(model, info);
+  if (!state || (state.fromImage && !baseStartsAtRoot(stage)) || raw.includes('$')) return [];
+  const arg = info.node.getArguments()[0];
+  if (!arg || info.node.getArguments().length !== 1 || arg.getRange().start.line !== arg.getRange().end.line) return [];
+  const absolute = joinPath(state.dir, raw);
+  return [
+    {
+      title: `Write the absolute path \`${absolute}\``,
+      applicability: 'safe',
+      edits: [replaceSpan(model, model.text.offsetAt(arg.getRange().start), model.text.offsetAt(arg.getRange().end), absolute)],
+    },
+  ];
+}
+
+function checkWorkdir(ctx: RuleContext, stage: Stage, info: InstructionInfo): void {
+  const { model } = ctx;
+  const raw = (info.node.getArgumentsContent() ?? '').trim();
+  if (raw === '' || /["'\s]/.test(raw) || isWindowsPath(raw)) return;
+  const value = substitute(raw, variablesBefore(model, info));
+  // An unresolved variable may well hold an absolute path.
+  if (value.includes('$') || value.startsWith('/')) return;
+  const arg = info.node.getArguments()[0];
+  ctx.report({
+    range: arg?.getRange() ?? info.range,
+    message: `Relative \`WORKDIR ${raw}\` depends on the working directory before it; use an absolute path`,
+    fixes: absoluteWorkdirFix(model, stage, info, raw),
+  });
+}
+
+/** True when the stage runs RUN through a shell other than a POSIX one (PowerShell, cmd). */
+function hasForeignShell(model: DocumentModel, stage: Stage): boolean {
+  return stageChainInstructions(stage).some((i) => {
+    if (i.keyword !== 'SHELL') return false;
+    const first = (i.node as unknown as { getJSONStrings?: () => { getJSONValue(): string }[] }).getJSONStrings?.()[0]?.getJSONValue() ?? '';
+    const name = first.slice(first.lastIndexOf('/') + 1);
+    return !model.isExecForm(i) || !POSIX_SHELLS.has(name);
+  });
+}
+
+/** The directory argument of `cd`, or null for `cd`, `cd -`, options and command substitution. */
+function cdTarget(command: SimpleCommand): Word | null {
+  const words = effectiveWords(command);
+  const target = words[1];
+  if (!target || words.length !== 2 || target.value === '-' || target.value.startsWith('-')) return null;
+  if (/\$\(|`/.test(target.raw)) return null;
+  return target;
+}
+
+/**
+ * True when the RUN leaves the directory again or deletes it: a temporary build tree
+ * (`cd /src/x && make install && cd / && rm -rf /src/x`) that WORKDIR would keep around.
+ */
+function isThrowAway(script: ShellScript, command: SimpleCommand, target: string): boolean {
+  for (const later of script.commands.slice(command.index + 1)) {
+    const name = programName(later);
+    if (name === 'cd' || name === 'pushd' || name === 'popd') return true;
+    if (name === 'rm') {
+      const removed = effectiveWords(later).slice(1).filter((w) => !w.value.startsWith('-'));
+      if (removed.some((w) => relativeWithin(target, w.value) !== null || normalizePath(w.value) === normalizePath(target))) return true;
+    }
+  }
+  return false;
+}
+
+/** The absolute directory a `cd` switches to, when the directory it starts from is known. */
+function absoluteCdTarget(model: DocumentModel, stage: Stage, info: InstructionInfo, script: ShellScript, command: SimpleCommand, target: Word): string | null {
+  if (target.hasExpansion) return null;
+  if (target.value.startsWith('/')) return normalizePath(target.value);
+  if (script.commands.slice(0, command.index).some((c) => ['cd', 'pushd', 'popd'].includes(programName(c)))) return null;
+  const state = workdirBefore(model, info);
+  if (!state || (state.fromImage && !baseStartsAtRoot(stage))) return null;
+  return joinPath(state.dir, target.value);
+}
+
+function checkCd(ctx: RuleContext, stage: Stage): void {
+  const { model } = ctx;
+  if (hasForeignShell(model, stage)) return;
+  for (const { info, script, command } of runCommands(model, stage)) {
+    // A `cd` inside `( … )` or an if/for block is scoped on purpose, or not understood.
+    if (script.opaque.length > 0 || command.depth !== 0 || command.negated || programName(command) !== 'cd') continue;
+    const target = cdTarget(command);
+    if (!target || TEMP_DIR_RE.test(target.value) || isThrowAway(script, command, target.value)) continue;
+    const last = command.index === script.commands.length - 1;
+    if (!last && command.connector !== '&&' && command.connector !== ';') continue;
+    const dir = absoluteCdTarget(model, stage, info, script, command, target);
+    const workdir = dir === null ? '`WORKDIR`' : `\`WORKDIR ${dir}\``;
+    ctx.report({
+      range: model.text.rangeOf(command.start, command.end),
+      message: last
+        ? `\`cd\` at the end of a \`RUN\` does not carry over to later instructions; use ${workdir}`
+        : `\`cd\` sets the directory for this \`RUN\` only; use ${workdir} so every later instruction runs there`,
+    });
+  }
+}
+
+export default defineRule({
+  code: 'PYD411',
+  name: 'implicit-working-directory',
+  title: 'Set an absolute `WORKDIR` for the application',
+  category: 'runtime',
+  defaultSeverity: 'warning',
+  status: 'stable',
+  since: '0.1.0',
+  fix: { availability: 'sometimes', applicability: 'safe' },
+  hadolint: ['DL3000', 'DL3003', 'DL3045'],
+  docs: {
+    whatItDoes:
+      'Flags four ways of leaving the working directory implicit: a `COPY`/`ADD` to a relative destination when no `WORKDIR` was set in the stage (or the stages it is built `FROM`); files copied straight into `/` (`COPY . .` on a python image without `WORKDIR`, `COPY poetry.lock pyproject.toml /`); a relative `WORKDIR`; and `cd` used in a `RUN` to set the directory for the commands after it. ' +
+      'Entrypoint scripts copied to `/`, whole file systems copied from another stage, archives that `ADD` unpacks into `/`, `FROM scratch` stages, and `cd` into a temporary directory that the same `RUN` leaves or deletes again are not flagged. ' +
+      'A relative `WORKDIR` is rewritten to its absolute path when the directory before it is known (an earlier `WORKDIR`, or `/` on official python, Debian, Ubuntu and Alpine images); the other cases have no automatic fix, because adding a `WORKDIR` moves files that `CMD` and later steps may refer to by relative path.',
+    whyItMatters:
+      'Copying into `/` mixes the application with the operating system\'s directories (`/bin`, `/etc`, `/lib`, …) and makes every path in `CMD` implicit; a Poetry venv ends up as `/.venv`. ' +
+      'Relative destinations and relative `WORKDIR`s depend on the base image\'s working directory, which can change upstream without notice (BuildKit\'s `WorkdirRelativePath` check). ' +
+      'A `cd` only lasts until the end of its `RUN`: the next instruction starts in the `WORKDIR` again, so `RUN cd /app` alone does nothing and `RUN cd /app && …` hides the directory from readers; `WORKDIR` sets it for every later `RUN`, `COPY`, `CMD` and `ENTRYPOINT` and creates it if needed.',
+    example: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ["python", "main.py"]',
+    useInstead: 'FROM python:3.12-slim-bookworm\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ["python", "main.py"]',
+    references: [
+      'https://docs.docker.com/reference/dockerfile/#workdir',
+      'https://docs.docker.com/build/building/best-practices/#workdir',
+      'https://docs.docker.com/reference/build-checks/workdir-relative-path/',
+      'https://github.com/hadolint/hadolint/wiki/DL3000',
+      'https://github.com/hadolint/hadolint/wiki/DL3003',
+      'https://github.com/hadolint/hadolint/wiki/DL3045',
+    ],
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const stage of model.stages) {
+      const scratch = isScratch(rootStage(stage).image);
+      for (const info of stage.instructions) {
+        if ((info.keyword === 'COPY' || info.keyword === 'ADD') && !scratch) checkCopy(ctx, stage, info);
+        if (info.keyword === 'WORKDIR') checkWorkdir(ctx, stage, info);
+      }
+      checkCd(ctx, stage);
+    }
+  },
+});

@@ -1,0 +1,355 @@
+// PYD310: package installs in builder stages without a BuildKit cache mount, and pip cache mounts that cannot work.
+import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { stageChainInstructions, type Stage } from '../model/stages';
+import type { TextEdit } from '../model/text';
+import type { Word } from '../shell/lexer';
+import { aptCommand } from '../shell/apt';
+import { pipInstall } from '../shell/pip';
+import type { ShellScript, SimpleCommand } from '../shell/parser';
+import { baseName, effectiveWords } from '../shell/query';
+import type { Fix } from './types';
+import { accountHistory, creationOf } from './account-helpers';
+import { joinPath, normalizePath } from './copy-paths';
+import { defineRule } from './define-rule';
+import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
+import { definedVariables, flagsOf } from './helpers';
+import { addSyntaxDirective, mountsOf, usesBuildKit, type MountInfo } from './layer-helpers';
+
+type Manager = 'pip' | 'uv' | 'poetry' | 'pipenv' | 'apt';
+
+/** One install command and what it would cache. */
+interface Install {
+  manager: Manager;
+  command: SimpleCommand;
+  /** From the program word to the subcommand, for the diagnostic range and message. */
+  head: { start: number; end: number; text: string };
+  /** Words that turn the tool's cache off (`--no-cache-dir`, `--no-cache`). */
+  noCacheWords: Word[];
+  /** A cache directory given on the command line (`--cache-dir DIR`), or null. */
+  cacheDirOption: string | null;
+}
+
+/**
+ * Per tool: its cache directory under `$HOME/.cache`, the variable that moves it, and the
+ * directories under `.cache` whose mount serves it (Pipenv also fills pip's cache).
+ */
+const TOOL_CACHE: Record<Exclude<Manager, 'apt'>, { sub: string; env: string; accepted: readonly string[] }> = {
+  pip: { sub: 'pip', env: 'PIP_CACHE_DIR', accepted: ['pip'] },
+  uv: { sub: 'uv', env: 'UV_CACHE_DIR', accepted: ['uv'] },
+  poetry: { sub: 'pypoetry', env: 'POETRY_CACHE_DIR', accepted: ['pypoetry'] },
+  pipenv: { sub: 'pipenv', env: 'PIPENV_CACHE_DIR', accepted: ['pipenv', 'pip'] },
+};
+
+/** apt's download and list directories; a mount on any of them shows the author opted in. */
+const APT_DIRS = ['/var/cache/apt', '/var/lib/apt'];
+const APT_MOUNTS = '--mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt,sharing=locked';
+/** Debian's image hook that empties `/var/cache/apt/archives` after every apt run. */
+const DOCKER_CLEAN = '/etc/apt/apt.conf.d/docker-clean';
+
+/** The first word from `from` on that is not an option: the subcommand. */
+function subcommandAt(words: Word[], from: number): Word | null {
+  for (let i = from; i < words.length; i++) {
+    const w = words[i] as Word;
+    if (!w.value.startsWith('-')) return w;
+  }
+  return null;
+}
+
+function optionValue(words: Word[], names: readonly string[]): string | null {
+  for (let i = 0; i < words.length; i++) {
+    const v = (words[i] as Word).value;
+    for (const n of names) {
+      if (v === n) return words[i + 1]?.value ?? null;
+      if (v.startsWith(`${n}=`)) return v.slice(n.length + 1);
+    }
+  }
+  return null;
+}
+
+/** `pip install`, `python -m pip install`, `apt-get install`: the words up to the subcommand, without options. */
+function headText(words: readonly Word[]): string {
+  return words
+    .filter((w, k) => k === 0 || w.value === '-m' || (!w.value.startsWith('-') && !w.value.includes('=')))
+    .map((w, k) => (k === 0 ? baseName(w) : w.value))
+    .join(' ');
+}
+
+/** Recognises an install that downloads packages into a tool cache. */
+function installOf(cmd: SimpleCommand): Install | null {
+  const words = effectiveWords(cmd);
+  const first = words[0];
+  if (!first) return null;
+  const make = (manager: Manager, last: Word, noCache: readonly string[]): Install => ({
+    manager,
+    command: cmd,
+    head: { start: first.start, end: last.end, text: headText(words.slice(0, words.indexOf(last) + 1)) },
+    noCacheWords: words.filter((w) => noCache.includes(w.value)),
+    cacheDirOption: optionValue(words, ['--cache-dir']),
+  });
+  const pip = pipInstall(cmd);
+  if (pip) return make(pip.runner === 'uv' ? 'uv' : 'pip', pip.installWord, pip.runner === 'uv' ? ['--no-cache', '-n'] : ['--no-cache-dir']);
+  const program = baseName(first);
+  const sub = subcommandAt(words, 1);
+  if (!sub) return null;
+  // `pip wheel` and `pip download` fill the same cache as `pip install`.
+  const pipAt = /^pip(\d+(\.\d+)?)?$/.test(program) ? 1 : /^python(\d+(\.\d+)?)?$/.test(program) && words[1]?.value === '-m' && words[2]?.value === 'pip' ? 3 : -1;
+  const pipSub = pipAt > 0 ? subcommandAt(words, pipAt) : null;
+  if (pipSub && (pipSub.value === 'wheel' || pipSub.value === 'download')) return make('pip', pipSub, ['--no-cache-dir']);
+  if (program === 'uv') {
+    if (['sync', 'add'].includes(sub.value)) return make('uv', sub, ['--no-cache', '-n']);
+    const next = subcommandAt(words, words.indexOf(sub) + 1);
+    if ((sub.value === 'pip' && next?.value === 'sync') || (sub.value === 'tool' && next?.value === 'install')) return make('uv', next, ['--no-cache', '-n']);
+    return null;
+  }
+  if (program === 'poetry' && ['install', 'sync', 'add'].includes(sub.value)) return make('poetry', sub, ['--no-cache']);
+  if (program === 'pipenv' && ['install', 'sync'].includes(sub.value)) return make('pipenv', sub, []);
+  const apt = aptCommand(cmd);
+  if (apt && apt.sub === 'install' && apt.subWord) return make('apt', apt.subWord, []);
+  return null;
+}
+
+/** A tool's cache directory moved by a variable of the stage or the command line, if any. */
+function customCacheDir(stage: Stage, info: InstructionInfo, install: Install): string | null {
+  if (install.manager === 'apt') return null;
+  const name = TOOL_CACHE[install.manager].env;
+  const inline = install.command.assignments.find((a) => a.value.startsWith(`${name}=`));
+  const value = inline ? inline.value.slice(name.length + 1) : definedVariables(stage, info).get(name) ?? install.cacheDirOption;
+  return value && value.startsWith('/') && !value.includes('$') ? normalizePath(value) : null;
+}
+
+/** The cache mounts of a RUN that serve a tool (its default directory, a parent `.cache`, or a custom directory). */
+function servingMounts(mounts: readonly MountInfo[], install: Install, custom: string | null): MountInfo[] {
+  return mounts.filter((m) => {
+    if (m.target === null || (m.type !== 'cache' && m.type !== 'tmpfs')) return false;
+    if (install.manager === 'apt') return APT_DIRS.some((d) => m.target === d || m.target?.startsWith(d + '/'));
+    if (custom !== null && m.target === custom) return true;
+    const accepted = TOOL_CACHE[install.manager].accepted.join('|');
+    return new RegExp(`(^|/)\\.cache(/(${accepted}))?$`).test(m.target);
+  });
+}
+
+// -- The user the RUN runs as ----------------------------------------------------------------
+
+interface RunUser {
+  root: boolean;
+  /** Name or number as written in USER, or null for root by default. */
+  name: string | null;
+  uid: string | null;
+  home: string | null;
+}
+
+/** The USER in effect before `info`, with its UID and home directory when the Dockerfile proves them. */
+function runUser(model: DocumentModel, stage: Stage, info: InstructionInfo): RunUser {
+  let user: string | null = null;
+  for (const i of stageChainInstructions(stage)) {
+    if (i.index >= info.index) break;
+    if (i.keyword === 'USER') user = (i.node.getArgumentsContent() ?? '').trim();
+  }
+  const name = user === null ? null : (user.split(':')[0] ?? '').trim();
+  if (name === null || name === 'root' || name === '0') return { root: true, name, uid: '0', home: '/root' };
+  if (name === '' || name.includes('$')) return { root: false, name: null, uid: null, home: null };
+  const homeVar = definedVariables(stage, info, ['ENV']).get('HOME');
+  const explicitHome = homeVar && homeVar.startsWith('/') && !homeVar.includes('$') ? normalizePath(homeVar) : null;
+  if (/^\d+$/.test(name)) return { root: false, name, uid: String(Number(name)), home: explicitHome };
+  const history = accountHistory(model, stage, info);
+  const site = history.uncertain ? null : creationOf(history, 'user', name);
+  if (!site || site.account.uncertain) return { root: false, name, uid: null, home: explicitHome };
+  return { root: false, name, uid: site.account.id, home: explicitHome ?? homeOf(site.account.command, site.account.tool, name) };
+}
+
+/**
+ * The home directory an account command gives a user: `-d`/`--home-dir` (useradd), `--home`
+ * (Debian adduser), `-h` (BusyBox adduser), or useradd's default `/home/<name>`. Null when it
+ * depends on configuration we cannot see (adduser's system-account defaults, `-b`).
+ */
+function homeOf(cmd: SimpleCommand, tool: string, name: string): string | null {
+  const words = effectiveWords(cmd).slice(1);
+  const names = tool === 'useradd' ? ['-d', '--home-dir'] : ['--home', '-h'];
+  const home = optionValue(words, names);
+  if (home !== null) return home.startsWith('/') && !home.includes('$') ? normalizePath(home) : null;
+  if (tool !== 'useradd' || optionValue(words, ['-b', '--base-dir']) !== null) return null;
+  return `/home/${name}`;
+}
+
+// -- Fixes ------------------------------------------------------------------------------------
+
+/** Removes one word and the blanks (or continuation) before it. */
+function removeWord(model: DocumentModel, cmd: SimpleCommand, word: Word): TextEdit {
+  const all = [...cmd.assignments, ...cmd.words];
+  const prev = all.filter((w) => w.end <= word.start).pop();
+  if (prev) return replaceSpan(model, prev.end, word.end, '');
+  const next = all.find((w) => w.start >= word.end);
+  return replaceSpan(model, word.start, next ? next.start : word.end, '');
+}
+
+function keywordEnd(model: DocumentModel, info: InstructionInfo): number {
+  return model.text.offsetAt(keywordRange(info).end);
+}
+
+/** Whether an earlier RUN of the chain (or this one) already disabled Debian's docker-clean hook. */
+function dockerCleanHandled(model: DocumentModel, stage: Stage, info: InstructionInfo): boolean {
+  return stageChainInstructions(stage).some((i) => i.index <= info.index && i.keyword === 'RUN' && /docker-clean|Keep-Downloaded-Packages/.test(model.content.slice(i.start, i.end)));
+}
+
+/** The CONFIRM fix of the builder finding, or null when the cache directory cannot be derived. */
+function mountFix(model: DocumentModel, stage: Stage, info: InstructionInfo, script: ShellScript, install: Install): Fix | null {
+  const edits: TextEdit[] = [];
+  const syntax = addSyntaxDirective(model);
+  if (syntax) edits.push(syntax);
+  const at = keywordEnd(model, info);
+  if (install.manager === 'apt') {
+    edits.push(insertAt(model, at, ` ${APT_MOUNTS}`));
+    const first = script.commands[0];
+    if (!dockerCleanHandled(model, stage, info) && first) edits.push(insertAt(model, first.start, `rm -f ${DOCKER_CLEAN} && `));
+    return { title: 'Add BuildKit cache mounts on `/var/cache/apt` and `/var/lib/apt`', applicability: 'unsafe', edits };
+  }
+  const tool = TOOL_CACHE[install.manager];
+  // A cache switched off by a variable of the stage would need an ENV edit that other RUNs share.
+  const off = install.manager === 'pip' ? 'PIP_NO_CACHE_DIR' : install.manager === 'uv' ? 'UV_NO_CACHE' : 'POETRY_NO_CACHE';
+  if (definedVariables(stage, info).get(off) || install.command.assignments.some((a) => a.value.startsWith(`${off}=`))) return null;
+  const custom = customCacheDir(stage, info, install);
+  const user = runUser(model, stage, info);
+  let target: string;
+  let owner = '';
+  if (custom !== null) target = custom;
+  else if (user.root) target = `/root/.cache/${tool.sub}`;
+  else if (user.home !== null && user.uid !== null) {
+    target = joinPath(user.home, `.cache/${tool.sub}`);
+    owner = `,uid=${user.uid}`;
+  } else return null;
+  if (!/^[A-Za-z0-9._/@+-]+$/.test(target)) return null;
+  edits.push(insertAt(model, at, ` --mount=type=cache,target=${target}${owner}`));
+  for (const w of install.noCacheWords) edits.push(removeWord(model, install.command, w));
+  return { title: `Add a BuildKit cache mount on \`${target}\``, applicability: 'unsafe', edits };
+}
+
+// -- Conflicts ----------------------------------------------------------------------------------
+
+/** A pip cache mount that cannot work, with its SAFE fix when one is proven. */
+interface Conflict {
+  range: { start: number; end: number };
+  message: string;
+  fix: Fix | null;
+}
+
+function pipConflicts(model: DocumentModel, stage: Stage, info: InstructionInfo, install: Install, mount: MountInfo): Conflict[] {
+  const out: Conflict[] = [];
+  const target = mount.target as string;
+  const head = install.head;
+  for (const w of install.noCacheWords) {
+    out.push({
+      range: { start: w.start, end: w.end },
+      message: `\`--no-cache-dir\` turns off the pip cache that the cache mount on \`${target}\` is there to keep`,
+      fix: { title: 'Remove `--no-cache-dir`', applicability: 'safe', edits: [removeWord(model, install.command, w)] },
+    });
+  }
+  const inline = install.command.assignments.find((a) => a.value.startsWith('PIP_NO_CACHE_DIR='));
+  if (inline) {
+    out.push({
+      range: { start: inline.start, end: inline.end },
+      message: `\`PIP_NO_CACHE_DIR\` turns off the pip cache that the cache mount on \`${target}\` is there to keep`,
+      fix: { title: 'Remove `PIP_NO_CACHE_DIR`', applicability: 'safe', edits: [removeWord(model, install.command, inline)] },
+    });
+  } else if (definedVariables(stage, info).get('PIP_NO_CACHE_DIR')) {
+    out.push({ range: head, message: `\`PIP_NO_CACHE_DIR\` from an \`ENV\` turns off the pip cache that the cache mount on \`${target}\` is there to keep`, fix: null });
+  }
+  const custom = customCacheDir(stage, info, install);
+  if ((target === '/root' || target.startsWith('/root/')) && custom !== target) {
+    const user = runUser(model, stage, info);
+    if (!user.root && definedVariables(stage, info, ['ENV']).get('HOME') !== '/root') {
+      const rest = target === '/root' ? '' : target.slice('/root'.length);
+      const fix = user.home !== null && user.uid !== null ? retargetFix(model, info, mount, joinPath(user.home, rest.replace(/^\//, '') || '.'), user.uid) : null;
+      out.push({
+        range: head,
+        message: `The cache mount on \`${target}\` is not used: \`${head.text}\` runs as \`${user.name ?? 'a non-root user'}\`, whose pip cache is under its own home`,
+        fix,
+      });
+    }
+  }
+  return out;
+}
+
+/** Rewrites a mount's target (and owner) in place; null when the flag cannot be located. */
+function retargetFix(model: DocumentModel, info: InstructionInfo, mount: MountInfo, target: string, uid: string): Fix | null {
+  const flag = flagsOf(info).find((f) => f.getName() === 'mount' && (f.getValue() ?? '').includes(`=${rawTarget(mount)}`));
+  const range = flag?.getValueRange();
+  if (!flag || !range) return null;
+  const parts = (flag.getValue() ?? '').split(',').filter((p) => !/^(uid|gid)=/.test(p.trim()));
+  const rewritten = parts.map((p) => (/^(target|dst|destination)=/.test(p.trim()) ? `${p.slice(0, p.indexOf('=') + 1)}${target}` : p));
+  rewritten.push(`uid=${uid}`);
+  const start = model.text.offsetAt(range.start);
+  const end = model.text.offsetAt(range.end);
+  if (model.content.slice(start, end) !== flag.getValue()) return null;
+  return { title: `Mount the cache on \`${target}\` for UID ${uid}`, applicability: 'safe', edits: [replaceSpan(model, start, end, rewritten.join(','))] };
+}
+
+function rawTarget(mount: MountInfo): string {
+  return mount.options.get('target') ?? mount.options.get('dst') ?? mount.options.get('destination') ?? '';
+}
+
+export default defineRule({
+  code: 'PYD310',
+  name: 'install-without-cache-mount',
+  title: 'Use BuildKit cache mounts for package downloads in builder stages',
+  category: 'layers-and-cache',
+  defaultSeverity: 'hint',
+  status: 'stable',
+  since: '0.1.0',
+  fix: { availability: 'sometimes', applicability: 'unsafe' },
+  docs: {
+    whatItDoes:
+      'In stages that do not ship (builder stages) of a Dockerfile that already relies on BuildKit (a `# syntax=` line, `RUN --mount`, `COPY --link`/`--chmod`, heredocs), flags pip (`install`, `wheel`, `download`), uv, Poetry, Pipenv and apt installs whose `RUN` has no cache mount on the tool\'s cache directory: pip → `~/.cache/pip`, uv → `~/.cache/uv`, Poetry → `~/.cache/pypoetry`, Pipenv → `~/.cache/pipenv` (a mount on `~/.cache`, or on the directory set by `PIP_CACHE_DIR`-style variables or `--cache-dir`, counts too), apt → `/var/cache/apt` and `/var/lib/apt`. This is a hint; files that show no sign of BuildKit are left alone, since the legacy builder and some CI builders reject `--mount`. ' +
+      'In every stage it also flags a pip cache mount that cannot work, as info: combined with `--no-cache-dir` or `PIP_NO_CACHE_DIR`, or under `/root` while the `RUN` runs as a non-root user. The final image is PYD201\'s business (`--no-cache-dir`).',
+    whyItMatters:
+      'A cache mount keeps the downloaded wheels, archives and `.deb` files in BuildKit\'s cache between builds, outside every layer: after a change to one requirement, the next build downloads only what changed instead of everything, and nothing of the cache is shipped. Docker\'s Python guide and uv\'s Docker guide both use it, and hadolint\'s DL3042 accepts a pip cache mount in place of `--no-cache-dir`. ' +
+      'A mount that pip cannot use only looks like caching: `--no-cache-dir` and `PIP_NO_CACHE_DIR` switch the cache off, and a non-root user neither looks under `/root` nor can write into a mount owned by root.',
+    example:
+      '# syntax=docker/dockerfile:1\nFROM python:3.12-slim-bookworm AS build\nRUN python -m venv /opt/venv\nCOPY requirements.txt .\nRUN /opt/venv/bin/pip install -r requirements.txt\n\nFROM python:3.12-slim-bookworm\nCOPY --from=build /opt/venv /opt/venv',
+    useInstead:
+      '# syntax=docker/dockerfile:1\nFROM python:3.12-slim-bookworm AS build\nRUN python -m venv /opt/venv\nCOPY requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip /opt/venv/bin/pip install -r requirements.txt\n\nFROM python:3.12-slim-bookworm\nCOPY --from=build /opt/venv /opt/venv',
+    fixSafety:
+      'The builder fix adds `--mount=type=cache,target=<cache directory>` after `RUN`, removes `--no-cache-dir` (or uv\'s and Poetry\'s `--no-cache`) from that command, and adds `# syntax=docker/dockerfile:1` as the first line when the file selects no frontend yet. For apt it mounts `/var/cache/apt` and `/var/lib/apt` with `sharing=locked` and puts `rm -f /etc/apt/apt.conf.d/docker-clean && ` in front of the script, because that Debian hook would empty the cache after every install. ' +
+      'It is never applied in bulk: cache mounts need BuildKit (the default builder since Docker Engine 23; the legacy builder and some CI builders reject `--mount`), and the cache lives on the build machine, so CI runners without a persistent BuildKit cache gain nothing. For a non-root `USER` the fix needs the user\'s home directory and UID from the Dockerfile (it adds `uid=`); when they are unknown, or when an `ENV` turns the cache off, no fix is offered. ' +
+      'The fixes of the conflict findings (remove `--no-cache-dir` or an inline `PIP_NO_CACHE_DIR`, move the mount to the user\'s home with its UID) are safe: they change what pip keeps in the build cache, never what it installs.',
+    references: [
+      'https://docs.docker.com/build/cache/optimize/#use-cache-mounts',
+      'https://docs.docker.com/reference/dockerfile/#run---mounttypecache',
+      'https://docs.astral.sh/uv/guides/integration/docker/#caching',
+      'https://pip.pypa.io/en/stable/topics/caching/',
+      'https://github.com/hadolint/hadolint/wiki/DL3042',
+    ],
+  },
+  check(ctx) {
+    const { model } = ctx;
+    // Cache mounts need BuildKit: only files that already rely on it get the builder hint.
+    const buildKit = usesBuildKit(model);
+    for (const stage of model.stages) {
+      for (const info of stage.instructions) {
+        if (info.keyword !== 'RUN') continue;
+        const script = model.shellOf(info);
+        if (!script || script.error !== undefined) continue;
+        const mounts = mountsOf(info);
+        for (const command of script.commands) {
+          const install = installOf(command);
+          if (!install) continue;
+          const custom = customCacheDir(stage, info, install);
+          const serving = servingMounts(mounts, install, custom);
+          const cacheMount = serving.find((m) => m.type === 'cache');
+          if (install.manager === 'pip' && cacheMount) {
+            for (const c of pipConflicts(model, stage, info, install, cacheMount)) {
+              ctx.report({ range: model.text.rangeOf(c.range.start, c.range.end), message: c.message, severity: 'info', ...(c.fix ? { fixes: [c.fix] } : {}) });
+            }
+          }
+          if (!buildKit || stage.ships || serving.length > 0) continue;
+          const fix = mountFix(model, stage, info, script, install);
+          ctx.report({
+            range: model.text.rangeOf(install.head.start, install.head.end),
+            message: `\`${install.head.text}\` downloads everything again whenever this builder layer is rebuilt: a BuildKit cache mount keeps the downloads between builds without putting them in a layer`,
+            severity: 'hint',
+            ...(fix ? { fixes: [fix] } : {}),
+          });
+        }
+      }
+    }
+  },
+});

@@ -1,0 +1,272 @@
+// PYD309: apt/apk installs placed after a COPY of application files, so every code edit re-runs them.
+import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import type { Stage } from '../model/stages';
+import type { Word } from '../shell/lexer';
+import { aptCommand, apkCommand } from '../shell/apt';
+import type { ShellScript, SimpleCommand } from '../shell/parser';
+import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
+import type { Fix } from './types';
+import { copyOperands, joinPath, normalizePath, substitute, variablesBefore, workdirBefore } from './copy-paths';
+import { defineRule } from './define-rule';
+import { insertAt } from './edit-helpers';
+import { blockStartLine, lineEnd, mountsOf, removeBlocks } from './layer-helpers';
+
+/** Destinations that configure the system (apt sources, keys, certificates, …), not the app. */
+const SYSTEM_DIRS = ['/etc', '/usr', '/var', '/lib', '/lib32', '/lib64', '/libx32', '/bin', '/sbin', '/boot', '/root', '/run', '/sys', '/proc', '/dev'];
+/** Programs that change how apt/apk work (repositories, keys, configuration) or may run anything. */
+const CONFIGURING = /^(apt|apt-get|apt-key|apt-cache|aptitude|add-apt-repository|dpkg|dpkg-reconfigure|debconf-set-selections|apk|gpg|gpg2|update-ca-certificates|sh|bash|dash|ash|zsh|eval|source|\.|install_packages)$/;
+/** Text in another RUN that suggests it touches the package manager's configuration. */
+const CONFIG_TEXT_RE = /\/etc\/|sources\.list|keyring|apt\.conf/;
+/** Commands that may sit in a moved RUN next to the package installs without reading the app's files. */
+const SYSTEM_COMMANDS = /^(apt|apt-get|aptitude|apk|rm|ln|mkdir|useradd|groupadd|adduser|addgroup|update-ca-certificates|true|echo)$/;
+/** Instructions that change how a moved RUN would run. */
+const CONTEXT_KEYWORDS = new Set(['USER', 'WORKDIR', 'SHELL']);
+/** Variables that apt, apk or dpkg read from the environment without the RUN naming them. */
+const IMPLICIT_VARIABLE_RE = /^(DEBIAN_\w+|DEBCONF_\w+|APT_\w+|[a-z]+_proxy|[A-Z]+_PROXY|PATH|LANG|LANGUAGE|LC_\w+|TZ|TMPDIR|HOME)$/;
+
+/** The paths a RUN's words refer to, resolved against its working directory. */
+interface References {
+  paths: string[];
+  /** A word with an unresolved variable or an unknown working directory: it could be anything. */
+  unknown: boolean;
+}
+
+/** The value of a word as a possible path: option values after `=`, nothing for plain options and URLs. */
+function pathCandidate(value: string): string | null {
+  let v = value;
+  if (v.startsWith('-')) {
+    const eq = v.indexOf('=');
+    if (eq < 0) return null;
+    v = v.slice(eq + 1);
+  }
+  if (v === '' || /^[a-z][a-z0-9+.-]*:\/\//i.test(v)) return null;
+  const looksLikePath = v.startsWith('/') || v.startsWith('.') || v.startsWith('~') || v.includes('/') || /\.[A-Za-z][A-Za-z0-9]{0,5}$/.test(v);
+  return looksLikePath ? v : null;
+}
+
+/**
+ * Every path-like word (and redirection target) of a script, made absolute. With `readsCwd`,
+ * programs other than the package managers count as reading their working directory.
+ */
+function referencesOf(model: DocumentModel, info: InstructionInfo, script: ShellScript, readsCwd: boolean): References {
+  const vars = variablesBefore(model, info);
+  const cwd = script.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c))) ? null : workdirBefore(model, info)?.dir ?? null;
+  const refs: References = { paths: [], unknown: false };
+  const words: Word[] = script.commands.flatMap((c) => [
+    ...c.assignments.map(assignmentValue),
+    // The name after `apk add --virtual` (`.build-deps`) is a package name, not a file.
+    ...c.words.filter((_w, k) => !['--virtual', '-t'].includes(c.words[k - 1]?.value ?? '')),
+    ...c.redirects.flatMap((r) => (r.target ? [r.target] : [])),
+  ]);
+  for (const m of mountsOf(info)) if (m.target !== null) refs.paths.push(m.target);
+  // Other programs may read their working directory without naming it (`make`, `pip install`
+  // with a config file, `npm ci`): the directory then counts as referenced.
+  if (readsCwd && script.commands.some((c) => !SYSTEM_COMMANDS.test(programName(c)))) {
+    if (cwd === null) refs.unknown = true;
+    else refs.paths.push(cwd);
+  }
+  for (const w of words) {
+    const value = w.hasExpansion ? substitute(w.value, vars) : w.value;
+    if (value.includes('$') || value.includes('`')) {
+      refs.unknown = true;
+      continue;
+    }
+    const path = pathCandidate(value);
+    if (path === null) continue;
+    if (path.startsWith('~')) refs.unknown = true;
+    else if (path.startsWith('/')) refs.paths.push(globFree(normalizePath(path)));
+    else if (cwd === null) refs.unknown = true;
+    else refs.paths.push(globFree(joinPath(cwd, path)));
+  }
+  return refs;
+}
+
+/** `NAME=value` as a word holding only the value, so a path in an inline variable counts too. */
+function assignmentValue(w: Word): Word {
+  const eq = w.value.indexOf('=');
+  return { ...w, value: w.value.slice(eq + 1) };
+}
+
+/** The directory part before the first glob character (`/app/*.deb` → `/app`). */
+function globFree(path: string): string {
+  const glob = path.search(/[*?[]/);
+  if (glob < 0) return path;
+  const cut = path.slice(0, glob);
+  return normalizePath(cut.slice(0, cut.lastIndexOf('/') + 1) || '/');
+}
+
+/** Whether two absolute paths overlap: one equals or contains the other. */
+function overlaps(a: string, b: string): boolean {
+  if (a === b) return true;
+  const under = (x: string, dir: string): boolean => dir === '/' || x.startsWith(dir + '/');
+  return under(a, b) || under(b, a);
+}
+
+/** A COPY/ADD seen before the install, classified for this install. */
+interface CopyEntry {
+  info: InstructionInfo;
+  /** Absolute destination, or null when it cannot be resolved. */
+  dest: string | null;
+  /** From the build context (not `--from`, not only URLs). */
+  fromContext: boolean;
+}
+
+function copyEntry(model: DocumentModel, info: InstructionInfo): CopyEntry {
+  const op = copyOperands(model, info);
+  if (!op || op.unresolved) return { info, dest: null, fromContext: false };
+  const workdir = op.dest.startsWith('/') ? '/' : workdirBefore(model, info)?.dir ?? null;
+  const dest = workdir === null ? null : joinPath(workdir, op.dest);
+  const remoteOnly = op.sources.every((s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@'));
+  return { info, dest, fromContext: op.from === null && !remoteOnly };
+}
+
+function isSystemDest(dest: string): boolean {
+  return dest === '/' || SYSTEM_DIRS.some((d) => dest === d || dest.startsWith(d + '/'));
+}
+
+/** Whether a RUN between the COPY and the install might prepare what the install needs. */
+function preparesInstall(model: DocumentModel, info: InstructionInfo, refs: References): boolean {
+  const script = model.shellOf(info);
+  if (!script || !fullyUnderstood(script)) return true;
+  if (CONFIG_TEXT_RE.test(model.content.slice(script.start, script.end))) return true;
+  if (script.commands.some((c) => CONFIGURING.test(baseName(effectiveWords(c)[0])) || /(^|\/)[^/]*\.sh$|^\.\.?\//.test(effectiveWords(c)[0]?.value ?? ''))) return true;
+  // It creates or changes a path that the install uses (a venv, a downloaded .deb, …).
+  const own = referencesOf(model, info, script, false);
+  return own.unknown || own.paths.some((p) => refs.paths.some((r) => overlaps(p, r)));
+}
+
+/** The first package install of a script (apt install or apk add), or null. */
+function packageInstall(script: ShellScript): { command: SimpleCommand; head: Word; tool: string } | null {
+  for (const command of script.commands) {
+    const apt = aptCommand(command);
+    if (apt && apt.sub === 'install' && apt.subWord) return { command, head: apt.subWord, tool: `${apt.tool} install` };
+    const apk = apkCommand(command);
+    if (apk && apk.sub === 'add' && apk.subWord) return { command, head: apk.subWord, tool: 'apk add' };
+  }
+  return null;
+}
+
+/** A short label of a COPY for messages: `COPY . /app`. */
+function copyLabel(model: DocumentModel, info: InstructionInfo): string {
+  const first = model.text.lineText(info.range.start.line).trim().replace(/\s*\\$/, '');
+  return first.length > 50 ? `${first.slice(0, 47)}…` : first;
+}
+
+// -- The fix --------------------------------------------------------------------------------------
+
+/** Names a text refers to with `$NAME` or `${NAME…}`. */
+function referencedNames(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1] as string);
+  return names;
+}
+
+/** Names an ENV/ARG instruction defines. */
+function definedNames(info: InstructionInfo): string[] {
+  const node = info.node as unknown as { getProperties?: () => { getName(): string }[] };
+  return typeof node.getProperties === 'function' ? node.getProperties().map((p) => p.getName()) : [];
+}
+
+/**
+ * The ENV/ARG lines between the target COPY and the install that the install uses (directly or
+ * through other moved lines), in document order.
+ */
+function variablesToMove(model: DocumentModel, between: readonly InstructionInfo[], install: InstructionInfo): InstructionInfo[] {
+  const needed = referencedNames(model.content.slice(install.start, install.end));
+  const moved: InstructionInfo[] = [];
+  for (const info of [...between].reverse()) {
+    if (info.keyword !== 'ENV' && info.keyword !== 'ARG') continue;
+    const names = definedNames(info);
+    if (!names.some((n) => needed.has(n))) continue;
+    moved.unshift(info);
+    for (const n of referencedNames(model.content.slice(info.start, info.end))) needed.add(n);
+  }
+  return moved;
+}
+
+function blockText(model: DocumentModel, info: InstructionInfo): string {
+  return model.content.slice(model.text.lineStart(blockStartLine(model, info)), lineEnd(model, info.range.end.line));
+}
+
+function moveFix(model: DocumentModel, stage: Stage, target: InstructionInfo, install: InstructionInfo, script: ShellScript): Fix {
+  const between = stage.instructions.filter((i) => i.index >= target.index && i.index < install.index);
+  const moved = variablesToMove(model, between, install);
+  const staying = between.filter((i) => !moved.includes(i));
+  const movedNames = new Set(moved.flatMap(definedNames));
+  const unsafe =
+    staying.some((i) => CONTEXT_KEYWORDS.has(i.keyword)) ||
+    staying.some((i) => definedNames(i).some((n) => IMPLICIT_VARIABLE_RE.test(n))) ||
+    staying.some((i) => [...referencedNames(model.content.slice(i.start, i.end))].some((n) => movedNames.has(n)) || definedNames(i).some((n) => movedNames.has(n))) ||
+    !fullyUnderstood(script) ||
+    !script.commands.every((c) => SYSTEM_COMMANDS.test(programName(c)));
+  const blocks = [...moved, install].map((i) => blockText(model, i) + model.eol).join('');
+  const edits = [insertAt(model, model.text.lineStart(blockStartLine(model, target)), blocks), ...removeBlocks(model, [...moved, install])];
+  return { title: `Move the \`RUN\` above \`${copyLabel(model, target)}\``, applicability: unsafe ? 'unsafe' : 'safe', edits };
+}
+
+export default defineRule({
+  code: 'PYD309',
+  name: 'system-install-after-source-copy',
+  title: 'Install system packages before copying application files',
+  category: 'layers-and-cache',
+  defaultSeverity: 'warning',
+  status: 'stable',
+  since: '0.1.0',
+  fix: { availability: 'sometimes', applicability: 'safe' },
+  docs: {
+    whatItDoes:
+      'Flags `apt-get install`, `apt install` and `apk add` in a `RUN` that comes after a COPY or ADD of files from the build context when the `RUN` refers to no path under that COPY\'s destination. ' +
+      'Whatever the install may depend on ends the search: a COPY into a system directory (`/etc`, `/usr`, `/var`, `/root`, …) or of files the `RUN` names (a `.deb`, a package list), and a `RUN` in between that configures the package manager (repositories, keys, anything under `/etc`, scripts) or creates a path the install uses. Only the COPYs after the last such instruction count. ' +
+      'RUNs whose words depend on unresolved variables or `$(…)` are not judged.',
+    whyItMatters:
+      'Docker rebuilds every layer after the first one that changed. Application files change with nearly every commit, system packages rarely, so an install placed after `COPY . .` downloads and installs the same packages again after every code edit, usually the slowest step of the build. ' +
+      'Ordering instructions from the least to the most frequently changed keeps that layer cached: S000\'s final Dockerfile moved apt to the top, and S004 reports that reordering its layers and reusing the cache cut CI build times by about 90 %.',
+    example:
+      'FROM python:3.12-slim-bookworm\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*\nRUN pip install --no-cache-dir -r requirements.txt',
+    useInstead:
+      'FROM python:3.12-slim-bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt',
+    fixSafety:
+      'The fix moves the `RUN` (with the comment lines directly above it) right above the first COPY it does not need, together with the ENV and ARG lines in between that the `RUN` refers to. ' +
+      'It is safe when the `RUN` only runs package-manager and simple system commands (`apt-get`, `apk`, `rm`, `ln`, `mkdir`, `useradd`, …), no USER, WORKDIR or SHELL lies in between (the `RUN` would run as another user, elsewhere or in another shell), no ENV or ARG in between sets a variable that apt reads on its own (`DEBIAN_FRONTEND`, proxies, `PATH`, locale, …), and the instructions it jumps over do not use the variables that move with it. ' +
+      'Otherwise the same move is offered as unsafe: a `pip install` in the same `RUN`, for example, may depend on an `ENV PATH` it would now run before.',
+    references: [
+      'https://docs.docker.com/build/cache/optimize/#order-your-layers',
+      'https://docs.docker.com/build/cache/invalidation/',
+      'https://docs.docker.com/build/building/best-practices/#apt-get',
+    ],
+  },
+  check(ctx) {
+    const { model } = ctx;
+    for (const stage of model.stages) {
+      for (const info of stage.instructions) {
+        if (info.keyword !== 'RUN') continue;
+        const script = model.shellOf(info);
+        if (!script || !fullyUnderstood(script)) continue;
+        const install = packageInstall(script);
+        if (!install) continue;
+        const refs = referencesOf(model, info, script, true);
+        if (refs.unknown) continue;
+        // Walk back to the last instruction the install may depend on; source COPYs after it are the finding.
+        let target: InstructionInfo | null = null;
+        for (const prev of [...stage.instructions].reverse()) {
+          if (prev.index >= info.index) continue;
+          if (prev.keyword === 'COPY' || prev.keyword === 'ADD') {
+            const entry = copyEntry(model, prev);
+            if (entry.dest === null || isSystemDest(entry.dest) || refs.paths.some((p) => overlaps(p, entry.dest as string))) break;
+            if (entry.fromContext) target = prev;
+            continue;
+          }
+          if (prev.keyword === 'RUN' && preparesInstall(model, prev, refs)) break;
+          if (prev.keyword === 'ONBUILD') break;
+        }
+        if (!target) continue;
+        const tool = effectiveWords(install.command)[0] as Word;
+        ctx.report({
+          range: model.text.rangeOf(tool.start, install.head.end),
+          message: `\`${install.tool}\` runs after \`${copyLabel(model, target)}\`, so every change to the copied files runs it again`,
+          fixes: [moveFix(model, stage, target, info, script)],
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,105 @@
+-- Headless Neovim 0.7 as a second real LSP client (run by test/nvim/neovim.test.ts).
+-- Starts pydockerfile-language-server over stdio for buffers whose filetype is `dockerfile`, waits
+-- for the published diagnostics, asks for code actions on the PYD201 finding, applies the quick fix,
+-- and writes what it saw as JSON to $PYD_NVIM_RESULT. Always quits, also on errors.
+local result_path = os.getenv('PYD_NVIM_RESULT')
+local server = os.getenv('PYD_NVIM_SERVER')
+local node = os.getenv('PYD_NVIM_NODE')
+local file = os.getenv('PYD_NVIM_FILE')
+local WAIT_MS = 20000
+
+local function write_result(result)
+  local handle = assert(io.open(result_path, 'w'))
+  handle:write(vim.json.encode(result))
+  handle:close()
+end
+
+local function run()
+  local result = { log = {} }
+  vim.cmd('filetype on')
+  local client_id = vim.lsp.start_client({
+    name = 'pydockerfile',
+    cmd = { node, server, '--stdio' },
+    root_dir = vim.fn.fnamemodify(file, ':h'),
+    -- Answered to the server's workspace/configuration requests (section `pydockerfile`).
+    settings = { pydockerfile = { rules = { PYD405 = 'off' } } },
+  })
+  assert(client_id, 'vim.lsp.start_client returned nil')
+  -- What nvim-lspconfig does for a `filetypes = { 'dockerfile' }` server, with the 0.7 API.
+  vim.api.nvim_create_autocmd('FileType', {
+    pattern = 'dockerfile',
+    callback = function(args)
+      vim.lsp.buf_attach_client(args.buf, client_id)
+    end,
+  })
+  vim.cmd('edit ' .. vim.fn.fnameescape(file))
+  local bufnr = vim.api.nvim_get_current_buf()
+  result.filetype = vim.bo[bufnr].filetype
+
+  local got_diagnostics = vim.wait(WAIT_MS, function()
+    return #vim.diagnostic.get(bufnr) > 0
+  end, 50)
+  local client = vim.lsp.get_client_by_id(client_id)
+  result.diagnostics = {}
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    table.insert(result.diagnostics, {
+      code = d.code, source = d.source, message = d.message, lnum = d.lnum, col = d.col, severity = d.severity,
+    })
+  end
+  if not got_diagnostics then
+    table.insert(result.log, 'no diagnostics within ' .. WAIT_MS .. ' ms')
+    return result
+  end
+
+  -- Code actions for the PYD201 finding, with that diagnostic in the context (as the
+  -- lightbulb of `vim.lsp.buf.code_action()` would send it).
+  local target
+  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+    if d.code == 'PYD201' then target = d end
+  end
+  if not target then
+    table.insert(result.log, 'no PYD201 diagnostic')
+    return result
+  end
+  local lsp_diagnostic = target.user_data and target.user_data.lsp or {}
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    range = lsp_diagnostic.range,
+    context = { diagnostics = { lsp_diagnostic } },
+  }
+  local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, WAIT_MS)
+  result.actions = {}
+  local fix
+  for _, response in pairs(responses or {}) do
+    for _, action in ipairs(response.result or {}) do
+      table.insert(result.actions, { title = action.title, kind = action.kind, isPreferred = action.isPreferred })
+      if action.kind == 'quickfix' and action.edit and action.title:find('(PYD201)', 1, true) and not fix then
+        fix = action
+      end
+    end
+  end
+  if fix then
+    vim.lsp.util.apply_workspace_edit(fix.edit, client.offset_encoding or 'utf-16')
+    result.applied = fix.title
+  end
+  result.lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
+
+  -- The server re-publishes for the edited text: PYD201 must go away.
+  result.pyd201_cleared = vim.wait(WAIT_MS, function()
+    for _, d in ipairs(vim.diagnostic.get(bufnr)) do
+      if d.code == 'PYD201' then return false end
+    end
+    return true
+  end, 50)
+  return result
+end
+
+local ok, outcome = pcall(run)
+if ok then
+  write_result(outcome)
+else
+  write_result({ error = tostring(outcome) })
+end
+-- Stop the server before quitting, so no orphan process is left behind.
+vim.lsp.stop_client(vim.lsp.get_active_clients(), true)
+vim.cmd('qa!')
