@@ -101,6 +101,9 @@ export default defineRule({
         const words = argWords(model, info);
         // `ARG PORT ${PORT}` is a different mistake (PYD414), whose fix turns it into an ENV.
         if (envLikeArg(words)) continue;
+        // `ARG VERSION= # change me`: Docker has no trailing comments, so the words after `#` are
+        // more ARG names, but reporting `CHANGE` or `ME` as duplicates would only confuse.
+        if (words.some((w) => w.name.startsWith('#'))) continue;
         for (const word of words) {
           // A name with quotes or variables is not a plain declaration: do not guess.
           if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(word.name)) continue;

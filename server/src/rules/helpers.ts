@@ -38,7 +38,8 @@ export function runMounts(info: InstructionInfo): Map<string, string>[] {
       const map = new Map<string, string>();
       for (const part of (f.getValue() ?? '').split(',')) {
         const eq = part.indexOf('=');
-        if (eq > 0) map.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
+        // BuildKit accepts quoted values (`target="/var/lib/apt/lists"`), as CSV fields.
+        if (eq > 0) map.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
         else if (part.trim() !== '') map.set(part.trim().toLowerCase(), 'true');
       }
       return map;

@@ -53,7 +53,14 @@ export function isSecretName(name: string): boolean {
  */
 function isHarmlessValue(value: string): boolean {
   const v = value.trim().replace(/^(["'])(.*)\1$/, '$2');
-  return v === '' || /^(true|false|yes|no|on|off|0|1|none|null)$/i.test(v) || /^\/[\w./-]*$/.test(v);
+  return (
+    v === '' ||
+    /^(true|false|yes|no|on|off|0|1|none|null)$/i.test(v) ||
+    /^\/[\w./-]*$/.test(v) ||
+    // A path under a variable, e.g. `${LAMBDA_TASK_ROOT}/service-account-key.json`: it names a
+    // file (Google's GOOGLE_APPLICATION_CREDENTIALS is such a path), it is not the secret itself.
+    /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\/[\w./-]*$/.test(v)
+  );
 }
 
 /** `scheme://user:password@` with a literal password (`$VAR` references are how it should be done). */
@@ -113,7 +120,7 @@ export default defineRule({
   hadolint: ['DL3064'],
   docs: {
     whatItDoes:
-      'Flags `ARG` and `ENV` variables whose name says they hold a secret (a name part such as `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY` or `CREDENTIALS`) and that are given a value in the Dockerfile, and any instruction containing a URL with a literal password (`https://user:password@host`). Names that describe a secret rather than hold it are not flagged (`PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`, `TOKEN_TTL`), nor are `ARG`s without a default, switch values (`true`, `0`), absolute paths such as `/run/secrets/db`, and URLs whose password is a variable (`https://user:${PIP_PASSWORD}@…`, filled from a secret mount). There is no automatic fix: the secret has to move out of the Dockerfile.',
+      'Flags `ARG` and `ENV` variables whose name says they hold a secret (a name part such as `PASSWORD`, `PASSWD`, `PASS`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY` or `CREDENTIALS`) and that are given a value in the Dockerfile, and any instruction containing a URL with a literal password (`https://user:password@host`). Names that describe a secret rather than hold it are not flagged (`PASSWORD_FILE`, `TOKEN_URL`, `SECRET_NAME`, `TOKEN_TTL`), nor are `ARG`s without a default, switch values (`true`, `0`), absolute paths such as `/run/secrets/db` or `${APP_ROOT}/key.json`, and URLs whose password is a variable (`https://user:${PIP_PASSWORD}@…`, filled from a secret mount). There is no automatic fix: the secret has to move out of the Dockerfile.',
     whyItMatters:
       '`ENV` values are part of the image configuration and `ARG` values are recorded in the image history, so anyone who can pull the image reads them with `docker inspect` or `docker history`, and a default written in the Dockerfile is also in source control. BuildKit warns about the same names (`SecretsUsedInArgOrEnv`). Credentials for private registries and package mirrors (S000 pushes to a private Harbor registry, S001 installs from private mirrors) belong in `RUN --mount=type=secret`, which exposes them to one command without writing them to any layer, or in the runtime environment of the container.',
     example: 'FROM python:3.12-slim-bookworm\nARG PIP_INDEX_PASSWORD=s3cr3t-value\nENV DJANGO_SECRET_KEY=change-me-please\nRUN pip install --no-cache-dir --index-url https://deploy:hunter2@pypi.example.com/simple -r requirements.txt',
