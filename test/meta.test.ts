@@ -13,12 +13,13 @@ import { FIXTURE_DIR, REPO_ROOT } from './support/paths';
 
 /** The date fixtures use, so date-dependent rules (end of life) judge docs examples reproducibly. */
 const TODAY = '2026-11-25';
-const CATEGORIES = ['base-image', 'dependencies', 'layers-and-cache', 'runtime', 'security'];
+const CATEGORIES = ['meta', 'base-image', 'dependencies', 'layers-and-cache', 'runtime', 'security'];
 const SEVERITIES = ['error', 'warning', 'info', 'hint'];
 const STATUSES = ['stable', 'preview', 'deprecated', 'removed'];
 
-function findingsOf(rule: Rule, text: string): ReturnType<typeof lint>['findings'] {
-  return lint(text, { only: [rule.code], env: { today: TODAY } }).findings;
+/** Lints with only `rule`; `files` play the build context (workspace rules need one). */
+function findingsOf(rule: Rule, text: string, files?: Readonly<Record<string, string>>): ReturnType<typeof lint>['findings'] {
+  return lint(text, { only: [rule.code], env: { today: TODAY, ...(files ? { readContextFile: (p: string) => files[p.replace(/^\.\//, '')] } : {}) } }).findings;
 }
 
 describe('rule registry', () => {
@@ -41,7 +42,7 @@ describe('rule registry', () => {
   });
 
   it('puts each code in the hundred of its category', () => {
-    const hundreds: Record<string, string> = { 'base-image': '1', dependencies: '2', 'layers-and-cache': '3', runtime: '4', security: '5' };
+    const hundreds: Record<string, string> = { meta: '0', 'base-image': '1', dependencies: '2', 'layers-and-cache': '3', runtime: '4', security: '5' };
     for (const rule of ALL_RULES) {
       assert.ok(CATEGORIES.includes(rule.category), `${rule.code}: unknown category ${rule.category}`);
       assert.equal(rule.code[3], hundreds[rule.category], `${rule.code} is ${rule.category}, which uses PYD${hundreds[rule.category] ?? '?'}xx`);
@@ -91,15 +92,15 @@ for (const rule of ALL_RULES) {
       // and a rule declared without fixes must not offer any.
       const file = path.join(FIXTURE_DIR, `${rule.name}.md`);
       if (!fs.existsSync(file)) return;
-      const offered = parseFixture(fs.readFileSync(file, 'utf8')).flatMap((c) => findingsOf(rule, c.text)).flatMap((f) => f.fixes);
+      const offered = parseFixture(fs.readFileSync(file, 'utf8')).flatMap((c) => findingsOf(rule, c.text, c.options.files)).flatMap((f) => f.fixes);
       if (offered.some((f) => f.applicability === 'unsafe')) assert.ok(rule.docs.fixSafety, 'the fixture shows an unsafe fix, so docs.fixSafety is required');
       if (rule.fix.availability === 'none') assert.equal(offered.length, 0, 'declared without fixes, but the fixture shows some');
       if (offered.length > 0) assert.notEqual(rule.fix.availability, 'none', 'the fixture shows fixes, so fix.availability cannot be none');
     });
 
     it('is triggered by docs.example and not by docs.useInstead', () => {
-      assert.ok(findingsOf(rule, rule.docs.example).length > 0, `docs.example does not trigger ${rule.code}`);
-      const clean = findingsOf(rule, rule.docs.useInstead);
+      assert.ok(findingsOf(rule, rule.docs.example, rule.docs.exampleFiles).length > 0, `docs.example does not trigger ${rule.code}`);
+      const clean = findingsOf(rule, rule.docs.useInstead, rule.docs.useInsteadFiles ?? rule.docs.exampleFiles);
       assert.deepEqual(clean.map((f) => `${f.range.start.line + 1}: ${f.message}`), [], `docs.useInstead triggers ${rule.code}`);
     });
   });

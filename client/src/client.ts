@@ -1,7 +1,7 @@
 // Builds the LanguageClient: how the server process is launched and which documents it sees.
 import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
-import type { LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type { ErrorHandler, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
 
 /**
  * Client id. vscode-languageclient reads `<id>.trace.server`, which is why it equals the
@@ -38,10 +38,12 @@ const DEBUG_INSPECT_PORT = 6011;
 /**
  * Creates (does not start) the language client for the server at `module`.
  *
+ * `errorHandler` replaces vscode-languageclient's default crash handling (see ctx.ts).
+ *
  * There is no `synchronize` section: the server pulls `pydockerfile` settings per document
  * with `workspace/configuration`, so nothing needs pushing (architecture.md B8).
  */
-export function createLanguageClient(module: string, outputChannel: vscode.LogOutputChannel): LanguageClient {
+export function createLanguageClient(module: string, outputChannel: vscode.LogOutputChannel, errorHandler?: ErrorHandler): LanguageClient {
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: {
@@ -53,6 +55,8 @@ export function createLanguageClient(module: string, outputChannel: vscode.LogOu
   const clientOptions: LanguageClientOptions = {
     documentSelector: [...DOCUMENT_SELECTOR],
     outputChannel,
+    // Crash handling (how often to restart, what to tell the user) is decided by the caller.
+    ...(errorHandler ? { errorHandler } : {}),
   };
   return new LanguageClient(CLIENT_ID, CLIENT_NAME, serverOptions, clientOptions);
 }

@@ -76,7 +76,9 @@ async function targetDocument(
   args: readonly unknown[],
   proposals: ProposalStore,
 ): Promise<vscode.TextDocument | undefined> {
-  const resource = args[0] instanceof vscode.Uri ? args[0] : vscode.window.activeTextEditor?.document.uri;
+  // Menus pass a Uri; the server's "Optimize this Dockerfile…" code action passes the URI as a string.
+  const given = args[0] instanceof vscode.Uri ? args[0] : typeof args[0] === 'string' ? parseUri(args[0]) : undefined;
+  const resource = given ?? vscode.window.activeTextEditor?.document.uri;
   const uri = resource && (proposals.originalOf(resource) ?? resource);
   // Returns the open document when there is one, so unsaved edits are what gets optimized.
   const document = uri && (await vscode.workspace.openTextDocument(uri));
@@ -95,4 +97,13 @@ async function targetDocument(
     return undefined;
   }
   return document;
+}
+
+/** A URI from a string argument, or undefined when it is not one. */
+function parseUri(value: string): vscode.Uri | undefined {
+  try {
+    return /^[a-z][a-z0-9+.-]*:/i.test(value) ? vscode.Uri.parse(value, true) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,9 +1,10 @@
 // Owns the language client's lifecycle (start, stop, restart) and the command table's dispatch.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { State } from 'vscode-languageclient/node';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { CloseAction, ErrorAction, State } from 'vscode-languageclient/node';
+import type { ErrorHandler, LanguageClient } from 'vscode-languageclient/node';
 import { CLIENT_NAME, createLanguageClient, serverModulePath } from './client';
+import { gaveUpReason, RestartPolicy } from './restart-policy';
 
 /** Server state as the UI shows it; `failed` covers both a failed start and an unexpected stop. */
 export type ServerState = 'stopped' | 'starting' | 'running' | 'failed';
@@ -44,6 +45,8 @@ export class Ctx implements vscode.Disposable {
   private starting: Promise<void> | undefined;
   private currentState: ServerState = 'stopped';
   private lastFailure: string | undefined;
+  /** Crashes counted across clients: a restart after a crash creates no new policy. */
+  private readonly restartPolicy = new RestartPolicy();
 
   constructor(private readonly extensionContext: vscode.ExtensionContext) {
     this.outputChannel = vscode.window.createOutputChannel(CLIENT_NAME, { log: true });
@@ -59,6 +62,11 @@ export class Ctx implements vscode.Disposable {
   /** Why the server is in the `failed` state, for the status item and messages. */
   get failureReason(): string | undefined {
     return this.lastFailure;
+  }
+
+  /** The language client while the server runs (for requests of the status item), else undefined. */
+  get languageClient(): LanguageClient | undefined {
+    return this.currentState === 'running' ? this.client : undefined;
   }
 
   /** The server's self-reported version, once initialized. */
@@ -85,6 +93,8 @@ export class Ctx implements vscode.Disposable {
 
   /** Stops, then starts a fresh client: the remedy offered for every server problem. */
   async restart(): Promise<void> {
+    // Asked for by the user: earlier crashes no longer count against the cap.
+    this.restartPolicy.reset();
     await this.stop();
     await this.start();
   }
@@ -148,7 +158,7 @@ export class Ctx implements vscode.Disposable {
       this.failStart(`${module} is missing (in a development checkout, run npm run build)`);
       return;
     }
-    const client = createLanguageClient(module, this.outputChannel);
+    const client = createLanguageClient(module, this.outputChannel, this.crashHandler());
     this.client = client;
     this.clientSubscriptions.push(client.onDidChangeState((event) => this.onClientState(event.newState)));
     this.setState('starting');
@@ -169,6 +179,30 @@ export class Ctx implements vscode.Disposable {
     void this.explainNotRunning();
   }
 
+  /**
+   * vscode-languageclient's handler for a lost connection: restart a crashed server up to
+   * the policy's cap, then stop and tell the user (with the ways forward) instead of looping.
+   */
+  private crashHandler(): ErrorHandler {
+    return {
+      // Same tolerance as the library's default: a few write/read errors, then shut down.
+      error: (_error, _message, count) => ({ action: count !== undefined && count <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+      closed: () => {
+        const decision = this.restartPolicy.crashed();
+        if (decision.restart) {
+          this.outputChannel.warn(`The language server stopped unexpectedly; restarting it (crash ${decision.attempt} of at most ${this.restartPolicy.maxRestarts} in a row)`);
+          return { action: CloseAction.Restart, handled: true };
+        }
+        const reason = gaveUpReason(decision.crashes, this.restartPolicy.windowMs);
+        this.outputChannel.error(`The language server is not restarted: ${reason}`);
+        this.setState('failed', reason);
+        // The visible notice, with "Restart language server" and "Show output".
+        void this.explainNotRunning();
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
+  }
+
   private onClientState(state: State): void {
     switch (state) {
       case State.Starting:
@@ -183,8 +217,9 @@ export class Ctx implements vscode.Disposable {
         break;
       case State.Stopped:
         // Our own stop() unsubscribes before stopping, so reaching this means the server
-        // went away by itself (crash, or vscode-languageclient gave up restarting it).
-        this.setState('failed', 'the server stopped unexpectedly (see the output)');
+        // went away by itself (crash, or the crash handler gave up restarting it). Keep the
+        // handler's more precise reason when it already gave one.
+        if (this.currentState !== 'failed') this.setState('failed', 'the server stopped unexpectedly (see the output)');
         break;
     }
   }

@@ -1,10 +1,19 @@
-// "Optimize this Dockerfile": asks the server for a proposal, shows it as a diff, applies on confirmation.
+// "Optimize this Dockerfile": asks the server for a proposal, shows it as a diff, lets the user
+// pick the unsafe decisions, and applies the chosen proposal as one undoable edit.
 import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { readClientConfig } from './config';
 import { FIX_ALL_COMMAND, OPTIMIZE_COMMAND } from '../../server/src/protocol';
-import type { OptimizeCommandArgs, OptimizeCommandResult, Range, TextEdit } from '../../server/src/protocol';
+import type {
+  OptimizeCommandArgs,
+  OptimizeCommandResult,
+  OptimizeDecisionData,
+  OptimizeEstimateData,
+  OptimizeFileEdit,
+  Range,
+  TextEdit,
+} from '../../server/src/protocol';
 
 /** URI scheme of the read-only "proposed" side of the Optimize diff. */
 export const PROPOSED_SCHEME = 'pydockerfile-proposed';
@@ -16,7 +25,7 @@ export const MAX_ATTEMPTS = 3;
 const MAX_SKIPPED_LINES = 8;
 
 const APPLY = 'Apply';
-const APPLY_UNSAFE = 'Apply including unsafe changes';
+const CHOOSE = 'Choose decisions…';
 
 /**
  * Holds the proposed texts shown on the right side of Optimize diffs. A text is dropped when
@@ -25,13 +34,17 @@ const APPLY_UNSAFE = 'Apply including unsafe changes';
  */
 export class ProposalStore implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly proposals = new Map<string, { proposed: vscode.Uri; original: vscode.Uri; text: string }>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   private readonly subscriptions: vscode.Disposable[];
   private nextId = 1;
+  /** Fired when a proposal's text changes, so an open diff refreshes. */
+  readonly onDidChange = this.changed.event;
 
   constructor() {
     this.subscriptions = [
       vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, this),
       vscode.window.tabGroups.onDidChangeTabs((event) => this.forgetClosed(event.closed)),
+      this.changed,
     ];
   }
 
@@ -41,6 +54,14 @@ export class ProposalStore implements vscode.TextDocumentContentProvider, vscode
     const uri = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: original.path, query: String(this.nextId++) });
     this.proposals.set(uri.toString(), { proposed: uri, original, text });
     return uri;
+  }
+
+  /** Replaces a proposal's text (new decisions) and refreshes the diff showing it. */
+  update(uri: vscode.Uri, text: string): void {
+    const entry = this.proposals.get(uri.toString());
+    if (!entry || entry.text === text) return;
+    entry.text = text;
+    this.changed.fire(uri);
   }
 
   /** Forgets a proposal. */
@@ -85,21 +106,34 @@ export class ProposalStore implements vscode.TextDocumentContentProvider, vscode
 /** Which server command to ask: the Optimize proposal, or the safe fix-all. */
 export type ProposalKind = 'optimize' | 'fixAll';
 
+/** What to ask the server for besides the document. */
+export interface ProposalRequest {
+  /** Tick the decisions that are on by default. */
+  includeUnsafe?: boolean;
+  /** Tick exactly these decisions (wins over `includeUnsafe`). */
+  decisions?: readonly string[];
+}
+
 /**
- * Asks the server for the edits of `kind` on the current version of `document`.
+ * Asks the server for the edits of `kind` on the current version of `document`. Optimize
+ * proposals also carry the changes of other files (`.dockerignore`, entry scripts).
  * Throws with a readable message when the server's answer is unusable.
  */
 export async function requestProposal(
   client: LanguageClient,
   document: vscode.TextDocument,
   kind: ProposalKind,
-  includeUnsafe = false,
+  request: ProposalRequest = {},
 ): Promise<OptimizeCommandResult> {
   const args: OptimizeCommandArgs = {
     uri: client.code2ProtocolConverter.asUri(document.uri),
     version: document.version,
   };
-  if (kind === 'optimize') args.includeUnsafe = includeUnsafe;
+  if (kind === 'optimize') {
+    args.includeUnsafe = request.includeUnsafe ?? false;
+    if (request.decisions) args.decisions = [...request.decisions];
+    args.otherFiles = true;
+  }
   const command = kind === 'optimize' ? OPTIMIZE_COMMAND : FIX_ALL_COMMAND;
   const answer: unknown = await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args] });
   const result = parseProposal(answer);
@@ -108,15 +142,20 @@ export async function requestProposal(
 }
 
 /**
- * Applies `proposal` to `document` as ONE WorkspaceEdit, so a single undo reverts it.
- * Returns false, without touching the document, when the document changed since the proposal
- * was computed: its edits would land in the wrong places.
+ * Applies `proposal` to `document` as ONE WorkspaceEdit, so a single undo reverts it, together
+ * with the other files it creates or changes. Returns false, without touching anything, when
+ * the document changed since the proposal was computed: its edits would land in the wrong places.
  */
 export async function applyProposal(document: vscode.TextDocument, proposal: OptimizeCommandResult): Promise<boolean> {
   if (document.isClosed) throw new Error(`${fileName(document)} was closed before the changes could be applied`);
   if (document.version !== proposal.version) return false;
   const edit = new vscode.WorkspaceEdit();
   edit.set(document.uri, proposal.edits.map(toVsTextEdit));
+  for (const file of proposal.fileEdits ?? []) {
+    const uri = vscode.Uri.parse(file.uri);
+    if (file.create) edit.createFile(uri, { ignoreIfExists: true });
+    edit.set(uri, file.edits.map(toVsTextEdit));
+  }
   if (!(await vscode.workspace.applyEdit(edit))) {
     throw new Error(`VS Code refused to apply the changes to ${fileName(document)}`);
   }
@@ -132,51 +171,70 @@ export interface OptimizeDeps {
 
 /**
  * The whole Optimize command for one document: request, preview (unless
- * `pydockerfile.optimize.showPreview` is off), confirm, apply, close the preview.
+ * `pydockerfile.optimize.showPreview` is off), decisions, confirm, apply, close the preview.
+ * With the preview, the decisions that are on by default start ticked; without it, they are
+ * applied only when `pydockerfile.optimize.includeUnsafe` is on.
  */
 export async function optimizeDocument(deps: OptimizeDeps, document: vscode.TextDocument): Promise<void> {
   const config = readClientConfig(document.uri);
-  await runOptimize(deps, document, config.includeUnsafe, config.showPreview, 1);
+  const request: ProposalRequest = { includeUnsafe: config.showPreview || config.includeUnsafe };
+  await runOptimize(deps, document, request, config.showPreview, 1);
 }
 
 async function runOptimize(
   deps: OptimizeDeps,
   document: vscode.TextDocument,
-  includeUnsafe: boolean,
+  request: ProposalRequest,
   showPreview: boolean,
   attempt: number,
 ): Promise<void> {
   const name = fileName(document);
-  // With the setting off, also compute the unsafe proposal so the dialog can offer it,
-  // but only when it would actually change something more.
-  const [proposal, unsafe] = await Promise.all([
-    requestProposal(deps.client, document, 'optimize', includeUnsafe),
-    includeUnsafe ? undefined : requestProposal(deps.client, document, 'optimize', true),
-  ]);
-  const alternative =
-    unsafe && unsafe.changed && unsafe.version === proposal.version && unsafe.text !== proposal.text ? unsafe : undefined;
+  let proposal = await requestProposal(deps.client, document, 'optimize', request);
   deps.log.info(`Optimize ${name} (version ${proposal.version}): ${describeProposal(proposal)}`);
+  const decisions = proposal.decisions ?? [];
+  if (!proposal.changed && (decisions.length === 0 || !showPreview)) {
+    // Without the preview there is no checklist: say that unsafe steps exist, if any.
+    const offered = decisions.length > 0 ? ` (${plural(decisions.length, 'unsafe step')} offered: turn on pydockerfile.optimize.showPreview to choose)` : '';
+    void vscode.window.showInformationMessage(`Nothing to optimize in ${name}${offered}`);
+    return;
+  }
 
-  let chosen: OptimizeCommandResult | undefined = proposal;
   let preview: vscode.Uri | undefined;
-  if (!proposal.changed) {
-    chosen = await offerUnsafeOnly(name, alternative, showPreview);
-    if (!chosen) return;
-  }
+  let chosen: readonly string[] = decisions.filter((d) => d.ticked).map((d) => d.id);
   if (showPreview) {
-    preview = await showDiff(deps.proposals, document, chosen);
-    chosen = await confirm(name, chosen, chosen === proposal ? alternative : undefined);
-    if (!chosen) return; // Cancelled: the diff stays open for reading.
+    preview = await showDiff(deps.proposals, document, proposal);
+    // The decisions first (when there are any), then the confirmation; the user can go back.
+    let choose = decisions.length > 0;
+    for (;;) {
+      if (choose) {
+        const picked = await pickDecisions(name, proposal.decisions ?? decisions);
+        if (picked === undefined) return; // Cancelled: the diff stays open for reading.
+        if (!sameIds(picked, (proposal.decisions ?? []).filter((d) => d.ticked).map((d) => d.id))) {
+          proposal = await requestProposal(deps.client, document, 'optimize', { decisions: picked });
+          deps.proposals.update(preview, proposal.text);
+          deps.log.info(`Optimize ${name}: decisions ${picked.join(', ') || 'none'}: ${describeProposal(proposal)}`);
+        }
+        chosen = picked;
+      }
+      const answer = await confirm(name, proposal);
+      if (answer === APPLY) break;
+      if (answer !== CHOOSE) return;
+      choose = true;
+    }
+    if (!proposal.changed) {
+      await closeDiff(deps.proposals, preview);
+      void vscode.window.showInformationMessage(`Nothing to optimize in ${name} with these decisions`);
+      return;
+    }
   }
-  const chosenUnsafe = includeUnsafe || chosen !== proposal;
-  const applied = await applyProposal(document, chosen);
+  const applied = await applyProposal(document, proposal);
   if (preview) {
     await closeDiff(deps.proposals, preview);
     // Bring the edited file back to the front: the diff may have been its only visible editor.
     await vscode.window.showTextDocument(document);
   }
   if (applied) {
-    const codes = formatCounts(chosen.applied);
+    const codes = formatCounts(proposal.applied);
     deps.log.info(`Optimize ${name}: applied ${codes || 'the proposed edits'}`);
     // Without a preview this message is the only sign of what changed.
     if (!showPreview) void vscode.window.showInformationMessage(`Optimized ${name}${codes ? `: ${codes}` : ''}`);
@@ -185,28 +243,44 @@ async function runOptimize(
   if (attempt >= MAX_ATTEMPTS) {
     throw new Error(`${name} kept changing while Optimize ran; run it again once editing has settled`);
   }
-  // The document changed after the proposal was made: recompute from the current text at the
-  // level the user picked, and ask again.
+  // The document changed after the proposal was made: recompute from the current text with the
+  // decisions the user chose, and ask again.
   deps.log.info(`Optimize ${name}: the document changed, recomputing the proposal`);
-  await runOptimize(deps, document, chosenUnsafe, showPreview, attempt + 1);
+  await runOptimize(deps, document, { decisions: chosen }, showPreview, attempt + 1);
 }
 
-/** Nothing safe to do; offers the unsafe proposal when there is one. */
-async function offerUnsafeOnly(
-  name: string,
-  alternative: OptimizeCommandResult | undefined,
-  showPreview: boolean,
-): Promise<OptimizeCommandResult | undefined> {
-  if (!alternative) {
-    void vscode.window.showInformationMessage(`Nothing to optimize in ${name}`);
-    return undefined;
-  }
-  const action = showPreview ? 'Preview unsafe changes' : 'Apply unsafe changes';
-  const choice = await vscode.window.showInformationMessage(
-    `No safe changes for ${name}; unsafe changes are available (${formatCounts(alternative.applied)})`,
-    action,
-  );
-  return choice === action ? alternative : undefined;
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
+}
+
+/** A decision as a QuickPick item. */
+interface DecisionItem extends vscode.QuickPickItem {
+  id: string;
+}
+
+/** The QuickPick items of the decisions: ticked ones pre-selected, the explanation as detail. */
+export function decisionItems(decisions: readonly OptimizeDecisionData[]): DecisionItem[] {
+  return decisions.map((d) => ({
+    id: d.id,
+    label: d.title,
+    description: `${d.id} · ${d.codes.join(', ')}${d.default ? '' : ' · off by default'}`,
+    detail: d.explanation,
+    picked: d.ticked,
+  }));
+}
+
+/** Lets the user tick decisions; resolves to the ticked ids, or undefined when dismissed. */
+async function pickDecisions(name: string, decisions: readonly OptimizeDecisionData[]): Promise<string[] | undefined> {
+  const items = decisionItems(decisions);
+  const picked = await vscode.window.showQuickPick(items, {
+    canPickMany: true,
+    title: `Optimize ${name}: unsafe steps`,
+    placeHolder: 'Tick the steps to include; the diff updates when you confirm (Escape cancels)',
+    matchOnDescription: true,
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
+  return picked?.map((item) => item.id);
 }
 
 /** Opens "original ↔ proposed" and returns the proposed URI. */
@@ -230,40 +304,33 @@ async function showDiff(
   return uri;
 }
 
-/** The modal confirmation; resolves to the proposal to apply, or undefined when cancelled. */
-async function confirm(
-  name: string,
-  proposal: OptimizeCommandResult,
-  alternative: OptimizeCommandResult | undefined,
-): Promise<OptimizeCommandResult | undefined> {
+/** The modal confirmation; resolves to the button pressed, or undefined when cancelled. */
+async function confirm(name: string, proposal: OptimizeCommandResult): Promise<string | undefined> {
   const total = proposal.applied.reduce((sum, entry) => sum + entry.count, 0);
   const message = total > 0 ? `Apply ${plural(total, 'change')} to ${name}?` : `Apply the proposed changes to ${name}?`;
-  const detail = confirmationDetail(proposal, alternative);
-  const buttons = alternative ? [APPLY, APPLY_UNSAFE] : [APPLY];
-  const choice = await vscode.window.showInformationMessage(message, { modal: true, detail }, ...buttons);
-  if (choice === APPLY) return proposal;
-  if (choice === APPLY_UNSAFE) return alternative;
-  return undefined;
+  const detail = confirmationDetail(proposal);
+  const buttons = (proposal.decisions ?? []).length > 0 ? [APPLY, CHOOSE] : [APPLY];
+  return vscode.window.showInformationMessage(message, { modal: true, detail }, ...buttons);
 }
 
-/** The dialog's detail: what applies, what does not, and what the unsafe button would add. */
-export function confirmationDetail(
-  proposal: OptimizeCommandResult,
-  alternative: OptimizeCommandResult | undefined,
-): string {
+/** The dialog's detail: applied codes, the decisions, other files, what was not applied, the estimate. */
+export function confirmationDetail(proposal: OptimizeCommandResult): string {
   const lines: string[] = [];
   if (proposal.applied.length > 0) lines.push(`Fixes: ${formatCounts(proposal.applied)}`);
-  if (alternative) {
-    const extra = extraCounts(proposal.applied, alternative.applied);
-    const listed = extra.length > 0 ? `: ${formatCounts(extra)}` : '';
-    lines.push(`"${APPLY_UNSAFE}" also applies unsafe fixes${listed}`);
+  const decisions = proposal.decisions ?? [];
+  const ticked = decisions.filter((d) => d.ticked);
+  if (decisions.length > 0) {
+    lines.push(`Decisions: ${ticked.length > 0 ? ticked.map((d) => `${d.id}${d.applied ? '' : ' (not applied)'}`).join(', ') : 'none ticked'} (${decisions.length} offered)`);
   }
+  for (const file of proposal.fileEdits ?? []) lines.push(`${file.create ? 'Creates' : 'Changes'} ${file.path}`);
   if (proposal.skipped.length > 0) {
     lines.push('', 'Not applied:');
     for (const entry of proposal.skipped.slice(0, MAX_SKIPPED_LINES)) lines.push(`• ${entry.step}: ${entry.reason}`);
     const more = proposal.skipped.length - MAX_SKIPPED_LINES;
     if (more > 0) lines.push(`…and ${more} more (see the output)`);
   }
+  const estimate = proposal.estimate?.lines ?? [];
+  if (estimate.length > 0) lines.push('', ...estimate.map((line) => `• ${line}`));
   return lines.join('\n');
 }
 
@@ -272,22 +339,13 @@ export function formatCounts(applied: readonly { code: string; count: number }[]
   return applied.map(({ code, count }) => (count > 1 ? `${code} ×${count}` : code)).join(', ');
 }
 
-/** Per code, how many more times the unsafe proposal applies a fix than the safe one. */
-function extraCounts(
-  safe: readonly { code: string; count: number }[],
-  unsafe: readonly { code: string; count: number }[],
-): { code: string; count: number }[] {
-  const base = new Map(safe.map(({ code, count }) => [code, count]));
-  return unsafe
-    .map(({ code, count }) => ({ code, count: count - (base.get(code) ?? 0) }))
-    .filter(({ count }) => count > 0);
-}
-
-/** One log line: applied codes and skipped steps. */
+/** One log line: applied codes, decisions, skipped steps and the estimate. */
 function describeProposal(proposal: OptimizeCommandResult): string {
   if (!proposal.changed) return 'no changes';
   const skipped = proposal.skipped.map((entry) => `${entry.step} (${entry.reason})`).join('; ');
-  return `proposes ${formatCounts(proposal.applied) || 'edits'}${skipped ? `; not applied: ${skipped}` : ''}`;
+  const decisions = (proposal.decisions ?? []).map((d) => `${d.ticked ? '[x]' : '[ ]'} ${d.id}`).join(' ');
+  const estimate = (proposal.estimate?.lines ?? []).join(' ');
+  return [`proposes ${formatCounts(proposal.applied) || 'edits'}`, decisions && `decisions: ${decisions}`, skipped && `not applied: ${skipped}`, estimate].filter((x) => x !== '').join('; ');
 }
 
 async function closeDiff(proposals: ProposalStore, uri: vscode.Uri): Promise<void> {
@@ -329,14 +387,19 @@ function toVsRange(range: Range): vscode.Range {
 /** Narrows the server's executeCommand answer to an OptimizeCommandResult, or undefined. */
 export function parseProposal(value: unknown): OptimizeCommandResult | undefined {
   if (!isRecord(value)) return undefined;
-  const { uri, version, text, edits, applied, skipped, changed } = value;
+  const { uri, version, text, edits, applied, skipped, changed, decisions, estimate, fileEdits } = value;
   if (typeof uri !== 'string' || !isInteger(version) || typeof text !== 'string' || typeof changed !== 'boolean') {
     return undefined;
   }
   if (!Array.isArray(edits) || !edits.every(isTextEdit)) return undefined;
   if (!Array.isArray(applied) || !applied.every(isCodeCount)) return undefined;
   if (!Array.isArray(skipped) || !skipped.every(isSkippedStep)) return undefined;
-  return { uri, version, text, edits, applied, skipped, changed };
+  const result: OptimizeCommandResult = { uri, version, text, edits, applied, skipped, changed };
+  // The optional parts are dropped, not fatal, when malformed: the proposal itself stays usable.
+  if (Array.isArray(decisions) && decisions.every(isDecision)) result.decisions = decisions;
+  if (isEstimate(estimate)) result.estimate = estimate;
+  if (Array.isArray(fileEdits) && fileEdits.every(isFileEdit)) result.fileEdits = fileEdits;
+  return result;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -345,6 +408,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }
 
 function isPosition(value: unknown): boolean {
@@ -367,4 +434,29 @@ function isCodeCount(value: unknown): value is { code: string; count: number } {
 
 function isSkippedStep(value: unknown): value is { step: string; reason: string } {
   return isRecord(value) && typeof value['step'] === 'string' && typeof value['reason'] === 'string';
+}
+
+function isDecision(value: unknown): value is OptimizeDecisionData {
+  return (
+    isRecord(value) &&
+    typeof value['id'] === 'string' &&
+    typeof value['title'] === 'string' &&
+    typeof value['explanation'] === 'string' &&
+    isStringArray(value['codes']) &&
+    typeof value['default'] === 'boolean' &&
+    typeof value['ticked'] === 'boolean' &&
+    typeof value['applied'] === 'boolean'
+  );
+}
+
+function isSizeChange(value: unknown): boolean {
+  return value === null || (isRecord(value) && typeof value['from'] === 'string' && typeof value['to'] === 'string' && typeof value['compressedMb'] === 'number' && typeof value['diskMb'] === 'number');
+}
+
+function isEstimate(value: unknown): value is OptimizeEstimateData {
+  return isRecord(value) && value['kind'] === 'estimate' && isSizeChange(value['base']) && isStringArray(value['lines']) && isStringArray(value['buildPackagesRemoved']) && isStringArray(value['noLongerRebuiltOnSourceChange']) && typeof value['dataDate'] === 'string';
+}
+
+function isFileEdit(value: unknown): value is OptimizeFileEdit {
+  return isRecord(value) && typeof value['uri'] === 'string' && typeof value['path'] === 'string' && typeof value['create'] === 'boolean' && Array.isArray(value['edits']) && value['edits'].every(isTextEdit);
 }

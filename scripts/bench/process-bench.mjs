@@ -30,7 +30,9 @@ export function writeProjectTree(dir, files) {
  * once `budgetMs` is spent (there is always one measured run).
  * @param {string} command
  * @param {readonly string[]} args
- * @param {{ cwd: string, runs: number, warmup?: boolean, budgetMs?: number, okStatuses?: readonly number[] | 'any' }} options
+ * A run that takes longer than `timeoutMs` is stopped and reported as such, so one slow
+ * command cannot hold the whole benchmark past its time limit.
+ * @param {{ cwd: string, runs: number, warmup?: boolean, budgetMs?: number, timeoutMs?: number, okStatuses?: readonly number[] | 'any' }} options
  */
 export function timeProcess(command, args, options) {
   const samples = [];
@@ -40,9 +42,12 @@ export function timeProcess(command, args, options) {
   for (let run = first; run <= options.runs; run++) {
     if (samples.length > 0 && performance.now() - began > (options.budgetMs ?? Infinity)) break;
     const start = performance.now();
-    const result = spawnSync(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024 });
+    const result = spawnSync(command, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 512 * 1024 * 1024, ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}) });
     const ms = performance.now() - start;
     last = result;
+    if (result.signal !== null) {
+      return { median: null, samples, status: null, timedOutAfterMs: options.timeoutMs ?? ms, error: `${command} ${args.slice(0, 2).join(' ')}… stopped after ${Math.round(ms)} ms (${result.signal})` };
+    }
     if (run > 0) samples.push(ms);
   }
   const status = last?.status ?? null;
@@ -50,9 +55,9 @@ export function timeProcess(command, args, options) {
   return {
     median: ok ? median(samples) : null,
     samples,
-    status: last?.status ?? null,
+    status,
     stdoutBytes: last?.stdout?.length ?? 0,
-    error: ok ? undefined : `${command} ${args.slice(0, 3).join(' ')}… exited with ${last?.status}: ${String(last?.stderr ?? '').slice(0, 500)}`,
+    error: ok ? undefined : `${command} ${args.slice(0, 3).join(' ')}… exited with ${status}: ${String(last?.stderr ?? '').slice(0, 500)}`,
   };
 }
 

@@ -66,7 +66,7 @@ install_code_server() {
   printf '{ "name": "pydockerfile-code-server", "private": true }\n' > package.json
   # --ignore-scripts: code-server's postinstall would fetch VS Code's dependencies its own way;
   # the steps below do the same from the npm registry only.
-  npm_config_unsafe_perm=true npm install --no-audit --no-fund --ignore-scripts "code-server@$CODE_SERVER_VERSION" >&2
+  npm install --no-audit --no-fund --ignore-scripts "code-server@$CODE_SERVER_VERSION" >&2
   cd "$VSCODE_DIR"
   npm install --no-audit --no-fund --omit=dev --ignore-scripts >&2
   # @vscode/ripgrep downloads its binary at install time; Debian's rg does the same job.

@@ -47,6 +47,54 @@ export interface OptimizeCommandArgs {
   version: number;
   /** Include unsafe fixes; defaults to the `pydockerfile.optimize.includeUnsafe` setting. */
   includeUnsafe?: boolean;
+  /**
+   * Optimize only: tick exactly these decisions (ids from `OptimizeCommandResult.decisions`);
+   * wins over `includeUnsafe`. Unknown ids are reported in `skipped`.
+   */
+  decisions?: string[];
+  /**
+   * Optimize only: also propose changes to other files of the build context (`.dockerignore`,
+   * an entry script's `exec`), returned in `fileEdits`. Clients that cannot apply them leave it off.
+   */
+  otherFiles?: boolean;
+}
+
+/** An unsafe step of Optimize the user can tick (docs/optimize.md lists the ids). */
+export interface OptimizeDecisionData {
+  id: string;
+  title: string;
+  /** Why to tick it and what it may change (shown next to the checkbox). */
+  explanation: string;
+  /** Rule codes whose fixes explain the step. */
+  codes: string[];
+  /** Pre-selected (and ticked by `includeUnsafe`). */
+  default: boolean;
+  /** Ticked for this proposal. */
+  ticked: boolean;
+  /** Changed this proposal. */
+  applied: boolean;
+}
+
+/** The expected effect of a proposal: figures from a dated table, always presented as an estimate. */
+export interface OptimizeEstimateData {
+  kind: 'estimate';
+  base: { from: string; to: string; compressedMb: number; diskMb: number } | null;
+  buildPackagesRemoved: string[];
+  noLongerRebuiltOnSourceChange: string[];
+  /** Ready-to-show lines, each labelled as an estimate where it gives a number. */
+  lines: string[];
+  dataDate: string;
+}
+
+/** A change of another file of the build context that goes with a proposal. */
+export interface OptimizeFileEdit {
+  /** The file's URI (created when `create` is true). */
+  uri: string;
+  /** Its path relative to the build context, for display. */
+  path: string;
+  create: boolean;
+  /** Edits against the file's current text (against empty text when created). */
+  edits: TextEdit[];
 }
 
 export interface OptimizeCommandResult {
@@ -58,6 +106,12 @@ export interface OptimizeCommandResult {
   applied: { code: string; count: number }[];
   skipped: { step: string; reason: string }[];
   changed: boolean;
+  /** Optimize: every unsafe step the file offers, ticked or not (absent for fix-all). */
+  decisions?: OptimizeDecisionData[];
+  /** Optimize: the expected effect (absent for fix-all). */
+  estimate?: OptimizeEstimateData;
+  /** Optimize with `otherFiles`: changes of other files that belong to the proposal. */
+  fileEdits?: OptimizeFileEdit[];
 }
 
 /** Minimal shape re-exported for client code that wants ranges without vscode types. */

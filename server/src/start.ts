@@ -6,7 +6,9 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
@@ -20,17 +22,22 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { isoToday, type LintOptions } from './engine/lint';
-import { contextReader, CONTEXT_FILE_GLOBS } from './features/build-context';
+import { CONFIG_FILE_GLOBS, ConfigFileCache } from './config/find-config';
+import { configNotes } from './config/resolve-config';
+import { inputRefusal } from './engine/guards';
+import { isoToday, lint as lintText, type LintOptions } from './engine/lint';
+import { CONTEXT_FILE_GLOBS, RelatedDiagnostics, WorkspaceStore } from './features/build-context';
+import type { WorkspaceFs } from './workspace/workspace-fs';
 import { codeActions } from './features/code-actions';
-import { toDiagnostics } from './features/diagnostics';
+import { toDiagnostic, toDiagnostics } from './features/diagnostics';
 import { hoverAt, preferredFormat } from './features/hover';
 import { disabledResult, optimizeDocument, readOptimizeArgs, unchangedResult } from './features/optimize';
 import { DocumentCache, type CachedLint } from './model/document-cache';
 import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, OPTIMIZE_COMMAND, SETTINGS_SECTION, SHOW_DOCUMENTATION_COMMAND, type OptimizeCommandResult } from './protocol';
 import { ALL_RULES } from './rules/index';
+import { RULE_REDIRECTS } from './rules/redirects';
 import type { Rule } from './rules/types';
-import { lintOptionsOf, lintSettingsKey, SettingsStore, type Settings } from './settings';
+import { FileConfigProvider, lintOptionsOf, lintSettingsKey, SettingsStore, type DocumentSettings, type Settings } from './settings';
 
 /** Name reported in `serverInfo` and by `--version`. */
 export const SERVER_NAME = 'pydockerfile-language-server';
@@ -43,6 +50,10 @@ export interface ServerOptions {
   today?: () => string;
   /** Version reported in `serverInfo`. */
   version?: string;
+  /** The file system of a build context folder (tests count or fake reads with it). */
+  workspaceFs?: (root: string) => WorkspaceFs;
+  /** The repository root of a build context, where CI files are read (defaults to the nearest `.git`). */
+  repositoryRoot?: (context: string) => string;
 }
 
 /** What the client told us it can do, reduced to the decisions we make from it. */
@@ -58,7 +69,7 @@ interface ClientFeatures {
 
 /** The current version of an open document with its settings and (when enabled) lint result. */
 interface DocumentState {
-  settings: Settings;
+  settings: DocumentSettings;
   /** Undefined when `pydockerfile.enable` is false for the document. */
   lint: CachedLint | undefined;
   settingsKey: string;
@@ -70,7 +81,7 @@ interface DocumentState {
 export function serverCapabilities(pullDiagnostics: boolean): ServerCapabilities {
   return {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-    ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'pydockerfile', interFileDependencies: false, workspaceDiagnostics: false } } : {}),
+    ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'pydockerfile', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_CODE_ACTION_KIND] },
     hoverProvider: true,
     executeCommandProvider: { commands: [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND] },
@@ -101,6 +112,20 @@ function keepYoungGenerationSmall(): void {
   }
 }
 
+/**
+ * Ends a request the client cancelled (the user moved on) with the `RequestCancelled` error
+ * the protocol prescribes, so no work is spent on an answer nobody reads.
+ */
+function throwIfCancelled(token: CancellationToken | undefined): void {
+  if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'The request was cancelled');
+}
+
+/** The lint result of a text lint refuses: its one notice, computed without parsing the text. */
+function refusedLint(doc: TextDocument, options: LintOptions): CachedLint {
+  const text = doc.getText();
+  return { uri: doc.uri, version: doc.version, text, options, ...lintText(text, options) };
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
@@ -113,6 +138,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   keepYoungGenerationSmall();
   const documents = new TextDocuments(TextDocument);
   const cache = new DocumentCache();
+  // The project files around each Dockerfile, read once and kept until a watched file changes.
+  const workspaces = new WorkspaceStore({ ...(options.workspaceFs ? { fs: options.workspaceFs } : {}), ...(options.repositoryRoot ? { repositoryRoot: options.repositoryRoot } : {}) });
+  const related = new RelatedDiagnostics<Diagnostic>((d) => `${d.code ?? ''}|${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}|${d.message}`);
   const rules = options.rules ?? ALL_RULES;
   const today = options.today ?? isoToday;
   const ruleErrorsLogged = new Set<string>();
@@ -127,8 +155,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   };
   // Clients without `workspace/configuration` may still push settings with didChangeConfiguration.
   let pushedSettings: unknown = undefined;
-  const settings = new SettingsStore((uri) =>
-    client.configuration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }) : Promise.resolve(pushedSettings),
+  // The nearest `.pydockerfile.toml` / `[tool.pydockerfile]` sits under the editor settings; its
+  // problems are shown once, since a broken file silently ignored would be worse.
+  const configFiles = new FileConfigProvider(new ConfigFileCache({ rules, redirects: RULE_REDIRECTS }), (message) => {
+    log(message);
+    // A notification, not `showWarningMessage` (a request): nothing waits for the user to close it.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  });
+  const settings = new SettingsStore(
+    (uri) => (client.configuration ? connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION }) : Promise.resolve(pushedSettings)),
+    configFiles,
   );
 
   const log = (message: string): void => {
@@ -141,22 +177,26 @@ export function startServer(connection: Connection, options: ServerOptions = {})
 
   /** Runs a handler, turning any exception into a log line and the fallback answer. */
   const guard =
-    <P, R>(name: string, fallback: R, handler: (params: P) => R | Promise<R>) =>
-    async (params: P): Promise<R> => {
+    <P, R>(name: string, fallback: R, handler: (params: P, token?: CancellationToken) => R | Promise<R>) =>
+    async (params: P, token?: CancellationToken): Promise<R> => {
       try {
-        return await handler(params);
+        return await handler(params, token);
       } catch (error) {
+        // A cancelled request is answered with the LSP error the client expects, not logged.
+        if (error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled) throw error;
         log(`pydockerfile: ${name} failed: ${describeError(error)}`);
         return fallback;
       }
     };
 
   const lintOptionsFor = (uri: string, current: Settings): LintOptions => {
-    const readContextFile = contextReader(uri);
+    // Without file watching we would never learn about changes: read the files afresh instead.
+    if (!client.watchFiles) workspaces.clear();
+    const context = workspaces.workspaceFor(uri);
     return {
       ...lintOptionsOf(current),
       rules,
-      env: { today: today(), ...(readContextFile ? { readContextFile } : {}) },
+      env: { today: today(), ...(context ? { workspace: context.workspace, dockerfile: context.dockerfile } : {}) },
       onRuleError: (code, error) => {
         // Once per rule and document: a broken rule would otherwise flood the log on every keystroke.
         const key = `${code}|${uri}`;
@@ -175,16 +215,31 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const settingsKey = `${lintSettingsKey(current)};today=${today()}`;
-    const lint = current.enable ? cache.get(doc, settingsKey, () => lintOptionsFor(uri, current)) : undefined;
+    const options = (): LintOptions => lintOptionsFor(uri, current);
+    // A text lint refuses (binary, mis-decoded, too large) must not reach the cache, which
+    // parses every version first: answer the refusal notice without parsing, uncached.
+    const lint = !current.enable ? undefined : inputRefusal(doc.getText()) ? refusedLint(doc, options()) : cache.get(doc, settingsKey, options);
     return { settings: current, lint, settingsKey, text: lint?.text ?? doc.getText(), version: doc.version };
   };
 
   const diagnosticsOf = (state: DocumentState | undefined): Diagnostic[] => (state?.lint ? toDiagnostics(state.lint.findings, state.lint.version) : []);
 
+  /** Pushes what a Dockerfile reports on other files of its build context (see RelatedDiagnostics). */
+  const publishRelated = async (uri: string, state: DocumentState | undefined): Promise<void> => {
+    const perFile = new Map<string, Diagnostic[]>();
+    for (const finding of state?.lint?.otherFiles ?? []) {
+      const fileUri = finding.file === undefined ? undefined : workspaces.fileUri(uri, finding.file);
+      if (fileUri === undefined) continue;
+      perFile.set(fileUri, [...(perFile.get(fileUri) ?? []), toDiagnostic(finding, state?.version ?? 0)]);
+    }
+    for (const p of related.update(uri, perFile)) await connection.sendDiagnostics(p);
+  };
+
   const publish = async (uri: string): Promise<void> => {
     const state = await stateOf(uri);
     if (!state) return;
     await connection.sendDiagnostics({ uri, version: state.version, diagnostics: diagnosticsOf(state) });
+    await publishRelated(uri, state);
   };
 
   /** Settings or context files changed: ask pull clients to re-pull, re-publish for the others. */
@@ -216,7 +271,8 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   connection.onInitialized(
     guard('initialized', undefined, async () => {
       if (client.watchFiles) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: CONTEXT_FILE_GLOBS.map((globPattern) => ({ globPattern })) });
+        const globs = [...new Set([...CONTEXT_FILE_GLOBS, ...CONFIG_FILE_GLOBS])];
+        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: globs.map((globPattern) => ({ globPattern })) });
       }
     }),
   );
@@ -238,11 +294,13 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       settings.delete(uri);
       cache.delete(uri);
       if (!client.pullDiagnostics) await connection.sendDiagnostics({ uri, diagnostics: [] });
+      for (const p of related.remove(uri)) await connection.sendDiagnostics(p);
     }),
   );
 
   const pullDiagnostics = guard('pulling diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, async (params: { textDocument: { uri: string } }): Promise<DocumentDiagnosticReport> => {
     const state = await stateOf(params.textDocument.uri);
+    await publishRelated(params.textDocument.uri, state);
     return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(state) };
   });
   connection.languages.diagnostics.on(async (params, token: CancellationToken) => {
@@ -254,8 +312,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   });
 
   connection.onCodeAction(
-    guard('computing code actions', [] as CodeAction[], async (params) => {
+    guard('computing code actions', [] as CodeAction[], async (params, token) => {
+      throwIfCancelled(token);
       const state = await stateOf(params.textDocument.uri);
+      // Settings may have been fetched meanwhile; fix-all below is the costly part, skip it.
+      throwIfCancelled(token);
       const lint = state?.lint;
       if (!state || !lint) return [];
       return codeActions(
@@ -274,6 +335,16 @@ export function startServer(connection: Connection, options: ServerOptions = {})
               return lint.text;
             }
           },
+          fileUri: (path) => workspaces.fileUri(lint.uri, path),
+          fixAllFiles: (level, codes) => {
+            try {
+              // Shares the fix-all run (and its cache entry) with fixAllText above.
+              return cache.fixAllFiles(lint, state.settingsKey, level, codes);
+            } catch (error) {
+              log(`pydockerfile: fix-all failed on ${lint.uri}: ${describeError(error)}`);
+              return [];
+            }
+          },
         },
         params.context,
         { documentChanges: client.documentChanges },
@@ -282,13 +353,19 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onHover(
-    guard('computing a hover', null as Hover | null, async (params) => {
+    guard('computing a hover', null as Hover | null, async (params, token) => {
+      throwIfCancelled(token);
       const state = await stateOf(params.textDocument.uri);
+      throwIfCancelled(token);
       if (!state?.lint) return null;
       return hoverAt(state.lint, params.position, {
         format: client.hoverFormat,
         today: today(),
         ruleFor: (code) => rules.find((rule) => rule.code === code),
+        configNotes: (code) => {
+          const rule = rules.find((r) => r.code === code);
+          return rule ? configNotes(state.settings.effective, rule) : [];
+        },
       });
     }),
   );
@@ -316,7 +393,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       // Answered for the current version even when the client asked about an older one.
       const target = { uri: args.uri, version: state.version, text: state.text };
       if (!state.settings.enable) return disabledResult(target);
-      const unsafe = params.command === OPTIMIZE_COMMAND ? (args.includeUnsafe ?? state.settings.optimize.includeUnsafe) : false;
+      const unsafe = params.command === OPTIMIZE_COMMAND ? (args.includeUnsafe ?? state.settings.effective.includeUnsafe) : false;
       try {
         return optimizeDocument(target, { ...lintOptionsFor(args.uri, state.settings), unsafe });
       } catch (error) {
@@ -337,7 +414,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   connection.onDidChangeWatchedFiles(
-    guard('reacting to a file change', undefined, async () => {
+    guard('reacting to a file change', undefined, async (params: { changes: { uri: string }[] }) => {
+      // Only the files that changed are read again; everything else stays cached.
+      workspaces.changed(params.changes.map((c) => c.uri));
+      // A pyproject.toml or .pydockerfile.toml may have changed: re-read configuration too.
+      configFiles.clear();
+      settings.clear();
       cache.clearResults();
       await refreshDiagnostics();
     }),

@@ -173,6 +173,7 @@ describe('check input handling', () => {
     fs.writeFileSync(path.join(dir, 'latin1.Dockerfile'), Buffer.from('FROM python:3.12-slim-bookworm\nLABEL author="J\xe9r\xf4me"\n', 'latin1'));
     fs.copyFileSync(path.join(REPO_ROOT, CLEAN), path.join(dir, 'good.Dockerfile'));
     fs.copyFileSync(path.join(CLI_FIXTURES, 'requirements.txt'), path.join(dir, 'requirements.txt'));
+    fs.copyFileSync(path.join(CLI_FIXTURES, '.dockerignore'), path.join(dir, '.dockerignore'));
     const alone = runCli(['check', 'Dockerfile'], dir);
     assertUsageFailure(alone, 'skipping Dockerfile: binary file (contains NUL bytes)');
     const mixed = runCli(['check', '--format', 'json'], dir);

@@ -20,10 +20,24 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Spawns `node server/out/cli.js …args` in `cwd` (the repository root by default). */
-export function runCli(args: readonly string[], cwd: string = REPO_ROOT): CliRun {
+/** Extra inputs of a run: standard input, and environment variables to set (undefined removes one). */
+export interface CliRunOptions {
+  input?: string | Buffer;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Spawns `node server/out/cli.js …args` in `cwd` (the repository root by default). Color
+ * variables of the test runner's own environment are removed, so output is plain unless a
+ * test sets them.
+ */
+export function runCli(args: readonly string[], cwd: string = REPO_ROOT, options: CliRunOptions = {}): CliRun {
   assert.ok(fs.existsSync(CLI_BUNDLE), `${path.relative(REPO_ROOT, CLI_BUNDLE)} is missing: run npm run build`);
-  const result = spawnSync(process.execPath, [CLI_BUNDLE, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...process.env, FORCE_COLOR: undefined, NO_COLOR: undefined, ...options.env })) {
+    if (value !== undefined) env[key] = value;
+  }
+  const result = spawnSync(process.execPath, [CLI_BUNDLE, ...args], { cwd, encoding: 'utf8', timeout: 30_000, env, ...(options.input !== undefined ? { input: options.input } : {}) });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -8,7 +8,7 @@ describe('initialize', () => {
   it('announces pull diagnostics to a client that declares textDocument.diagnostic', async () => {
     await withSession({ pull: true }, {}, async (client) => {
       const caps = client.initializeResult?.capabilities;
-      assert.deepEqual(caps?.diagnosticProvider, { identifier: 'pydockerfile', interFileDependencies: false, workspaceDiagnostics: false });
+      assert.deepEqual(caps?.diagnosticProvider, { identifier: 'pydockerfile', interFileDependencies: true, workspaceDiagnostics: false });
       assert.deepEqual(caps?.textDocumentSync, { openClose: true, change: 2 });
       assert.deepEqual(caps?.codeActionProvider, { codeActionKinds: ['quickfix', FIX_ALL_CODE_ACTION_KIND] });
       assert.equal(caps?.hoverProvider, true);

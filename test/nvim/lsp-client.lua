@@ -21,8 +21,12 @@ local function run()
     name = 'pydockerfile',
     cmd = { node, server, '--stdio' },
     root_dir = vim.fn.fnamemodify(file, ':h'),
-    -- Answered to the server's workspace/configuration requests (section `pydockerfile`).
     settings = { pydockerfile = { rules = { PYD405 = 'off' } } },
+    -- Neovim 0.7 does not announce `workspace/configuration`, so the server reads settings from
+    -- this notification (nvim-lspconfig sends it the same way).
+    on_init = function(client)
+      client.notify('workspace/didChangeConfiguration', { settings = client.config.settings })
+    end,
   })
   assert(client_id, 'vim.lsp.start_client returned nil')
   -- What nvim-lspconfig does for a `filetypes = { 'dockerfile' }` server, with the 0.7 API.
@@ -61,12 +65,11 @@ local function run()
     table.insert(result.log, 'no PYD201 diagnostic')
     return result
   end
-  local lsp_diagnostic = target.user_data and target.user_data.lsp or {}
-  local params = {
-    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
-    range = lsp_diagnostic.range,
-    context = { diagnostics = { lsp_diagnostic } },
-  }
+  -- The request `vim.lsp.buf.code_action()` sends with the cursor on the finding: the cursor's
+  -- range and the line's diagnostics in LSP form.
+  vim.api.nvim_win_set_cursor(0, { target.lnum + 1, target.col })
+  local params = vim.lsp.util.make_range_params()
+  params.context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr) }
   local responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', params, WAIT_MS)
   result.actions = {}
   local fix

@@ -1,38 +1,348 @@
-// `pydockerfile check`: lint files and folders, print findings, exit by severity threshold.
+// `pydockerfile check`: lint files, folders, globs or stdin; print findings in one of six formats;
+// optionally fix in place (`--fix`) or show the fixes as a diff (`--diff`); exit by threshold.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lint, type LintOptions } from '../engine/lint';
-import { ruleByCode, ruleByName } from '../rules/index';
-import type { Severity, SeveritySetting } from '../rules/types';
-import { hasFlag, lastValue, listValues, parseArgs, type OptionSpec } from './args';
-import { discover } from './discover';
-import { formatTextFinding, formatTextSummary, meetsThreshold, SEVERITY_ORDER, toJsonFinding, withoutBomColumns, type FileFinding } from './format';
+import type { ConfigLayer } from '../config/config-layer';
+import { configLintOptions, type EffectiveConfig } from '../config/resolve-config';
+import { inputRefusal } from '../engine/guards';
+import { enabledRules, lint, type Finding, type LintOptions } from '../engine/lint';
+import { fixAll, type FileChange } from '../fix/apply';
+import { ALL_RULES } from '../rules/index';
+import type { Applicability, Severity } from '../rules/types';
+import { hasFlag, lastValue, parseArgs, type OptionSpec, type ParsedArgs } from './args';
+import { commitFiles, type FileWrite } from './atomic-write';
+import { cliContext, contextOption, CONTEXT_OPTION } from './build-context';
+import { formatCheckstyle } from './checkstyle';
+import { CliConfig, CONFIG_OPTIONS, resolveFlagCodes } from './cli-config';
+import { formatCodeClimate } from './codeclimate';
+import { colorEnabled, palette } from './color';
+import { discover, isDockerfileName, type Discovery } from './discover';
+import {
+  allFindings,
+  formatSourceExcerpt,
+  formatStatistics,
+  formatTextFinding,
+  formatTextSummary,
+  meetsThreshold,
+  SEVERITY_ORDER,
+  statistics,
+  toJsonFinding,
+  withoutBomColumns,
+  type CheckedFile,
+} from './format';
+import { formatGithub } from './github-format';
+import { expandGlob, isGlob } from './glob';
 import { CHECK_HELP } from './help';
 import { EXIT, programMessage, UsageError, type CliIo, type ExitCode } from './io';
-import { contextReader, readInputFile } from './read-input';
+import { decodeText, describeFsError, readInputFile } from './read-input';
+import { formatSarif } from './sarif';
+import { diffPath, unifiedDiff } from './unified-diff';
 import { findVersion } from './version';
 
+/** The output formats of `check`. */
+export const CHECK_FORMATS = ['text', 'json', 'sarif', 'github', 'codeclimate', 'checkstyle'] as const;
+type CheckFormat = (typeof CHECK_FORMATS)[number];
+
 const OPTIONS: readonly OptionSpec[] = [
-  { name: 'format', takesValue: true, choices: ['text', 'json'] },
+  { name: 'format', takesValue: true, choices: CHECK_FORMATS },
   { name: 'select', takesValue: true },
   { name: 'ignore', takesValue: true },
   { name: 'severity-threshold', takesValue: true, choices: SEVERITY_ORDER },
+  { name: 'failure-threshold', takesValue: true, choices: SEVERITY_ORDER },
+  { name: 'preview', takesValue: false },
   { name: 'unsafe-fixes', takesValue: false },
+  { name: 'no-unsafe-fixes', takesValue: false },
+  { name: 'fix', takesValue: false },
+  { name: 'diff', takesValue: false },
+  { name: 'statistics', takesValue: false },
+  { name: 'show-source', takesValue: false },
+  { name: 'stdin-filename', takesValue: true },
+  CONTEXT_OPTION,
+  ...CONFIG_OPTIONS,
   { name: 'help', short: 'h', takesValue: false },
   { name: 'version', takesValue: false },
 ];
 
-/** Maps rule codes or names (any case for codes) to codes; unknown ones are a usage error. */
-export function resolveRuleCodes(values: readonly string[], option: string): string[] {
-  return values.map((value) => {
-    const rule = ruleByCode(value) ?? ruleByName(value);
-    if (!rule) throw new UsageError(`unknown rule \`${value}\` in \`--${option}\` (see \`pydockerfile rules\`)`);
-    return rule.code;
+/** One input to check: a file on disk, or standard input. */
+interface Input {
+  /** The path shown in the output. */
+  file: string;
+  absolute: string | undefined;
+  /** Folder whose configuration applies (the file's, or the working folder for nameless stdin). */
+  folder: string;
+  stdin: boolean;
+  /** The build context folder (`--context`), when it is not the Dockerfile's own folder. */
+  context?: string;
+}
+
+/** What the run did, for the exit code and the summaries. */
+interface RunState {
+  errors: number;
+  skipped: number;
+  checked: CheckedFile[];
+  /** Fixes applied (or, with `--diff`, that would be) and the files they touch. */
+  fixed: number;
+  fixedFiles: number;
+  /** Text of standard input after `--fix`. */
+  stdinOutput: string | undefined;
+  diffs: string[];
+  thresholds: Map<string, Severity>;
+  /** Codes of the rules that ran on some input (SARIF describes these). */
+  ran: Set<string>;
+}
+
+/** The command-line flags as the highest configuration layer. */
+function flagLayer(args: ParsedArgs, io: CliIo): ConfigLayer {
+  const select = resolveFlagCodes(args, 'select', io);
+  const ignore = resolveFlagCodes(args, 'ignore', io);
+  const threshold = args.options.get('severity-threshold')?.at(-1) ?? args.options.get('failure-threshold')?.at(-1);
+  const unsafe = hasFlag(args, 'unsafe-fixes') ? true : hasFlag(args, 'no-unsafe-fixes') ? false : undefined;
+  if (hasFlag(args, 'unsafe-fixes') && hasFlag(args, 'no-unsafe-fixes')) throw new UsageError('`--unsafe-fixes` and `--no-unsafe-fixes` cannot be combined');
+  return {
+    source: { kind: 'command-line' },
+    ...(select.length > 0 ? { select } : {}),
+    ...(ignore.length > 0 ? { ignore } : {}),
+    ...(threshold !== undefined ? { failureThreshold: threshold as Severity } : {}),
+    ...(hasFlag(args, 'preview') ? { preview: true } : {}),
+    ...(unsafe !== undefined ? { includeUnsafe: unsafe } : {}),
+  };
+}
+
+/** Rejects option combinations that have no sensible meaning. */
+function checkCombinations(args: ParsedArgs, format: CheckFormat): void {
+  if (hasFlag(args, 'statistics') && format !== 'text' && format !== 'json') throw new UsageError('`--statistics` works with `--format text` or `json`');
+  if (hasFlag(args, 'show-source') && format !== 'text') throw new UsageError('`--show-source` works with `--format text` only');
+  if (hasFlag(args, 'diff') && (format !== 'text' || hasFlag(args, 'statistics'))) throw new UsageError('`--diff` prints a diff and cannot be combined with `--format` or `--statistics`');
+}
+
+/** The glob's files that count as Dockerfiles: a bare `*` keeps only Dockerfile names, a pattern with text keeps what it names. */
+function globTargets(pattern: string, cwd: string): string[] {
+  const last = pattern.replace(/\\/g, '/').split('/').pop() ?? '';
+  const literal = /[^*?]/.test(last);
+  return expandGlob(pattern, cwd).filter((match) => {
+    const stat = fs.statSync(path.resolve(cwd, match), { throwIfNoEntry: false });
+    return stat !== undefined && (stat.isDirectory() || literal || isDockerfileName(path.basename(match)));
   });
 }
 
-/** Lint options for one Dockerfile: rule selection plus the file's build context and today. */
-function lintOptionsFor(file: string, io: CliIo, base: LintOptions): LintOptions {
-  return { ...base, env: { today: io.today, readContextFile: contextReader(path.resolve(io.cwd, file)) } };
+/** Files, folders and glob patterns → the Dockerfiles to check. Folders matched by a glob may hold none. */
+function discoverInputs(positionals: readonly string[], cwd: string): Discovery {
+  const plain: string[] = [];
+  const globbed: string[] = [];
+  const errors: Discovery['errors'] = [];
+  for (const given of positionals) {
+    if (!isGlob(given) || fs.existsSync(path.resolve(cwd, given))) {
+      plain.push(given);
+      continue;
+    }
+    const matches = globTargets(given, cwd);
+    if (matches.length === 0) errors.push({ path: given, reason: 'no files match this pattern' });
+    globbed.push(...matches);
+  }
+  const found = discover(plain, cwd);
+  const fromGlobs = discover(globbed, cwd);
+  const seen = new Set(found.files.map((f) => path.resolve(cwd, f)));
+  return {
+    files: [...found.files, ...fromGlobs.files.filter((f) => !seen.has(path.resolve(cwd, f)))],
+    errors: [...errors, ...found.errors, ...fromGlobs.errors],
+    empty: found.empty,
+  };
+}
+
+/** Reads standard input as a Dockerfile, or says why it cannot be checked. */
+function readStdinText(io: CliIo): { text: string } | { error: string } {
+  if (!io.readStdin) return { error: 'standard input is not available' };
+  let bytes: Uint8Array;
+  try {
+    bytes = io.readStdin();
+  } catch (error) {
+    return { error: `cannot read standard input: ${describeFsError(error)}` };
+  }
+  const decoded = decodeText(bytes);
+  if (decoded.kind !== 'text') return { error: `cannot check standard input: ${decoded.reason}` };
+  const refusal = inputRefusal(decoded.text);
+  return refusal ? { error: `cannot check standard input: ${refusal.reason}` } : { text: decoded.text };
+}
+
+/**
+ * Lint options for one input under its configuration. The build context is the Dockerfile's
+ * folder, read through a fresh workspace each time (so a lint after `--fix` sees the files
+ * the fixes wrote). Standard input without a name has no build context.
+ */
+function lintOptionsFor(input: Input, config: EffectiveConfig, io: CliIo): LintOptions {
+  const built = input.absolute !== undefined ? cliContext(input.absolute, input.context) : undefined;
+  const context = built ? { workspace: built.workspace, dockerfile: built.dockerfile } : {};
+  return {
+    ...configLintOptions(config),
+    env: { today: io.today, ...context },
+    // A crashing rule is our bug, not the user's: say so and keep the other rules' findings.
+    onRuleError: (code, error) => io.stderr(programMessage(`internal error in rule ${code} while checking ${input.file}: ${error instanceof Error ? error.message : String(error)}`)),
+  };
+}
+
+/** Where a file of the input's build context is, as shown and on disk. */
+function contextFile(input: Input, relative: string): { file: string; absolute: string | undefined } {
+  const parts = relative.split('/');
+  // The build context is `--context`, else the Dockerfile's folder; paths are shown like the Dockerfile's.
+  const base = input.context ?? (input.absolute !== undefined ? path.dirname(input.absolute) : undefined);
+  if (base === undefined) return { file: path.join(path.dirname(input.file), ...parts), absolute: undefined };
+  const absolute = path.join(base, ...parts);
+  const fromDockerfile = input.absolute !== undefined ? path.relative(path.dirname(input.absolute), absolute) : path.join(...parts);
+  return { file: path.join(path.dirname(input.file), fromDockerfile), absolute };
+}
+
+/** A unified diff of one changed file; a created file is diffed against `/dev/null`. */
+function fileDiff(label: string, before: string, after: string, created: boolean): string {
+  const name = diffPath(label);
+  return unifiedDiff(before, after, created ? '/dev/null' : `a/${name}`, `b/${name}`);
+}
+
+/**
+ * `--fix` / `--diff` for one input: fixes to a fixpoint, including the fixes that change other
+ * files of the build context (a new `.dockerignore`, an entry script). `--fix` writes every
+ * changed file through commitFiles (temp files first, then moved into place: never a
+ * half-written file, and nothing at all when a write fails); `--diff` prints the changes;
+ * standard input gets its fixed text on stdout and never touches other files. Returns the
+ * text to report findings on: the fixed text, or the original when nothing was written.
+ */
+function applyFixes(input: Input, text: string, options: LintOptions, level: Applicability, args: ParsedArgs, io: CliIo, state: RunState): string {
+  let result: ReturnType<typeof fixAll>;
+  try {
+    result = fixAll(text, { ...options, level });
+  } catch (error) {
+    state.errors++;
+    io.stderr(programMessage(`internal error while fixing ${input.file}, which was left unchanged: ${error instanceof Error ? error.message : String(error)}`));
+    return text;
+  }
+  const others: FileChange[] = input.stdin ? [] : result.files;
+  const count = [...result.applied.values()].reduce((n, c) => n + c, 0);
+  if (input.stdin && !hasFlag(args, 'diff')) state.stdinOutput = result.text;
+  if (result.text === text && others.length === 0) return text;
+  if (hasFlag(args, 'diff')) {
+    if (result.text !== text) state.diffs.push(fileDiff(input.file, text, result.text, false));
+    for (const change of others) state.diffs.push(fileDiff(contextFile(input, change.path).file, change.before, change.after, change.created));
+    state.fixed += count;
+    state.fixedFiles++;
+    return text;
+  }
+  if (!input.stdin && input.absolute !== undefined) {
+    const writes: FileWrite[] = others.map((change) => ({ file: contextFile(input, change.path).absolute ?? change.path, content: change.after, create: change.created }));
+    if (result.text !== text) writes.push({ file: input.absolute, content: result.text, create: false });
+    try {
+      commitFiles(writes);
+    } catch (error) {
+      state.errors++;
+      io.stderr(programMessage(`cannot write the fixes of ${input.file}, which was left unchanged: ${describeFsError(error)}`));
+      return text;
+    }
+    for (const change of others) io.stderr(programMessage(`${change.created ? 'created' : 'changed'} ${contextFile(input, change.path).file} (a fix for ${input.file})`));
+  }
+  state.fixed += count;
+  state.fixedFiles++;
+  return result.text;
+}
+
+/** Findings in other files of the build context, grouped per file, with those files' text. */
+function otherFileResults(input: Input, findings: readonly Finding[], level: Applicability): CheckedFile[] {
+  const byFile = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    if (finding.file === undefined) continue;
+    byFile.set(finding.file, [...(byFile.get(finding.file) ?? []), finding]);
+  }
+  return [...byFile].map(([relative, list]) => {
+    const { file, absolute } = contextFile(input, relative);
+    const read = absolute !== undefined ? readInputFile(absolute) : undefined;
+    const text = read?.kind === 'text' ? read.text : '';
+    return { file, absolute, text, findings: list.map((f) => withoutBomColumns(f, text)), level };
+  });
+}
+
+/** Checks one input: configuration, optional fixes, findings (of the Dockerfile and of files it uses). */
+function checkInput(input: Input, text: string, config: CliConfig, args: ParsedArgs, io: CliIo, state: RunState): void {
+  const resolved = config.forFolder(input.folder);
+  if ('error' in resolved) {
+    state.errors++;
+    io.stderr(programMessage(`cannot check ${input.file}: ${resolved.error}`));
+    return;
+  }
+  const level: Applicability = resolved.config.includeUnsafe ? 'unsafe' : 'safe';
+  for (const rule of enabledRules(configLintOptions(resolved.config))) state.ran.add(rule.code);
+  const fixing = hasFlag(args, 'fix') || hasFlag(args, 'diff');
+  const current = fixing ? applyFixes(input, text, lintOptionsFor(input, resolved.config, io), level, args, io, state) : text;
+  const result = lint(current, lintOptionsFor(input, resolved.config, io));
+  const files: CheckedFile[] = [{ file: input.file, absolute: input.absolute, text: current, findings: result.findings.map((f) => withoutBomColumns(f, current)), level }];
+  if (input.absolute !== undefined) files.push(...otherFileResults(input, result.otherFiles, level));
+  for (const file of files) {
+    state.checked.push(file);
+    if (!state.thresholds.has(file.file)) state.thresholds.set(file.file, resolved.config.failureThreshold);
+  }
+}
+
+/** The findings report in the chosen format. */
+function render(format: CheckFormat, args: ParsedArgs, io: CliIo, state: RunState): string {
+  const { checked } = state;
+  const findings = allFindings(checked);
+  const levelOf = (file: string): Applicability => checked.find((c) => c.file === file)?.level ?? 'safe';
+  const showUnsafe = checked.some((c) => c.level === 'unsafe');
+  if (hasFlag(args, 'statistics')) {
+    const rows = statistics(findings, showUnsafe ? 'unsafe' : 'safe');
+    if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+    const colors = palette(colorEnabled(io.env ?? {}, io.stdoutIsTTY === true));
+    const lines = formatStatistics(rows, colors);
+    return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  }
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(findings.map((r) => toJsonFinding(r, levelOf(r.file))), null, 2)}\n`;
+    case 'sarif':
+      return formatSarif(checked, { version: findVersion(), cwd: io.cwd, rules: ALL_RULES.filter((r) => state.ran.has(r.code)), successful: state.errors === 0 });
+    case 'github':
+      return formatGithub(checked);
+    case 'codeclimate':
+      return formatCodeClimate(checked, ALL_RULES, io.cwd);
+    case 'checkstyle':
+      return formatCheckstyle(checked);
+    case 'text': {
+      const colors = palette(colorEnabled(io.env ?? {}, io.stdoutIsTTY === true));
+      const lines: string[] = [];
+      for (const file of checked) {
+        for (const finding of file.findings) {
+          lines.push(formatTextFinding({ file: file.file, finding }, file.level === 'unsafe', colors));
+          if (hasFlag(args, 'show-source')) lines.push(...formatSourceExcerpt(file.text, finding, colors));
+        }
+      }
+      if (checked.length > 0) {
+        if (hasFlag(args, 'fix') && state.fixed > 0) lines.push(`Fixed ${state.fixed} ${state.fixed === 1 ? 'problem' : 'problems'} in ${state.fixedFiles} ${state.fixedFiles === 1 ? 'file' : 'files'}`);
+        const thresholds = new Set(state.thresholds.values());
+        const failing = findings.filter((f) => meetsThreshold(f.finding.severity, state.thresholds.get(f.file) ?? 'warning')).length;
+        lines.push(...formatTextSummary({ filesChecked: checked.length, findings, threshold: thresholds.size === 1 ? [...thresholds][0] ?? 'warning' : undefined, failing, showUnsafe }));
+      }
+      return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+    }
+  }
+}
+
+/** The inputs named on the command line (files, folders, globs) or standard input. */
+function collectInputs(args: ParsedArgs, io: CliIo, state: RunState): { inputs: Input[]; empty: string[] } {
+  const stdinName = args.options.get('stdin-filename')?.at(-1);
+  const useStdin = args.positionals.includes('-') || (stdinName !== undefined && args.positionals.length === 0);
+  if (useStdin) {
+    if (args.positionals.some((p) => p !== '-') || args.positionals.length > 1) throw new UsageError('`-` (standard input) cannot be combined with other paths');
+    const absolute = stdinName !== undefined ? path.resolve(io.cwd, stdinName) : undefined;
+    const context = contextOption(args, io.cwd);
+    return { inputs: [{ file: stdinName ?? '-', absolute, folder: absolute ? path.dirname(absolute) : io.cwd, stdin: true, ...(context !== undefined ? { context } : {}) }], empty: [] };
+  }
+  if (stdinName !== undefined) throw new UsageError('`--stdin-filename` names standard input: pass `-` instead of paths');
+  const found = discoverInputs(args.positionals.length > 0 ? args.positionals : ['.'], io.cwd);
+  state.errors += found.errors.length;
+  for (const { path: p, reason } of found.errors) io.stderr(programMessage(`cannot read ${p}: ${reason}`));
+  for (const dir of found.empty) io.stderr(programMessage(`no Dockerfiles found in ${dir}`));
+  const context = contextOption(args, io.cwd);
+  const inputs = found.files.map((file): Input => {
+    const absolute = path.resolve(io.cwd, file);
+    return { file, absolute, folder: path.dirname(absolute), stdin: false, ...(context !== undefined ? { context } : {}) };
+  });
+  return { inputs, empty: found.empty };
 }
 
 /** Runs `check` with the arguments after the command name; returns the exit code. */
@@ -46,58 +356,59 @@ export function runCheck(argv: readonly string[], io: CliIo): ExitCode {
     io.stdout(`${findVersion()}\n`);
     return EXIT.ok;
   }
-  const format = lastValue(args, 'format', 'text');
-  const threshold = lastValue(args, 'severity-threshold', 'warning') as Severity;
-  const showUnsafe = hasFlag(args, 'unsafe-fixes');
-  const selected = resolveRuleCodes(listValues(args, 'select'), 'select');
-  const ignored = resolveRuleCodes(listValues(args, 'ignore'), 'ignore');
-  const base: LintOptions = {
-    ...(selected.length > 0 ? { only: selected } : {}),
-    severities: Object.fromEntries(ignored.map((code): [string, SeveritySetting] => [code, 'off'])),
-  };
-
-  const found = discover(args.positionals.length > 0 ? args.positionals : ['.'], io.cwd);
-  let unreadable = found.errors.length;
-  for (const { path: p, reason } of found.errors) io.stderr(programMessage(`cannot read ${p}: ${reason}`));
-  for (const dir of found.empty) io.stderr(programMessage(`no Dockerfiles found in ${dir}`));
-
-  const results: FileFinding[] = [];
-  let checked = 0;
-  let skipped = 0;
-  for (const file of found.files) {
-    const input = readInputFile(path.resolve(io.cwd, file));
-    if (input.kind === 'unreadable') {
-      unreadable++;
-      io.stderr(programMessage(`cannot read ${file}: ${input.reason}`));
-      continue;
-    }
-    if (input.kind === 'skipped') {
-      skipped++;
-      io.stderr(programMessage(`skipping ${file}: ${input.reason}`));
-      continue;
-    }
-    checked++;
-    const options = lintOptionsFor(file, io, {
-      ...base,
-      // A crashing rule is our bug, not the user's: say so and keep the other rules' findings.
-      onRuleError: (code, error) => io.stderr(programMessage(`internal error in rule ${code} while checking ${file}: ${error instanceof Error ? error.message : String(error)}`)),
-    });
-    for (const finding of lint(input.text, options).findings) results.push({ file, finding: withoutBomColumns(finding, input.text) });
-  }
-
-  if (format === 'json') {
-    io.stdout(`${JSON.stringify(results.map((r) => toJsonFinding(r, showUnsafe ? 'unsafe' : 'safe')), null, 2)}\n`);
-  } else {
-    const lines = results.map((r) => formatTextFinding(r, showUnsafe));
-    if (checked > 0) lines.push(...formatTextSummary({ filesChecked: checked, findings: results, threshold, showUnsafe }));
-    if (lines.length > 0) io.stdout(`${lines.join('\n')}\n`);
-  }
-
-  if (unreadable > 0) return EXIT.error;
-  if (checked === 0) {
-    // Skipped files alone, or folders without Dockerfiles: nothing was checked, which CI must not mistake for success.
-    if (skipped === 0 && found.empty.length === 0) io.stderr(programMessage('no Dockerfiles to check'));
+  const format = lastValue(args, 'format', 'text') as CheckFormat;
+  checkCombinations(args, format);
+  const config = new CliConfig(args, flagLayer(args, io), io);
+  const explicitError = config.explicitError();
+  if (explicitError !== undefined) {
+    io.stderr(programMessage(explicitError));
     return EXIT.error;
   }
-  return results.some((r) => meetsThreshold(r.finding.severity, threshold)) ? EXIT.findings : EXIT.ok;
+  const state: RunState = { errors: 0, skipped: 0, checked: [], fixed: 0, fixedFiles: 0, stdinOutput: undefined, diffs: [], thresholds: new Map(), ran: new Set() };
+  const { inputs, empty } = collectInputs(args, io, state);
+  for (const input of inputs) {
+    if (input.stdin) {
+      const read = readStdinText(io);
+      if ('error' in read) {
+        state.errors++;
+        io.stderr(programMessage(read.error));
+      } else {
+        checkInput(input, read.text, config, args, io, state);
+      }
+      continue;
+    }
+    const file = readInputFile(input.absolute ?? input.file);
+    if (file.kind === 'unreadable') {
+      state.errors++;
+      io.stderr(programMessage(`cannot read ${input.file}: ${file.reason}`));
+    } else if (file.kind === 'skipped') {
+      state.skipped++;
+      io.stderr(programMessage(`skipping ${input.file}: ${file.reason}`));
+    } else {
+      checkInput(input, file.text, config, args, io, state);
+    }
+  }
+
+  const stdinFixed = state.stdinOutput !== undefined;
+  if (hasFlag(args, 'diff')) {
+    io.stdout(state.diffs.join(''));
+    io.stderr(programMessage(state.fixed > 0 ? `would fix ${state.fixed} ${state.fixed === 1 ? 'problem' : 'problems'} in ${state.fixedFiles} ${state.fixedFiles === 1 ? 'file' : 'files'}` : 'no fixes to apply'));
+  } else {
+    // With `check --fix -` the fixed Dockerfile owns stdout, so the report goes to stderr.
+    if (stdinFixed) io.stdout(state.stdinOutput ?? '');
+    const report = render(format, args, io, state);
+    if (report !== '' && stdinFixed) io.stderr(report);
+    else if (report !== '') io.stdout(report);
+    if (hasFlag(args, 'fix') && format !== 'text' && state.fixed > 0) io.stderr(programMessage(`fixed ${state.fixed} ${state.fixed === 1 ? 'problem' : 'problems'} in ${state.fixedFiles} ${state.fixedFiles === 1 ? 'file' : 'files'}`));
+  }
+
+  if (state.errors > 0) return EXIT.error;
+  if (state.checked.length === 0) {
+    // Skipped files alone, or folders without Dockerfiles: nothing was checked, which CI must not mistake for success.
+    if (state.skipped === 0 && empty.length === 0) io.stderr(programMessage('no Dockerfiles to check'));
+    return EXIT.error;
+  }
+  if (hasFlag(args, 'diff')) return state.fixedFiles > 0 ? EXIT.findings : EXIT.ok;
+  const failing = allFindings(state.checked).some((r) => meetsThreshold(r.finding.severity, state.thresholds.get(r.file) ?? 'warning'));
+  return failing ? EXIT.findings : EXIT.ok;
 }

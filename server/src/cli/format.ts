@@ -3,6 +3,7 @@ import type { Finding } from '../engine/lint';
 import { chooseFix } from '../fix/apply';
 import { docsUrl } from '../rules/index';
 import type { Applicability, Rule, Severity } from '../rules/types';
+import { palette, type Palette } from './color';
 import { fixLabel, type FixLabel } from './rule-info';
 
 /** One finding of `check --format json`; fields are only ever added, never changed. */
@@ -28,6 +29,25 @@ export interface FileFinding {
   finding: Finding;
 }
 
+/** One checked Dockerfile with what every output format needs. */
+export interface CheckedFile {
+  /** The path as shown in the output (as typed, or relative to the working folder). */
+  file: string;
+  /** The absolute path; undefined for standard input without `--stdin-filename`. */
+  absolute: string | undefined;
+  /** The text that was linted (after `--fix`, the fixed text). */
+  text: string;
+  /** Findings with editor columns (see withoutBomColumns). */
+  findings: Finding[];
+  /** The fixes shown: `safe`, or `unsafe` when unsafe fixes were asked for. */
+  level: Applicability;
+}
+
+/** Every finding of the checked files, in file order. */
+export function allFindings(files: readonly CheckedFile[]): FileFinding[] {
+  return files.flatMap(({ file, findings }) => findings.map((finding) => ({ file, finding })));
+}
+
 /** One rule of `rules --format json`. */
 export interface JsonRule {
   code: string;
@@ -49,7 +69,10 @@ export interface JsonRule {
 export function withoutBomColumns(finding: Finding, text: string): Finding {
   if (text.charCodeAt(0) !== 0xfeff) return finding;
   const shift = (p: Finding['range']['start']): Finding['range']['start'] => (p.line === 0 ? { line: 0, character: Math.max(0, p.character - 1) } : p);
-  return { ...finding, range: { start: shift(finding.range.start), end: shift(finding.range.end) } };
+  const shiftRange = (r: Finding['range']): Finding['range'] => ({ start: shift(r.start), end: shift(r.end) });
+  // Fix edits too: SARIF consumers apply them to the file as an editor shows it.
+  const fixes = finding.fixes.map((fix) => ({ ...fix, edits: fix.edits.map((edit) => ({ ...edit, range: shiftRange(edit.range) })) }));
+  return { ...finding, range: shiftRange(finding.range), fixes };
 }
 
 /** Severities from least to most serious; the index is the rank. */
@@ -92,11 +115,56 @@ function oneLine(text: string): string {
  * Formats a finding as `path:line:col: CODE message` plus a marker: `[*]` when a safe fix
  * exists, `[unsafe fix]` when only an unsafe one does and unsafe fixes were asked for.
  */
-export function formatTextFinding({ file, finding }: FileFinding, showUnsafe: boolean): string {
+export function formatTextFinding({ file, finding }: FileFinding, showUnsafe: boolean, colors: Palette = palette(false)): string {
   const { start } = finding.range;
   const fix = offeredFix(finding, showUnsafe ? 'unsafe' : 'safe');
-  const marker = fix === null ? '' : fix.applicability === 'safe' ? ' [*]' : ' [unsafe fix]';
-  return `${file}:${start.line + 1}:${start.character + 1}: ${finding.code} ${oneLine(finding.message)}${marker}`;
+  const marker = fix === null ? '' : colors.fixable(fix.applicability === 'safe' ? ' [*]' : ' [unsafe fix]');
+  return `${colors.bold(`${file}:${start.line + 1}:${start.character + 1}:`)} ${colors.severity(finding.severity, finding.code)} ${oneLine(finding.message)}${marker}`;
+}
+
+/**
+ * The flagged source under a finding (`--show-source`): the line with a gutter, and carets
+ * under the flagged columns (to the end of the line when the finding spans several lines).
+ * Tabs are kept in the caret line so the carets stay aligned in any terminal.
+ */
+export function formatSourceExcerpt(text: string, finding: Finding, colors: Palette = palette(false)): string[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const { start, end } = finding.range;
+  const line = lines[start.line];
+  if (line === undefined) return [];
+  const number = String(start.line + 1);
+  const gutter = ' '.repeat(number.length);
+  const stop = end.line === start.line ? end.character : line.length;
+  const lead = [...line.slice(0, start.character)].map((c) => (c === '\t' ? '\t' : ' ')).join('');
+  const carets = '^'.repeat(Math.max(1, stop - start.character));
+  return [`${gutter} ${colors.dim('|')}`, `${colors.dim(`${number} |`)} ${line}`, `${gutter} ${colors.dim('|')} ${lead}${colors.severity(finding.severity, carets)}`];
+}
+
+/** One row of `--statistics`: how often a rule fired and whether its fixes apply automatically. */
+export interface StatisticsRow {
+  code: string;
+  name: string;
+  count: number;
+  /** Every finding of the code has a fix `--fix` applies (at the level shown). */
+  fixable: boolean;
+}
+
+/** Counts per code, most frequent first, then by code. */
+export function statistics(findings: readonly FileFinding[], level: Applicability): StatisticsRow[] {
+  const rows = new Map<string, StatisticsRow>();
+  for (const { finding } of findings) {
+    const row = rows.get(finding.code) ?? { code: finding.code, name: finding.name, count: 0, fixable: true };
+    row.count++;
+    row.fixable = row.fixable && offeredFix(finding, level) !== null;
+    rows.set(finding.code, row);
+  }
+  return [...rows.values()].sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
+}
+
+/** `--statistics` in text format: count, code, name and `[*]` for codes `--fix` fixes. */
+export function formatStatistics(rows: readonly StatisticsRow[], colors: Palette = palette(false)): string[] {
+  const width = Math.max(0, ...rows.map((r) => String(r.count).length));
+  return rows.map((r) => `${String(r.count).padStart(width)}  ${colors.bold(r.code)}  ${r.name}${r.fixable ? colors.fixable('  [*]') : ''}`);
 }
 
 function plural(count: number, word: string): string {
@@ -109,7 +177,10 @@ function plural(count: number, word: string): string {
 export interface CheckSummary {
   filesChecked: number;
   findings: FileFinding[];
-  threshold: Severity;
+  /** The failure threshold; undefined when files have different ones (from their config files). */
+  threshold: Severity | undefined;
+  /** How many findings are at or above their file's threshold (computed from `threshold` when absent). */
+  failing?: number;
   showUnsafe: boolean;
 }
 
@@ -122,15 +193,16 @@ export function formatTextSummary(summary: CheckSummary): string[] {
     .map((s) => ({ s, n: findings.filter((f) => f.finding.severity === s).length }))
     .filter(({ n }) => n > 0)
     .map(({ s, n }) => plural(n, s));
-  const failing = findings.filter((f) => meetsThreshold(f.finding.severity, threshold)).length;
+  const failing = summary.failing ?? findings.filter((f) => meetsThreshold(f.finding.severity, threshold ?? 'warning')).length;
   const withFindings = new Set(findings.map((f) => f.file)).size;
-  const lines = [`Found ${plural(findings.length, 'problem')} (${bySeverity.join(', ')}) in ${withFindings} of ${files}; ${failing} at or above \`${threshold}\``];
+  const limit = threshold !== undefined ? `\`${threshold}\`` : "their file's failure threshold";
+  const lines = [`Found ${plural(findings.length, 'problem')} (${bySeverity.join(', ')}) in ${withFindings} of ${files}; ${failing} at or above ${limit}`];
   const safe = findings.filter((f) => offeredFix(f.finding, 'safe') !== null).length;
   const unsafeOnly = findings.filter((f) => offeredFix(f.finding, 'safe') === null && offeredFix(f.finding, 'unsafe') !== null).length;
-  if (safe > 0) lines.push(`[*] ${plural(safe, 'problem')} fixable with \`pydockerfile optimize\``);
+  if (safe > 0) lines.push(`[*] ${plural(safe, 'problem')} fixable with \`--fix\``);
   if (unsafeOnly > 0) {
     lines.push(summary.showUnsafe
-      ? `[unsafe fix] ${plural(unsafeOnly, 'problem')} fixable with \`pydockerfile optimize --unsafe\` (review the change)`
+      ? `[unsafe fix] ${plural(unsafeOnly, 'problem')} fixable with \`--fix --unsafe-fixes\` (review the change)`
       : `${unsafeOnly} more ${unsafeOnly === 1 ? 'fix is' : 'fixes are'} unsafe (they may change what the image does): show them with \`--unsafe-fixes\``);
   }
   return lines;

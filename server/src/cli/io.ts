@@ -10,6 +10,12 @@ export interface CliIo {
   cwd: string;
   /** Current date (YYYY-MM-DD) for end-of-life checks. */
   today: string;
+  /** Environment variables that change output (`NO_COLOR`, `FORCE_COLOR`, `TERM`); none when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Whether standard output is a terminal (colors are only used there unless forced). */
+  stdoutIsTTY?: boolean;
+  /** Reads all of standard input (`check -`); absent when the process has none to give. */
+  readStdin?: () => Uint8Array;
 }
 
 /** Exit codes shared by every command (architecture.md B17). */

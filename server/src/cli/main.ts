@@ -1,4 +1,5 @@
 // Process entry of the `pydockerfile` CLI (bundled to server/out/cli.js).
+import * as fs from 'node:fs';
 import { runCli } from './cli';
 import { localToday, type CliIo } from './io';
 
@@ -15,6 +16,9 @@ const io: CliIo = {
   stderr: (text) => void process.stderr.write(text),
   cwd: process.cwd(),
   today: localToday(),
+  env: process.env,
+  stdoutIsTTY: process.stdout.isTTY === true,
+  readStdin: () => fs.readFileSync(0),
 };
 
 // exitCode instead of exit(): lets buffered output to pipes drain before the process ends.

@@ -1,6 +1,7 @@
 // Reads Dockerfiles and build-context files as UTF-8 text, refusing binary and non-UTF-8 input.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { inputRefusal } from '../engine/guards';
 
 /** The outcome of reading one input file. */
 export type InputFile =
@@ -51,7 +52,11 @@ export function readInputFile(file: string): InputFile {
   } catch (error) {
     return { kind: 'unreadable', reason: describeFsError(error) };
   }
-  return decodeText(bytes);
+  const decoded = decodeText(bytes);
+  // A text lint would refuse (too large, …) is skipped with the reason, like a binary file:
+  // lint's info notice would let CI pass without anything having been checked.
+  const refusal = decoded.kind === 'text' ? inputRefusal(decoded.text) : undefined;
+  return refusal ? { kind: 'skipped', reason: refusal.reason } : decoded;
 }
 
 /**

@@ -1,9 +1,12 @@
 // The lint pipeline: parse once, run the enabled rules, drop suppressed findings.
 import { DocumentModel } from '../model/document-model';
+import { inputRefusal, refusalRange, REFUSAL_CODE, REFUSAL_DOCS_URL, REFUSAL_NAME, type InputRefusal } from './guards';
 import { comparePositions, type Range } from '../model/text';
 import { ALL_RULES, docsUrl } from '../rules/index';
 import { codesRedirectingTo, RULE_REDIRECTS } from '../rules/redirects';
 import type { Applicability, Fix, LintEnvironment, Rule, RuleCatalogue, RuleConfig, Severity, SeveritySetting, Violation } from '../rules/types';
+import { Workspace } from '../workspace/workspace';
+import { readerWorkspaceFs } from '../workspace/workspace-fs';
 
 /** Rule options when nothing is configured: no trusted registries, UID 10001 (Docker's Python template). */
 export const DEFAULT_RULE_CONFIG: RuleConfig = Object.freeze({ trustedRegistries: Object.freeze([]), uid: 10001 });
@@ -42,11 +45,35 @@ export interface Finding {
   fixes: Fix[];
   docsUrl: string;
   unnecessary: boolean;
+  /** For findings of `LintResult.otherFiles`: the build-context file `range` belongs to. */
+  file?: string;
+  /** Extra Markdown to show with the finding (hover), e.g. a snippet for the user's CI system. */
+  detail?: string;
 }
 
 export interface LintResult {
   model: DocumentModel;
+  /** Findings in the Dockerfile. */
   findings: Finding[];
+  /** Findings in other files of the build context (entry scripts, requirements files, CI files), each with `file`. */
+  otherFiles: Finding[];
+}
+
+/**
+ * The lint environment with the workspace model wired in: a given workspace also answers
+ * `readContextFile`; a bare `readContextFile` (fixtures, older callers) gets a workspace over it.
+ */
+function environmentOf(options: LintOptions): LintEnvironment {
+  const given = options.env ?? {};
+  const read = given.readContextFile;
+  const workspace = given.workspace ?? (read ? new Workspace(readerWorkspaceFs(read)) : undefined);
+  const readContextFile = read ? memoizedReader(read) : workspace ? (path: string) => workspace.text(path) : undefined;
+  return {
+    today: given.today ?? isoToday(),
+    ...(readContextFile ? { readContextFile } : {}),
+    ...(workspace ? { workspace } : {}),
+    ...(given.dockerfile !== undefined ? { dockerfile: given.dockerfile } : {}),
+  };
 }
 
 /** Today's date as YYYY-MM-DD (UTC). */
@@ -69,15 +96,18 @@ export function enabledRules(options: LintOptions = {}): Rule[] {
 
 /** Lints a Dockerfile text (or an already parsed model). Never throws because of a rule. */
 export function lint(input: string | DocumentModel, options: LintOptions = {}): LintResult {
+  // Checked before parsing: a refused text (binary, mis-decoded, too large) is never parsed.
+  const refusal = inputRefusal(typeof input === 'string' ? input : input.content);
+  if (refusal) return refusedResult(input, refusal, options);
   const model = typeof input === 'string' ? new DocumentModel(input) : input;
-  const read = options.env?.readContextFile;
-  const env: LintEnvironment = { today: options.env?.today ?? isoToday(), ...(read ? { readContextFile: memoizedReader(read) } : {}) };
+  const env = environmentOf(options);
   const config: RuleConfig = {
     trustedRegistries: options.config?.trustedRegistries ?? DEFAULT_RULE_CONFIG.trustedRegistries,
     uid: options.config?.uid ?? DEFAULT_RULE_CONFIG.uid,
   };
   const catalogue: RuleCatalogue = { rules: options.rules ?? ALL_RULES, redirects: options.redirects ?? RULE_REDIRECTS };
   const findings: Finding[] = [];
+  const otherFiles: Finding[] = [];
   // Without pragmas nothing is suppressed: skip the per-finding instruction lookup.
   const hasPragmas = model.pragmas.all.length > 0;
   for (const rule of enabledRules(options)) {
@@ -86,13 +116,15 @@ export function lint(input: string | DocumentModel, options: LintOptions = {}): 
     // A pragma written with a code the rule had before a rename still silences it.
     const oldCodes = hasPragmas ? codesRedirectingTo(rule.code, catalogue.redirects) : [];
     const suppressed = (v: Violation): boolean => {
-      const index = model.instructionAtLine(v.range.start.line)?.index;
+      // A finding in another file is silenced where it comes from in the Dockerfile (or globally).
+      const at = v.file !== undefined ? v.origin : v.range;
+      const index = at ? model.instructionAtLine(at.start.line)?.index : undefined;
       return model.pragmas.suppresses(rule.code, rule.hadolint ?? [], index) || oldCodes.some((old) => model.pragmas.suppresses(old, [], index));
     };
     const applicability = options.fixApplicability?.[rule.code];
     const report = (v: Violation): void => {
       if (hasPragmas && suppressed(v)) return;
-      findings.push({
+      (v.file !== undefined ? otherFiles : findings).push({
         code: rule.code,
         name: rule.name,
         severity: override && override !== 'off' ? override : v.severity ?? rule.defaultSeverity,
@@ -101,16 +133,19 @@ export function lint(input: string | DocumentModel, options: LintOptions = {}): 
         fixes: applicability ? (v.fixes ?? []).map((fix) => ({ ...fix, applicability })) : (v.fixes ?? []),
         docsUrl: url,
         unnecessary: v.unnecessary ?? false,
+        ...(v.file !== undefined ? { file: v.file } : {}),
+        ...(v.detail !== undefined ? { detail: v.detail } : {}),
       });
     };
     try {
-      rule.check({ model, env, config, catalogue, report });
+      rule.check({ model, env, config, catalogue, report, ...(env.workspace ? { workspace: env.workspace } : {}) });
     } catch (error) {
       options.onRuleError?.(rule.code, error);
     }
   }
   findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || compareCodes(a.code, b.code));
-  return { model, findings };
+  otherFiles.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : 0) || comparePositions(a.range.start, b.range.start) || compareCodes(a.code, b.code));
+  return { model, findings, otherFiles };
 }
 
 /**
@@ -137,4 +172,27 @@ function compareCodes(a: string, b: string): number {
   if (a === b) return 0;
   if (PLAIN_CODE.test(a) && PLAIN_CODE.test(b)) return a < b ? -1 : 1;
   return a.localeCompare(b);
+}
+
+/**
+ * The result for a text that is not linted (see guards.ts): no rule runs, one info notice
+ * says why. A text given as a string is not parsed either, so `model` is then the model of an
+ * empty document: features that read it find no instructions, which is the truth for them.
+ */
+function refusedResult(input: string | DocumentModel, refusal: InputRefusal, options: LintOptions): LintResult {
+  const text = typeof input === 'string' ? input : input.content;
+  const model = typeof input === 'string' ? new DocumentModel('') : input;
+  const override = options.severities?.[REFUSAL_CODE];
+  if (override === 'off') return { model, findings: [], otherFiles: [] };
+  const notice: Finding = {
+    code: REFUSAL_CODE,
+    name: REFUSAL_NAME,
+    severity: override ?? 'info',
+    message: refusal.message,
+    range: refusalRange(text),
+    fixes: [],
+    docsUrl: REFUSAL_DOCS_URL,
+    unnecessary: false,
+  };
+  return { model, findings: [notice], otherFiles: [] };
 }

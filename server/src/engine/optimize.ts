@@ -1,35 +1,76 @@
-// "Optimize this Dockerfile": fix-all to a fixpoint at the chosen level, explained by codes.
+// "Optimize this Dockerfile": the safe phases, then the ticked decisions (catalogue §4), each
+// change explained by a rule code. The pipeline lives in server/src/optimize/.
 import { DocumentModel } from '../model/document-model';
 import type { TextEdit } from '../model/text';
-import { fixAll, syntaxProblemCount } from '../fix/apply';
+import type { FileChange } from '../fix/apply';
+import { syntaxProblemCount } from '../fix/apply';
 import { diffEdits } from '../fix/diff';
+import { inputRefusal } from './guards';
+import { emptyEstimate, planOptimize } from '../optimize/plan';
+import type { AppliedCount, OptimizeDecision, OptimizeEstimate, SkippedStep } from '../optimize/types';
 import type { LintOptions } from './lint';
 
+export type { AppliedCount, OptimizeDecision, OptimizeEstimate, SkippedStep } from '../optimize/types';
+
 export interface OptimizeOptions extends LintOptions {
-  /** Include unsafe fixes (they may change what the image does). */
+  /**
+   * Tick every decision whose default is on (unsafe steps that may change how the image
+   * builds; end-of-life upgrades stay unticked). Ignored when `decisions` is given.
+   */
   unsafe?: boolean;
+  /** Tick exactly these decision ids (`multi-stage`, `slim-runtime`, `fix:PYD304`, …). */
+  decisions?: readonly string[];
+  /**
+   * Also apply fixes that create or edit other files of the build context (`.dockerignore`,
+   * an entry script's `exec`); they come back in `files`. Off by default: callers that only
+   * write the Dockerfile must not claim those fixes.
+   */
+  otherFiles?: boolean;
 }
 
 export interface OptimizeResult {
   text: string;
   edits: TextEdit[];
-  applied: { code: string; count: number }[];
-  skipped: { step: string; reason: string }[];
+  applied: AppliedCount[];
+  skipped: SkippedStep[];
+  /** Every unsafe step this file offers, ticked or not, and whether it was applied. */
+  decisions: OptimizeDecision[];
+  estimate: OptimizeEstimate;
+  /** Other files of the build context the rewrite creates or changes (`.dockerignore`, entry scripts). */
+  files: FileChange[];
+  /** The Dockerfile text or another file changes. */
   changed: boolean;
 }
 
 /** Rewrites a Dockerfile; the input is never modified in place. */
 export function optimize(content: string, options: OptimizeOptions = {}): OptimizeResult {
-  const skipped: { step: string; reason: string }[] = [];
-  const before = new DocumentModel(content);
-  if (before.stages.length === 0) {
-    return { text: content, edits: [], applied: [], skipped: [{ step: 'all', reason: 'the file has no FROM instruction, so it is not a Dockerfile we can optimize' }], changed: false };
+  // A text lint refuses (binary, mis-decoded, too large) is not rewritten either, nor parsed.
+  const refusal = inputRefusal(content);
+  if (refusal) {
+    const skipped = [{ step: 'all', reason: `the file is not linted: ${refusal.reason}` }];
+    return { text: content, edits: [], applied: [], skipped, decisions: [], estimate: emptyEstimate(), files: [], changed: false };
   }
-  if (syntaxProblemCount(before) > 0) {
+  const model = new DocumentModel(content);
+  if (model.stages.length === 0) {
+    const skipped = [{ step: 'all', reason: 'the file has no FROM instruction, so it is not a Dockerfile we can optimize' }];
+    return { text: content, edits: [], applied: [], skipped, decisions: [], estimate: emptyEstimate(), files: [], changed: false };
+  }
+  // A rule whose fix is broken (overlapping edits) throws here on purpose: that is a programming
+  // error the language server logs and reports, not something to hide in the proposal.
+  const plan = planOptimize(content, options);
+  const skipped: SkippedStep[] = [];
+  if (syntaxProblemCount(model) > 0) {
     skipped.push({ step: 'parse-check', reason: 'the file has syntax problems; only fixes that do not add new ones were applied' });
   }
-  const result = fixAll(content, { ...options, level: options.unsafe ? 'unsafe' : 'safe' });
-  for (const r of result.rejected) skipped.push({ step: `${r.code}: ${r.title}`, reason: 'the fix would have broken the Dockerfile syntax' });
-  const applied = [...result.applied.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => a.code.localeCompare(b.code));
-  return { text: result.text, edits: diffEdits(content, result.text), applied, skipped, changed: result.text !== content };
+  skipped.push(...plan.skipped);
+  return {
+    text: plan.text,
+    edits: diffEdits(content, plan.text),
+    applied: plan.applied,
+    skipped,
+    decisions: plan.decisions,
+    estimate: plan.estimate,
+    files: plan.files,
+    changed: plan.text !== content || plan.files.length > 0,
+  };
 }

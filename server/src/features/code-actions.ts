@@ -1,10 +1,11 @@
 // Code actions: quick fixes, same-code fix-all, ignore pragmas, docs links, and fix-all on save.
-import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, CreateFile, TextDocumentEdit, type CodeAction, type CodeActionContext, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { FileChange } from '../fix/apply';
 import type { Finding } from '../engine/lint';
 import { diffEdits } from '../fix/diff';
 import type { DocumentModel } from '../model/document-model';
 import { comparePositions, type Range } from '../model/text';
-import { DIAGNOSTIC_SOURCE, FIX_ALL_CODE_ACTION_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
+import { CLIENT_COMMANDS, DIAGNOSTIC_SOURCE, FIX_ALL_CODE_ACTION_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
 import type { Applicability, Fix } from '../rules/types';
 import { readDiagnosticData } from './diagnostics';
 
@@ -20,6 +21,42 @@ export interface CodeActionDocument {
   findings: readonly Finding[];
   /** Fix-all of the current text at a level, optionally limited to codes (memoized by the caller). */
   fixAllText(level: Applicability, codes?: readonly string[]): string;
+  /** The URI of a build-context file, for fixes that edit other files; undefined when unknown. */
+  fileUri?(path: string): string | undefined;
+  /** The other files fix-all changes at a level (`.dockerignore`, entry scripts); none by default. */
+  fixAllFiles?(level: Applicability, codes?: readonly string[]): FileChange[];
+  /** The range the actions are asked for; without it, no position-dependent action is offered. */
+  range?: Range;
+}
+
+/** An edit of another file: created (CreateFile, then its text) or changed in place. */
+interface OtherFileEdit {
+  uri: string;
+  create: boolean;
+  edits: TextEdit[];
+}
+
+/**
+ * A WorkspaceEdit for the document and other files. Other files need `documentChanges`
+ * (CreateFile + TextDocumentEdit); a client without it gets `changes`, which cannot create
+ * files: then undefined is returned when a file would have to be created.
+ */
+export function multiFileEdit(uri: string, version: number, edits: TextEdit[], others: readonly OtherFileEdit[], client: CodeActionClient): WorkspaceEdit | undefined {
+  if (others.length === 0) return workspaceEdit(uri, version, edits, client);
+  if (client.documentChanges) {
+    const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+    if (edits.length > 0) documentChanges.push(TextDocumentEdit.create({ uri, version }, edits));
+    for (const other of others) {
+      if (other.create) documentChanges.push(CreateFile.create(other.uri, { ignoreIfExists: true }));
+      // A file that is not open has no version to check against: null, as the protocol allows.
+      documentChanges.push(TextDocumentEdit.create({ uri: other.uri, version: null }, other.edits));
+    }
+    return { documentChanges };
+  }
+  if (others.some((o) => o.create)) return undefined;
+  const changes: Record<string, TextEdit[]> = edits.length > 0 ? { [uri]: edits } : {};
+  for (const other of others) changes[other.uri] = [...(changes[other.uri] ?? []), ...other.edits];
+  return { changes };
 }
 
 /** Client capabilities that change the shape of the answer. */
@@ -102,11 +139,37 @@ function quickFix(title: string, diagnostic: Diagnostic | undefined, extra: Part
 export function codeActions(doc: CodeActionDocument, context: CodeActionContext, client: CodeActionClient): CodeAction[] {
   const actions: CodeAction[] = [];
   const edit = (edits: TextEdit[]): WorkspaceEdit => workspaceEdit(doc.uri, doc.version, edits, client);
+  /** The edit of a fix, with its other files; undefined when they cannot be expressed. */
+  const fixEdit = (fix: Fix): WorkspaceEdit | undefined => {
+    const others: OtherFileEdit[] = [];
+    for (const f of fix.fileEdits ?? []) {
+      const uri = doc.fileUri?.(f.path);
+      if (uri === undefined) return undefined;
+      others.push({ uri, create: f.create === true, edits: f.edits });
+    }
+    return multiFileEdit(doc.uri, doc.version, fix.edits, others, client);
+  };
+  /** The edit of a fix-all: the document's diff plus the other files it changes. */
+  const fixAllEdit = (level: Applicability, codes?: readonly string[]): WorkspaceEdit | undefined => {
+    const fixed = doc.fixAllText(level, codes);
+    const files = doc.fixAllFiles?.(level, codes) ?? [];
+    if (fixed === doc.text && files.length === 0) return undefined;
+    const others: OtherFileEdit[] = [];
+    for (const change of files) {
+      const uri = doc.fileUri?.(change.path);
+      if (uri === undefined) continue;
+      others.push({ uri, create: change.created, edits: diffEdits(change.before, change.after) });
+    }
+    // A client that cannot create files still gets the document's part of the fix-all.
+    return multiFileEdit(doc.uri, doc.version, diffEdits(doc.text, fixed), others, client) ?? (fixed === doc.text ? undefined : edit(diffEdits(doc.text, fixed)));
+  };
 
   if (kindRequested(context.only, FIX_ALL_CODE_ACTION_KIND, false)) {
-    const fixed = doc.fixAllText('safe');
-    if (fixed !== doc.text) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_CODE_ACTION_KIND, edit: edit(diffEdits(doc.text, fixed)) });
+    const all = fixAllEdit('safe');
+    if (all) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_CODE_ACTION_KIND, edit: all });
   }
+  const optimizeAction = optimizeCodeAction(doc, context);
+  if (optimizeAction) actions.push(optimizeAction);
   if (!kindRequested(context.only, CodeActionKind.QuickFix, true)) return actions;
 
   const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
@@ -119,10 +182,12 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
     const code = finding.code;
 
     for (const fix of finding.fixes) {
+      const fixWorkspaceEdit = fixEdit(fix);
+      if (!fixWorkspaceEdit) continue;
       actions.push(
         quickFix(fixTitle(fix, code), diagnostic, {
           ...(finding.fixes.length === 1 && fix.applicability === 'safe' ? { isPreferred: true } : {}),
-          edit: edit(fix.edits),
+          edit: fixWorkspaceEdit,
         }),
       );
     }
@@ -131,8 +196,8 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
       fixAllCodesDone.add(code);
       const fixable = doc.findings.filter((f) => f.code === code && f.fixes.length > 0).length;
       if (fixable >= 2) {
-        const fixed = doc.fixAllText('safe', [code]);
-        if (fixed !== doc.text) actions.push(quickFix(`Fix all ${code} problems in this file`, diagnostic, { edit: edit(diffEdits(doc.text, fixed)) }));
+        const all = fixAllEdit('safe', [code]);
+        if (all) actions.push(quickFix(`Fix all ${code} problems in this file`, diagnostic, { edit: all }));
       }
     }
 
@@ -152,8 +217,29 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
   // Offered whenever the request touches one of our diagnostics, even a stale one: it is
   // recomputed from the current text, so it is valid for the current version.
   if (ours.length > 0) {
-    const fixed = doc.fixAllText('safe');
-    if (fixed !== doc.text) actions.push(quickFix(FIX_ALL_TITLE, undefined, { edit: edit(diffEdits(doc.text, fixed)) }));
+    const all = fixAllEdit('safe');
+    if (all) actions.push(quickFix(FIX_ALL_TITLE, undefined, { edit: all }));
   }
   return actions;
+}
+
+/** Title of the code action that starts "Optimize this Dockerfile" (the client previews the rewrite). */
+export const OPTIMIZE_ACTION_TITLE = 'Optimize this Dockerfile…';
+
+/**
+ * "Optimize this Dockerfile…" (kind `refactor.rewrite`) when the requested range touches the
+ * first line of the file or the first instruction. It runs the client's command, which shows
+ * the proposal as a diff with its decisions before anything changes.
+ */
+export function optimizeCodeAction(doc: Pick<CodeActionDocument, 'uri' | 'model' | 'range'>, context: CodeActionContext): CodeAction | undefined {
+  const range = doc.range;
+  if (!range || !kindRequested(context.only, CodeActionKind.RefactorRewrite, true)) return undefined;
+  const firstInstruction = doc.model.instructions[0]?.range.start.line ?? 0;
+  const touches = (line: number): boolean => range.start.line <= line && line <= range.end.line;
+  if (!touches(0) && !touches(firstInstruction)) return undefined;
+  return {
+    title: OPTIMIZE_ACTION_TITLE,
+    kind: CodeActionKind.RefactorRewrite,
+    command: { title: OPTIMIZE_ACTION_TITLE, command: CLIENT_COMMANDS.optimize, arguments: [doc.uri] },
+  };
 }

@@ -21,6 +21,11 @@ export interface HoverContext {
   today: string;
   /** Looks up a rule's metadata by code (the registry, or injected rules in tests). */
   ruleFor(code: string): Pick<RuleMeta, 'code' | 'title' | 'docs'> | undefined;
+  /**
+   * What the configuration decided about a rule and where (a config file or a setting), as
+   * Markdown sentences; empty when the rule runs with its defaults.
+   */
+  configNotes?(code: string): string[];
 }
 
 /** Picks the client's preferred format among those we can produce (plaintext if unknown). */
@@ -45,7 +50,7 @@ export function markdownToPlain(markdown: string): string {
 }
 
 /** The documentation of the rule behind one finding, in the requested format. */
-export function ruleHoverText(finding: Finding, rule: Pick<RuleMeta, 'code' | 'title' | 'docs'> | undefined, format: MarkupKind): string {
+export function ruleHoverText(finding: Finding, rule: Pick<RuleMeta, 'code' | 'title' | 'docs'> | undefined, format: MarkupKind, configNotes: readonly string[] = []): string {
   const markdown = format === MarkupKind.Markdown;
   const parts: string[] = [];
   const title = rule?.title ?? finding.message;
@@ -56,6 +61,10 @@ export function ruleHoverText(finding: Finding, rule: Pick<RuleMeta, 'code' | 't
     if (rule.docs.fixSafety) {
       parts.push(markdown ? `**Fix safety:** ${rule.docs.fixSafety}` : `Fix safety: ${markdownToPlain(rule.docs.fixSafety)}`);
     }
+  }
+  // Where the rule's behaviour was configured, so "why is this an error here?" has an answer.
+  if (configNotes.length > 0) {
+    parts.push(markdown ? `Configuration:\n\n${configNotes.map((note) => `- ${note}`).join('\n')}` : `Configuration:\n${configNotes.map((note) => `- ${markdownToPlain(note)}`).join('\n')}`);
   }
   parts.push(markdown ? `[Documentation for ${finding.code}](${finding.docsUrl})` : `Documentation: ${finding.docsUrl}`);
   return parts.join('\n\n');
@@ -85,7 +94,7 @@ export function hoverAt(doc: HoverDocument, position: Position, context: HoverCo
     // Two findings of one rule on the same spot would repeat the same page.
     if (seen.has(finding.code)) continue;
     seen.add(finding.code);
-    sections.push(ruleHoverText(finding, context.ruleFor(finding.code), context.format));
+    sections.push(ruleHoverText(finding, context.ruleFor(finding.code), context.format, context.configNotes?.(finding.code) ?? []));
   }
   const image = imageHover(doc, position, context.today);
   if (image) sections.push(context.format === MarkupKind.Markdown ? image.markdown : markdownToPlain(image.markdown));

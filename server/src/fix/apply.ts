@@ -3,15 +3,19 @@
 import { DocumentModel, KNOWN_KEYWORDS } from '../model/document-model';
 import { Text, type TextEdit } from '../model/text';
 import { lint, type Finding, type LintOptions } from '../engine/lint';
-import type { Applicability, Fix } from '../rules/types';
+import type { Applicability, Fix, LintEnvironment } from '../rules/types';
+import { Workspace } from '../workspace/workspace';
+import { normalizeContextPath, readerWorkspaceFs } from '../workspace/workspace-fs';
 
 export const MAX_FIX_PASSES = 10;
 
 interface Span {
   start: number;
   end: number;
-  edit: TextEdit;
+  newText: string;
 }
+
+const BOM = '\uFEFF';
 
 /**
  * Applies non-overlapping edits to a text. Throws when edits overlap, since that is a
@@ -22,10 +26,15 @@ export function applyEdits(content: string, edits: readonly TextEdit[]): string 
   const spans: Span[] = edits.map((edit) => {
     let start = text.offsetAt(edit.range.start);
     let end = text.offsetAt(edit.range.end);
-    // Never insert in front of a byte-order mark.
-    if (text.hasBom && start === 0) start = 1;
-    if (text.hasBom && end === 0) end = 1;
-    return { start, end, edit };
+    let newText = edit.newText;
+    // Never insert in front of a byte-order mark, and never duplicate it: an edit of the first
+    // line that carries the mark along (a line diff does) replaces the mark with itself.
+    if (text.hasBom && start === 0 && !(end > 0 && newText.startsWith(BOM))) {
+      start = 1;
+      end = Math.max(end, 1);
+      if (newText.startsWith(BOM)) newText = newText.slice(1);
+    }
+    return { start, end, newText };
   });
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
   for (let i = 1; i < spans.length; i++) {
@@ -36,21 +45,43 @@ export function applyEdits(content: string, edits: readonly TextEdit[]): string 
   let out = '';
   let last = 0;
   for (const span of spans) {
-    out += content.slice(last, span.start) + span.edit.newText;
+    out += content.slice(last, span.start) + span.newText;
     last = span.end;
   }
   return out + content.slice(last);
 }
 
-/** The smallest offset span covering all edits of a fix. */
-function fixSpan(text: Text, fix: Fix): { start: number; end: number } {
+/**
+ * Gives the rewritten text the line endings of the original when the original used one kind
+ * only. Fixes take the style from the text they edit, and a pass can leave a text without any
+ * line break (a removed instruction), after which new lines would get the default LF: a CRLF
+ * file must not come back with LF lines (nor an LF file with CRLF ones).
+ */
+export function keepLineEndingStyle(original: string, rewritten: string): string {
+  const crlf = original.includes('\r\n');
+  const loneCr = /\r(?!\n)/.test(original);
+  const bareLf = /(^|[^\r])\n/.test(original);
+  if (crlf && !bareLf && !loneCr) return rewritten.replace(/\r?\n/g, '\r\n');
+  if (bareLf && !crlf && !loneCr) return rewritten.replace(/\r\n/g, '\n');
+  return rewritten;
+}
+
+/**
+ * The smallest offset span covering all edits of a fix, and whether one of its edits is an
+ * insertion at either end of the span (a fix of several edits can insert at its edge).
+ */
+function fixSpan(text: Text, fix: Fix): { start: number; end: number; insertsAtStart: boolean; insertsAtEnd: boolean } {
   let start = Infinity;
   let end = -Infinity;
+  const insertions: number[] = [];
   for (const e of fix.edits) {
-    start = Math.min(start, text.offsetAt(e.range.start));
-    end = Math.max(end, text.offsetAt(e.range.end));
+    const from = text.offsetAt(e.range.start);
+    const to = text.offsetAt(e.range.end);
+    start = Math.min(start, from);
+    end = Math.max(end, to);
+    if (from === to) insertions.push(from);
   }
-  return { start, end };
+  return { start, end, insertsAtStart: insertions.includes(start), insertsAtEnd: insertions.includes(end) };
 }
 
 /** Counts constructs that Docker would reject or misread; a fix must not add any. */
@@ -82,13 +113,14 @@ export function selectNonOverlapping(text: Text, candidates: readonly { finding:
     .map((c) => ({ ...c, span: fixSpan(text, c.fix) }))
     .sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const chosen: typeof withSpans = [];
-  let last: { start: number; end: number } | null = null;
+  let last: ReturnType<typeof fixSpan> | null = null;
   for (const c of withSpans) {
     if (last) {
-      // Spans may touch, unless one of them is an insertion at the shared point: then the order
-      // of the two edits would decide the result (text inserted inside the other fix's change).
+      // Spans may touch, unless one of them inserts at the shared point: then the order of the
+      // two edits would decide the result (text inserted inside the other fix's change). A fix
+      // of several edits may insert at its edge (PYD301 appends after the install it moves to).
       const touching = c.span.start === last.end;
-      const insertion = c.span.start === c.span.end || last.start === last.end;
+      const insertion = c.span.insertsAtStart || last.insertsAtEnd;
       if (c.span.start < last.end || (touching && insertion)) continue;
     }
     chosen.push(c);
@@ -109,26 +141,98 @@ export interface FixAllResult {
   /** Number of fixes applied per code, over all passes. */
   applied: Map<string, number>;
   passes: number;
-  /** Fixes that were dropped because they broke the Dockerfile's syntax. */
-  rejected: { code: string; title: string }[];
+  /**
+   * Fixes that were dropped: they broke the Dockerfile's syntax, could not edit another file,
+   * or made no progress (`reason` says which when it is not the syntax).
+   */
+  rejected: { code: string; title: string; reason?: string }[];
+  /** Other files of the build context the applied fixes change or create, by path. */
+  files: FileChange[];
+}
+
+/** The net change fix-all makes to another file of the build context. */
+export interface FileChange {
+  /** Path relative to the build context. */
+  path: string;
+  /** The file does not exist yet. */
+  created: boolean;
+  before: string;
+  after: string;
+}
+
+/** The workspace fixes of other files are applied to, when the build context is known. */
+function baseWorkspace(env: Partial<LintEnvironment> | undefined): Workspace | undefined {
+  if (env?.workspace) return env.workspace;
+  return env?.readContextFile ? new Workspace(readerWorkspaceFs(env.readContextFile)) : undefined;
+}
+
+/**
+ * Keeps, in order, the candidates whose other-file edits touch no file an earlier candidate
+ * touches: edits of two fixes to one file are made against the same text, so only one of them
+ * may go per pass (the other is recomputed on the next pass). Without a workspace, fixes of
+ * other files cannot be applied at all.
+ */
+function oneFixPerFile<T extends { fix: Fix }>(candidates: readonly T[], hasWorkspace: boolean): T[] {
+  const taken = new Set<string>();
+  return candidates.filter((c) => {
+    const paths = (c.fix.fileEdits ?? []).map((f) => normalizeContextPath(f.path));
+    if (paths.length === 0) return true;
+    if (!hasWorkspace || paths.some((p) => p === null || taken.has(p))) return false;
+    for (const p of paths) taken.add(p as string);
+    return true;
+  });
 }
 
 /** Applies fixes to a fixpoint (at most MAX_FIX_PASSES passes). */
 export function fixAll(content: string, options: FixAllOptions): FixAllResult {
   const applied = new Map<string, number>();
-  const rejected: { code: string; title: string }[] = [];
+  const rejected: FixAllResult['rejected'] = [];
   const rejectedKeys = new Set<string>();
+  // The state before the last pass, kept to undo that pass if one of its fixes made no progress.
+  let undo: PassUndo | undefined;
+  const workspace = baseWorkspace(options.env);
+  // Other files as the applied fixes left them, and what they were before (null: created).
+  const overlay = new Map<string, string>();
+  const originals = new Map<string, string | null>();
   let current = content;
   let passes = 0;
   while (passes < MAX_FIX_PASSES) {
-    const { model, findings } = lint(current, options);
+    // Later passes must see the other files as earlier passes changed them.
+    const view = workspace?.withOverlay(overlay);
+    const { readContextFile: _unused, ...env } = options.env ?? {};
+    const passOptions: LintOptions = view ? { ...options, env: { ...env, workspace: view } } : options;
+    const { model, findings } = lint(current, passOptions);
+    const stuck = undo ? stuckFixes(model.text, findings, undo.expected) : [];
+    if (undo && stuck.length > 0) {
+      // A fix of the last pass left its own finding where it was (it edits text the rule does
+      // not read, such as the body of an unterminated heredoc): applying it again and again
+      // would only pile up copies. Undo that pass, drop the fix and redo the others.
+      current = undo.text;
+      overlay.clear();
+      for (const [k, v] of undo.overlay) overlay.set(k, v);
+      originals.clear();
+      for (const [k, v] of undo.originals) originals.set(k, v);
+      applied.clear();
+      for (const [k, v] of undo.applied) applied.set(k, v);
+      for (const s of stuck) {
+        rejectedKeys.add(s.key);
+        rejected.push({ code: s.code, title: s.title, reason: 'the fix does not resolve its own problem' });
+      }
+      undo = undefined;
+      continue;
+    }
     const baseline = syntaxProblemCount(model);
-    const candidates = findings
-      .filter((f) => !options.codes || options.codes.includes(f.code))
-      .map((finding) => ({ finding, fix: chooseFix(finding, options.level) }))
-      .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedKeys.has(keyOf(c.finding, c.fix)));
+    const candidates = oneFixPerFile(
+      findings
+        .filter((f) => !options.codes || options.codes.includes(f.code))
+        .map((finding) => ({ finding, fix: chooseFix(finding, options.level) }))
+        .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedKeys.has(keyOf(c.finding, c.fix))),
+      view !== undefined,
+    );
     const chosen = selectNonOverlapping(model.text, candidates);
-    if (chosen.length === 0) break;
+    // Fixes that only edit other files have no span in the Dockerfile.
+    const fileOnly = candidates.filter((c) => c.fix.edits.length === 0 && (c.fix.fileEdits?.length ?? 0) > 0);
+    if (chosen.length === 0 && fileOnly.length === 0) break;
     passes++;
     let next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
     if (syntaxProblemCount(new DocumentModel(next)) > baseline) {
@@ -146,13 +250,106 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
         }
       }
       chosen.splice(0, chosen.length, ...kept);
-      if (kept.length === 0) continue;
+      if (kept.length === 0 && fileOnly.length === 0) continue;
     }
-    for (const c of chosen) applied.set(c.finding.code, (applied.get(c.finding.code) ?? 0) + 1);
-    if (next === current) break;
+    undo = { text: current, overlay: new Map(overlay), originals: new Map(originals), applied: new Map(applied), expected: expectedAfter(model.text, chosen) };
+    let filesChanged = false;
+    for (const c of [...chosen, ...fileOnly]) {
+      const ok = view === undefined || applyFileEdits(view, c.fix, overlay, originals);
+      if (ok === 'changed') filesChanged = true;
+      if (ok === false) {
+        rejectedKeys.add(keyOf(c.finding, c.fix));
+        rejected.push({ code: c.finding.code, title: c.fix.title });
+        continue;
+      }
+      applied.set(c.finding.code, (applied.get(c.finding.code) ?? 0) + 1);
+    }
+    if (next === current && !filesChanged) break;
     current = next;
   }
-  return { text: current, applied, passes, rejected };
+  const files: FileChange[] = [];
+  for (const [path, after] of overlay) {
+    const before = originals.get(path);
+    if (before === undefined || after === before) continue;
+    files.push({ path, created: before === null, before: before ?? '', after });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { text: keepLineEndingStyle(content, current), applied, passes, rejected, files };
+}
+
+/**
+ * Applies a fix's edits of other files to the overlay. Returns `changed` or `unchanged`, or
+ * false when the fix cannot apply: its file is missing (or exists although it should be
+ * created), or its edits overlap.
+ */
+function applyFileEdits(view: Workspace, fix: Fix, overlay: Map<string, string>, originals: Map<string, string | null>): 'changed' | 'unchanged' | false {
+  const updates: [string, string, string | null][] = [];
+  for (const fileEdit of fix.fileEdits ?? []) {
+    const path = normalizeContextPath(fileEdit.path);
+    if (path === null || path === '') return false;
+    const existing = view.read(path);
+    if (existing.kind === 'unreadable') return false;
+    const text = existing.kind === 'text' ? existing.text : null;
+    if ((text === null) !== (fileEdit.create === true)) return false;
+    try {
+      updates.push([path, applyEdits(text ?? '', fileEdit.edits), text]);
+    } catch {
+      return false;
+    }
+  }
+  let changed = false;
+  for (const [path, after, before] of updates) {
+    if (!originals.has(path)) originals.set(path, before);
+    if (overlay.get(path) !== after && before !== after) changed = true;
+    overlay.set(path, after);
+  }
+  return changed ? 'changed' : 'unchanged';
+}
+
+/** What fix-all needs to undo one pass. */
+interface PassUndo {
+  text: string;
+  overlay: Map<string, string>;
+  originals: Map<string, string | null>;
+  applied: Map<string, number>;
+  /** `code|message|offset` of each applied finding where it would be after the pass, if it stayed. */
+  expected: Map<string, { key: string; code: string; title: string }>;
+}
+
+/** Where `offset` moves when `spans` (sorted, non-overlapping) are applied. */
+function mapOffset(offset: number, spans: readonly { start: number; end: number; length: number }[]): number {
+  let shift = 0;
+  for (const span of spans) {
+    // An insertion at the offset goes in front of it; a replacement containing it swallows it.
+    if (span.end <= offset) shift += span.length - (span.end - span.start);
+    else if (span.start < offset) return span.start + shift;
+  }
+  return offset + shift;
+}
+
+/** For each applied fix, where its finding would be after the pass if the fix did not resolve it. */
+function expectedAfter(text: Text, chosen: readonly { finding: Finding; fix: Fix }[]): PassUndo['expected'] {
+  const spans = chosen
+    .flatMap((c) => c.fix.edits)
+    .map((e) => ({ start: text.offsetAt(e.range.start), end: text.offsetAt(e.range.end), length: e.newText.length }))
+    .sort((a, b) => a.start - b.start || a.end - b.end);
+  const expected: PassUndo['expected'] = new Map();
+  for (const c of chosen) {
+    if (c.fix.edits.length === 0) continue;
+    const at = mapOffset(text.offsetAt(c.finding.range.start), spans);
+    expected.set(`${c.finding.code}|${c.finding.message}|${at}`, { key: keyOf(c.finding, c.fix), code: c.finding.code, title: c.fix.title });
+  }
+  return expected;
+}
+
+/** The applied fixes whose findings are still reported, unchanged, where they were. */
+function stuckFixes(text: Text, findings: readonly Finding[], expected: PassUndo['expected']): { key: string; code: string; title: string }[] {
+  const stuck = new Map<string, { key: string; code: string; title: string }>();
+  for (const f of findings) {
+    const hit = expected.get(`${f.code}|${f.message}|${text.offsetAt(f.range.start)}`);
+    if (hit && hit.key === keyOf(f, f.fixes.find((fix) => fix.title === hit.title) ?? { title: '', applicability: 'safe', edits: [] })) stuck.set(hit.key, hit);
+  }
+  return [...stuck.values()];
 }
 
 function keyOf(finding: Finding, fix: Fix): string {

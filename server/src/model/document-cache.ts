@@ -1,6 +1,6 @@
 // Parse and lint once per (uri, version, settings): every LSP feature reads the same result.
 import { lint, type LintOptions, type LintResult } from '../engine/lint';
-import { fixAll } from '../fix/apply';
+import { fixAll, type FileChange } from '../fix/apply';
 import type { Applicability } from '../rules/types';
 import { DocumentModel } from './document-model';
 
@@ -15,7 +15,13 @@ interface SettingsEntry {
   result: LintResult;
   options: LintOptions;
   /** Fix-all outputs by `level|codes`, so repeated code-action requests do not refix. */
-  fixed: Map<string, string>;
+  fixed: Map<string, FixAllOutput>;
+}
+
+/** What one fix-all run produces: the Dockerfile's new text and the other files it changes. */
+interface FixAllOutput {
+  text: string;
+  files: FileChange[];
 }
 
 interface DocumentEntry {
@@ -79,17 +85,34 @@ export class DocumentCache {
    * cached version's text with fresh lints on every pass, never by replaying cached fixes.
    */
   fixAllText(cached: CachedLint, settingsKey: string, level: Applicability, codes?: readonly string[]): string {
+    // Nothing to fix at this level: skip the fix-all passes (each one lints again).
+    const fixable = cached.findings.some((f) => (!codes || codes.includes(f.code)) && f.fixes.some((fix) => level === 'unsafe' || fix.applicability === 'safe'));
+    if (!fixable) return cached.text;
+    return this.fixAllOutput(cached, settingsKey, level, codes).text;
+  }
+
+  /**
+   * The other build-context files the same fix-all changes. It shares the run (and its cache
+   * entry) with `fixAllText`: a code-action request asks for both, and fix-all is the costly
+   * part of answering it.
+   */
+  fixAllFiles(cached: CachedLint, settingsKey: string, level: Applicability, codes?: readonly string[]): FileChange[] {
+    // Only fixes with file edits change other files: without any, do not run fix-all at all.
+    const edits = cached.findings.some((f) => (!codes || codes.includes(f.code)) && f.fixes.some((fix) => (fix.fileEdits?.length ?? 0) > 0));
+    if (!edits) return [];
+    return this.fixAllOutput(cached, settingsKey, level, codes).files;
+  }
+
+  private fixAllOutput(cached: CachedLint, settingsKey: string, level: Applicability, codes?: readonly string[]): FixAllOutput {
     const key = `${level}|${codes ? codes.join(',') : '*'}`;
     const settingsEntry = this.entries.get(cached.uri)?.bySettings.get(settingsKey);
     const current = this.entries.get(cached.uri)?.version === cached.version ? settingsEntry : undefined;
     const hit = current?.fixed.get(key);
     if (hit !== undefined) return hit;
-    // Nothing to fix at this level: skip the fix-all passes (each one lints again).
-    const fixable = cached.findings.some((f) => (!codes || codes.includes(f.code)) && f.fixes.some((fix) => level === 'unsafe' || fix.applicability === 'safe'));
-    if (!fixable) return cached.text;
-    const text = fixAll(cached.text, { ...cached.options, level, ...(codes ? { codes } : {}) }).text;
-    current?.fixed.set(key, text);
-    return text;
+    const result = fixAll(cached.text, { ...cached.options, level, ...(codes ? { codes } : {}) });
+    const output = { text: result.text, files: result.files };
+    current?.fixed.set(key, output);
+    return output;
   }
 
   /** Drops a closed document. */

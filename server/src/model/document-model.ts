@@ -212,14 +212,14 @@ function memoizeInstructionScans(): void {
   for (const name of RESCANNING_GETTERS) {
     const original = proto[name];
     if (typeof original !== 'function') continue;
-    const memo = new WeakMap<object, { value: unknown }>();
-    proto[name] = function memoized(this: object): unknown {
-      let hit = memo.get(this);
-      if (!hit) {
-        hit = { value: original.call(this) };
-        memo.set(this, hit);
-      }
-      return Array.isArray(hit.value) ? hit.value.slice() : hit.value;
+    // A hidden symbol-keyed property on the instance: rules call these in hot loops, and a
+    // property read is much cheaper than a WeakMap lookup. Non-enumerable, so JSON, deep
+    // equality and `Object.keys` see the node exactly as dockerfile-ast built it.
+    const slot = Symbol(`pydockerfile.${name}`);
+    proto[name] = function memoized(this: Record<symbol, unknown>): unknown {
+      if (!(slot in this)) Object.defineProperty(this, slot, { value: original.call(this) });
+      const value = this[slot];
+      return Array.isArray(value) ? value.slice() : value;
     };
   }
 }

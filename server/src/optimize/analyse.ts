@@ -84,7 +84,8 @@ export function commandKind(cmd: SimpleCommand): CommandKind {
   if (aptCommand(cmd) || apkCommand(cmd)) return 'system';
   const words = effectiveWords(cmd);
   const name = baseName(words[0]);
-  if (name === 'poetry' || name === 'pipenv' || name === 'uv') return 'tool-config';
+  // `poetry run …` runs the application's code: its effect belongs where it runs.
+  if ((name === 'poetry' || name === 'pipenv' || name === 'uv') && words[1]?.value !== 'run') return 'tool-config';
   if (/^pip(\d+(\.\d+)?)?$/.test(name) && words.slice(1).every((w) => w.value.startsWith('-') || ['config', 'list', 'freeze', 'check', 'cache'].includes(w.value))) return 'tool-config';
   if (PYTHON_RE.test(name) && words[1]?.value === '-m' && words[2]?.value === 'pip' && words.slice(3).every((w) => w.value.startsWith('-') || ['list', 'freeze', 'check'].includes(w.value))) return 'tool-config';
   if (words.length === 0 || CLEANUP_PROGRAMS.has(programName(cmd))) return 'cleanup';

@@ -34,6 +34,7 @@ export const MULTI_STAGE = 'multi-stage';
 /** Ranks: decisions run in this order (phase order, with the prerequisites of phase 3 first). */
 const RANK = {
   phase12: 100,
+  phase2: 200,
   prep: 300,
   baseSwap: 320,
   upgrade: 330,
@@ -164,7 +165,18 @@ for (const spec of NAMED_DECISIONS) {
   for (const code of spec.codes) NAMED_BY_CODE.set(code, spec);
 }
 
-/** Catalogue §4.3 phase of the remaining unsafe rule fixes (default: phase 2). */
+/** Catalogue §4.3 phase 2: reordering, merging and manifest edits; every other fix is phase 1 unless listed below. */
+const PHASE_TWO_CODES: ReadonlySet<string> = new Set(['PYD202', 'PYD301', 'PYD307', 'PYD309']);
+
+/** The phase in which a code's fixes run (safe ones included): phase-1 fixes come before any reordering. */
+export function codePhase(code: string): DecisionSpec['phase'] {
+  return FIX_PHASE[code] ?? (PHASE_TWO_CODES.has(code) ? 2 : 1);
+}
+
+/** Rank from which decisions run after the safe fixes of phase 2. */
+export const PHASE_TWO_RANK = RANK.phase2;
+
+/** Catalogue §4.3 phase of the unsafe rule fixes beyond phase 2. */
 const FIX_PHASE: Readonly<Record<string, DecisionSpec['phase']>> = {
   PYD204: 3,
   PYD205: 3,
@@ -182,7 +194,7 @@ const FIX_PHASE: Readonly<Record<string, DecisionSpec['phase']>> = {
 };
 
 /** Unsafe fixes that are prerequisites of phase 3: they run before its preconditions are checked. */
-const PREP_CODES = new Set(['PYD204', 'PYD205']);
+const PREP_CODES = new Set(['PYD108', 'PYD204', 'PYD205']);
 
 /**
  * Unsafe fixes that are not ticked by default, with the reason (shown in the explanation):
@@ -200,11 +212,11 @@ const ENV_REMOVING = new Set(['PYD406', 'PYD410']);
 /** The spec of `fix:<code>` for an unsafe rule fix without a named decision. */
 export function fixDecision(code: string): DecisionSpec {
   const rule = ruleByCode(code);
-  const phase = FIX_PHASE[code] ?? 2;
+  const phase = codePhase(code);
   const off = DEFAULT_OFF[code];
   const title = rule ? `${rule.title} (${code})` : `Apply the unsafe fixes of ${code}`;
   const safety = rule?.docs.fixSafety ?? 'This fix may change how the image builds or behaves.';
-  const rank = PREP_CODES.has(code) ? RANK.prep : phase <= 2 ? RANK.phase12 + 10 : phase === 3 ? RANK.multiStage + 10 : phase === 4 ? RANK.base + 10 : RANK.late;
+  const rank = PREP_CODES.has(code) ? RANK.prep : phase === 1 ? RANK.phase12 + 10 : phase === 2 ? RANK.phase2 : phase === 3 ? RANK.multiStage + 10 : phase === 4 ? RANK.base + 10 : RANK.late;
   return {
     id: `fix:${code}`,
     title,
@@ -237,10 +249,4 @@ export function decisionById(id: string): DecisionSpec | undefined {
 export function isTicked(spec: DecisionSpec, options: { unsafe?: boolean; decisions?: readonly string[] }): boolean {
   if (options.decisions !== undefined) return options.decisions.includes(spec.id);
   return options.unsafe === true && spec.defaultOn;
-}
-
-/** Explanation text with a reason appended, for decisions whose rule is not registered. */
-export function describeDecision(spec: DecisionSpec): string {
-  const rule = spec.codes.map((c) => ruleByCode(c)).find((r) => r !== undefined);
-  return rule || spec.id === MULTI_STAGE ? spec.explanation : `${spec.explanation} (no rule currently reports it)`;
 }

@@ -28,12 +28,12 @@ const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.i
 /** Instructions that usually close a Dockerfile; the user switch goes right above them. */
 const TRAILING = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'HEALTHCHECK', 'LABEL', 'STOPSIGNAL', 'VOLUME']);
 
-const UID = '10001';
-
-const CREATE_USER: Record<'debian' | 'alpine', string> = {
-  debian: `RUN groupadd --system --gid ${UID} app && useradd --system --uid ${UID} --gid app --no-log-init --no-create-home --shell /usr/sbin/nologin app`,
-  alpine: `RUN addgroup -S -g ${UID} app && adduser -S -D -H -u ${UID} -G app -s /sbin/nologin app`,
-};
+/** The `RUN` that creates the `app` system user and group with a fixed UID/GID (the `uid` setting). */
+function createUser(family: 'debian' | 'alpine', uid: number): string {
+  return family === 'debian'
+    ? `RUN groupadd --system --gid ${uid} app && useradd --system --uid ${uid} --gid app --no-log-init --no-create-home --shell /usr/sbin/nologin app`
+    : `RUN addgroup -S -g ${uid} app && adduser -S -D -H -u ${uid} -G app -s /sbin/nologin app`;
+}
 
 type Family = 'debian' | 'alpine' | 'other';
 
@@ -93,16 +93,16 @@ function switchUserFix(model: DocumentModel, final: Stage, lines: string[], titl
  * An earlier unprivileged `USER` is the account to go back to; otherwise a new `app` user,
  * unless the Dockerfile creates accounts of its own (we cannot tell which one is meant).
  */
-function fixesFor(model: DocumentModel, final: Stage, family: Family, users: InstructionInfo[]): { fixes?: Fix[] } {
+function fixesFor(model: DocumentModel, final: Stage, family: Family, users: InstructionInfo[], uid: number): { fixes?: Fix[] } {
   const previous = users
     .map((u) => u.node.getArgumentsContent()?.trim() ?? '')
     .filter((v) => v !== '' && !v.includes('$') && !isRootUser(v))
     .pop();
   if (previous !== undefined) return { fixes: [switchUserFix(model, final, [`USER ${previous}`], `Switch back to \`USER ${previous}\``)] };
   if (createsUsers(model, final)) return {};
-  const lines = family === 'other' ? [] : [CREATE_USER[family]];
-  lines.push(`USER ${UID}:${UID}`);
-  const title = family === 'other' ? `Add \`USER ${UID}:${UID}\`` : `Create user \`app\` (UID ${UID}) and add \`USER ${UID}:${UID}\``;
+  const lines = family === 'other' ? [] : [createUser(family, uid)];
+  lines.push(`USER ${uid}:${uid}`);
+  const title = family === 'other' ? `Add \`USER ${uid}:${uid}\`` : `Create user \`app\` (UID ${uid}) and add \`USER ${uid}:${uid}\``;
   return { fixes: [switchUserFix(model, final, lines, title)] };
 }
 
@@ -117,7 +117,7 @@ export default defineRule({
   fix: { availability: 'sometimes', applicability: 'unsafe' },
   hadolint: ['DL3002'],
   docs: {
-    whatItDoes: 'Flags a final image that runs as root: its stage chain (the final stage and the stages it is built `FROM`) has no `USER`, or the last `USER` is `root`, `0` or `root:<group>`. Only images known to start as root are judged: official images such as `python`, `debian`, `ubuntu` or `alpine`, and stages built on them. Third-party and unknown images, `nonroot`/`rootless` tags and builder stages are left alone. The fix adds `USER 10001:10001` before the closing `CMD`/`ENTRYPOINT`/`EXPOSE` block, after creating that system user on Debian/Ubuntu (`groupadd`/`useradd`) and Alpine (`addgroup`/`adduser`) bases; when an earlier `USER` already switched to an unprivileged account, it switches back to that one instead.',
+    whatItDoes: 'Flags a final image that runs as root: its stage chain (the final stage and the stages it is built `FROM`) has no `USER`, or the last `USER` is `root`, `0` or `root:<group>`. Only images known to start as root are judged: official images such as `python`, `debian`, `ubuntu` or `alpine`, and stages built on them. Third-party and unknown images, `nonroot`/`rootless` tags and builder stages are left alone. The fix adds `USER 10001:10001` before the closing `CMD`/`ENTRYPOINT`/`EXPOSE` block, after creating that system user on Debian/Ubuntu (`groupadd`/`useradd`) and Alpine (`addgroup`/`adduser`) bases; when an earlier `USER` already switched to an unprivileged account, it switches back to that one instead. The UID and GID come from the `uid` setting (default 10001).',
     whyItMatters: 'A process running as root in a container is root on the shared kernel: any code-execution bug in the app or one of its dependencies can write anywhere in the image, read mounted secrets, and is one kernel or runtime flaw away from the host. Running as an unprivileged user is the first hardening step of the "0 to production-ready" checklist and practice #4 of Snyk\'s 10 Docker image security best practices; Kubernetes `runAsNonRoot` additionally needs a numeric UID, hence `10001:10001` (the UID Docker\'s own Python template uses). hadolint (DL3002) only catches an explicit `USER root`; a missing `USER` is the common case.',
     example: 'FROM python:3.12-slim-bookworm\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "myapp"]',
     useInstead: 'FROM python:3.12-slim-bookworm\nRUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-log-init --no-create-home --shell /usr/sbin/nologin app\nWORKDIR /app\nCOPY . .\nUSER 10001:10001\nCMD ["python", "-m", "myapp"]',
@@ -149,6 +149,6 @@ export default defineRule({
       target = final.fromInfo;
       message = 'The final image runs as `root`: no `USER` switches to an unprivileged account';
     }
-    ctx.report({ range: target.range, message, ...fixesFor(model, final, family, users) });
+    ctx.report({ range: target.range, message, ...fixesFor(model, final, family, users, ctx.config.uid) });
   },
 });

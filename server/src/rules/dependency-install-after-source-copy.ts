@@ -394,9 +394,14 @@ function planManifestCopy(env: LintEnvironment, manifests: readonly Manifest[], 
     if ((!fromStage && (context.startsWith('..') || context.startsWith('/'))) || !SAFE_PATH_RE.test(context)) return false;
     if (seen.has(containerPath)) return true;
     seen.add(containerPath);
+    const text = fromStage ? undefined : read(context);
+    // An include the build context does not have would make the new COPY fail: leave it out.
+    if (depth > 0 && !fromStage && text === undefined && env.workspace && !env.workspace.exists(context)) {
+      unsafeBecause.push(`\`${context}\` does not exist`);
+      return true;
+    }
     if (depth === 0 || !alreadyCopied(containerPath)) files.push({ context, containerDir: dirName(containerPath), supplier });
     if (fromStage) return true;
-    const text = read(context);
     if (text === undefined) {
       unsafeBecause.push(`\`${context}\` could not be read`);
       return true;
@@ -546,6 +551,61 @@ function requirementsFix(model: DocumentModel, env: LintEnvironment, stage: Stag
   return { title: `Copy ${names} first and move ${broad} after the install`, applicability: risks.length === 0 ? 'safe' : 'unsafe', edits };
 }
 
+/** Manifests each project tool reads to install the dependencies without the project, in COPY order. */
+const DEPENDENCY_MANIFESTS: Record<'poetry' | 'uv-sync' | 'pipenv', readonly string[]> = {
+  poetry: ['pyproject.toml', 'poetry.lock'],
+  'uv-sync': ['pyproject.toml', 'uv.lock', '.python-version'],
+  pipenv: ['Pipfile', 'Pipfile.lock'],
+};
+
+/** The option that makes the install skip the project itself (Pipenv never installs it). */
+const DEPENDENCIES_ONLY: Record<'poetry' | 'uv-sync' | 'pipenv', string | null> = { poetry: '--no-root', 'uv-sync': '--no-install-project', pipenv: null };
+
+/**
+ * The two-phase fix for Poetry, uv and Pipenv (always unsafe): right before the broad COPY, copy
+ * the manifests that exist in the build context and run the same install without the project;
+ * the original install stays where it is and then only adds the project. Needs the workspace to
+ * know which manifests exist, and is not offered when anything but COPY/ADD/LABEL/EXPOSE sits
+ * between the broad COPY and the install (the early install would run in another environment).
+ */
+function projectFix(model: DocumentModel, env: LintEnvironment, stage: Stage, install: InstructionInfo, script: ShellScript, installs: readonly InstallCommand[], moved: readonly CopyEntry[]): Fix | null {
+  const workspace = env.workspace;
+  const only = installs.length === 1 ? installs[0] : undefined;
+  const first = moved[0];
+  if (!workspace || !only || !first?.op || (only.kind !== 'poetry' && only.kind !== 'uv-sync' && only.kind !== 'pipenv')) return null;
+  const kind = only.kind;
+  if (stage.instructions.some((i) => i.index > first.info.index && i.index < install.index && !['COPY', 'ADD', 'LABEL', 'EXPOSE'].includes(i.keyword))) return null;
+  const wdInstall = workdirBefore(model, install);
+  const wdCopy = workdirBefore(model, first.info);
+  if (!wdInstall || !wdCopy || wdInstall.fromImage || wdInstall.dir !== wdCopy.dir || only.manifests[0]?.written !== '.') return null;
+  // Every command up to the install is repeated in the early RUN: they must be simple and sequential.
+  const upTo = script.commands.filter((c) => c.index <= only.command.index);
+  if (script.opaque.length > 0 || upTo.some((c) => c.depth !== 0 || ['cd', 'pushd', 'popd'].includes(programName(c)) || (c !== only.command && c.connector !== '&&'))) return null;
+  const manifestPath = only.manifests[0]?.path;
+  const op = first.op;
+  const context = manifestPath ? op.sources.map((s) => sourcePathFor(op, s, wdCopy.dir, manifestPath)).find((p): p is string => p !== null) : undefined;
+  if (context === undefined || !workspace.exists(context)) return null;
+  const dir = dirName(context);
+  const files = DEPENDENCY_MANIFESTS[kind].map((name) => (dir === '.' ? name : `${dir}/${name}`)).filter((p) => workspace.exists(p));
+  if (!files.every((f) => SAFE_PATH_RE.test(f))) return null;
+  const flag = DEPENDENCIES_ONLY[kind];
+  const words = effectiveWords(only.command);
+  if (flag !== null && words.some((w) => w.value === flag || w.value === '--only-root')) return null;
+  // The subcommand word (`install`, `sync`): the flag goes right after it.
+  const sub = words.find((w, i) => i > 0 && (w.value === 'install' || w.value === 'sync'));
+  if (!sub) return null;
+  const prefix = model.content.slice(install.start, script.start);
+  const body = flag === null ? model.content.slice(script.start, only.command.end) : `${model.content.slice(script.start, sub.end)} ${flag}${model.content.slice(sub.end, only.command.end)}`;
+  const indent = /^[ \t]*/.exec(model.text.lineText(first.info.range.start.line))?.[0] ?? '';
+  const lines = [['COPY', ...carriedFlags(first).filter((f) => !f.startsWith('--from')), ...files, './'].join(' '), `${prefix}${body}`];
+  const edit = insertAt(model, model.text.lineStart(blockStartLine(model, first.info)), lines.map((l) => indent + l + model.eol).join(''));
+  return {
+    title: `Install the dependencies from ${files.map((f) => `\`${f}\``).join(', ')} before \`${copyLabel(first.info)}\``,
+    applicability: 'unsafe',
+    edits: [edit],
+  };
+}
+
 export default defineRule({
   code: 'PYD301',
   name: 'dependency-install-after-source-copy',
@@ -568,7 +628,7 @@ export default defineRule({
     fixSafety:
       'For `pip install -r` the fix inserts `COPY <requirements file and the files it includes> <its directory>/` right before the install and moves the broad COPY (with the comments directly above it) right after it. ' +
       'It is safe only when the requirements file can be read from the build context and has no editable (`-e`) or local-path requirements, every `-r`/`-c` include can be read too, the broad COPY has no `--from` and its context path is clear (no glob), no WORKDIR changes a relative destination, every RUN in between only runs commands that cannot read the copied files (apt/apk, pip installs of named packages, venv creation, user and directory creation), and the install RUN does not `cd` or run anything else that reads the sources. ' +
-      'Otherwise the same edit is offered as unsafe: a step in between might need the sources, or a later COPY might now overwrite what it used to be overwritten by. Poetry, Pipenv, uv and `pip install .` need a two-phase install that depends on the project, so they get no automatic fix.',
+      'Otherwise the same edit is offered as unsafe: a step in between might need the sources, or a later COPY might now overwrite what it used to be overwritten by. For Poetry, uv and Pipenv, when the build context can be read, an unsafe fix copies the manifests that exist (`pyproject.toml` with `poetry.lock`, or with `uv.lock` and `.python-version`; `Pipfile` with `Pipfile.lock`) right before the broad COPY and runs the same install there without the project (`--no-root`, `--no-install-project`); the original install stays and then only adds the project. It is unsafe because the early install runs before the sources exist: a dependency that is a local path, or a build step that needs the sources, fails there. `pip install .` gets no automatic fix: it needs a lock or requirements file first.',
     references: [
       'https://docs.docker.com/build/cache/optimize/#order-your-layers',
       'https://docs.docker.com/build/cache/invalidation/',
@@ -600,7 +660,7 @@ export default defineRule({
               firstFlagged.kind === 'requirements'
                 ? `copy \`${firstFlagged.manifests[0]?.written ?? 'requirements.txt'}\` on its own first`
                 : COPY_FIRST[firstFlagged.kind];
-            const fix = requirementsFix(model, env, stage, info, script, installs, copies, moved);
+            const fix = requirementsFix(model, env, stage, info, script, installs, copies, moved) ?? projectFix(model, env, stage, info, script, installs, moved);
             ctx.report({
               range: model.text.rangeOf(firstFlagged.command.start, firstFlagged.command.end),
               message: `Dependencies are installed after \`${copyLabel(closest.info)}\`, so every source change re-installs them: ${hint}`,

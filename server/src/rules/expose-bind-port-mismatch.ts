@@ -23,6 +23,8 @@ interface Bind {
   range: Range;
   /** Who sets it, for the message: "`gunicorn`", "`GUNICORN_CMD_ARGS`", … */
   origin: string;
+  /** The `bind` line of a gunicorn config file, also reported on that file. */
+  inFile?: { path: string; range: Range };
 }
 
 function isExposed(port: number, exposed: readonly ExposedPort[]): boolean {
@@ -79,7 +81,10 @@ export default defineRule({
       const env = gunicornEnvArgs(model, final);
       const envBind = env ? optionValues(env.args, ['-b', '--bind']) : [];
       const config = command ? copiedGunicornConfig(model, final, ctx.env, command, invocation) : null;
-      const configBind = config ? configString(config.content, 'bind') : null;
+      // The workspace's parser reads the file once for every rule; the text scan covers bare readers.
+      const parsed = config ? ctx.workspace?.gunicornConf(config.contextPath) : undefined;
+      const assignment = parsed?.kind === 'ok' ? parsed.value.get('bind') : undefined;
+      const configBind = config ? (parsed?.kind === 'ok' ? (assignment?.string ?? null) : configString(config.content, 'bind')) : null;
       if (env && envBind.length > 0) {
         for (const b of envBind) {
           const text = portOfAddress(b.value);
@@ -87,7 +92,10 @@ export default defineRule({
         }
       } else if (config && configBind !== null) {
         const text = portOfAddress(configBind);
-        if (text !== null && /^\d+$/.test(text)) binds.push({ port: Number(text), range: configSourceRange(config), origin: `\`bind\` in \`${config.contextPath}\`` });
+        if (text !== null && /^\d+$/.test(text)) {
+          const inFile = assignment ? { path: config.contextPath, range: { start: { line: assignment.line, character: assignment.start }, end: { line: assignment.line, character: assignment.end } } } : undefined;
+          binds.push({ port: Number(text), range: configSourceRange(config), origin: `\`bind\` in \`${config.contextPath}\``, ...(inFile ? { inFile } : {}) });
+        }
       }
     }
     for (const bind of binds) {
@@ -96,6 +104,9 @@ export default defineRule({
         range: bind.range,
         message: `${bind.origin} listens on port ${bind.port}, but the image exposes ${describe(exposed)}`,
       });
+      if (bind.inFile) {
+        ctx.report({ range: bind.inFile.range, file: bind.inFile.path, origin: bind.range, message: `gunicorn listens on port ${bind.port}, but the image built from the Dockerfile exposes ${describe(exposed)}` });
+      }
     }
   },
 });

@@ -6,6 +6,7 @@ import { applyImageEdit, formatPythonTag, hasRcSuffix, imageEdit, imageSite, min
 import { defineRule } from './define-rule';
 import { replaceSpan } from './edit-helpers';
 import type { Fix, LintEnvironment } from './types';
+import { projectMinor, type ProjectMinor } from './workspace-helpers';
 
 export default defineRule({
   code: 'PYD102',
@@ -19,7 +20,7 @@ export default defineRule({
   hadolint: ['DL3006', 'DL3007'],
   docs: {
     whatItDoes:
-      'Checks the tag of every stage that uses the official python image. A missing tag, `latest`, a major-only tag (`3`, `3-slim`) or a tag without version (`slim`, `bookworm`) is a warning: the next Python minor arrives with no change to the Dockerfile. A tag with a minor but no Debian or Alpine release (`3.12`, `3.12-slim`, `3.12-alpine`) is reported as info. Tags that no longer move are left alone: images pinned by digest, end-of-life minors and Python 2 (reported by PYD103), and release-only tags of retired Debian releases (`buster`). Fixes are a pick-list of fully qualified tags, the first being what the tag resolves to today (for a floating version, the version in `.python-version` comes first when the build context has one). With `python:${PYTHON_VERSION}-slim` the release is appended after the variable; a version that would have to change inside an `ARG` is not edited.',
+      'Checks the tag of every stage that uses the official python image. A missing tag, `latest`, a major-only tag (`3`, `3-slim`) or a tag without version (`slim`, `bookworm`) is a warning: the next Python minor arrives with no change to the Dockerfile. A tag with a minor but no Debian or Alpine release (`3.12`, `3.12-slim`, `3.12-alpine`) is reported as info. Tags that no longer move are left alone: images pinned by digest, end-of-life minors and Python 2 (reported by PYD103), and release-only tags of retired Debian releases (`buster`). Fixes are a pick-list of fully qualified tags, the first being what the tag resolves to today (for a floating version, the project\'s own minor comes first: the one in `.python-version`, else the newest supported minor that `requires-python` in `pyproject.toml` allows). With `python:${PYTHON_VERSION}-slim` the release is appended after the variable; a version that would have to change inside an `ARG` is not edited.',
     whyItMatters:
       'Shared tags move. `3.12-slim` pointed at Debian 12 "bookworm" until Debian 13 "trixie" came out in August 2025 and then switched overnight, changing glibc, the package names `apt-get` sees (for example the `t64` library renames) and the ABI of every compiled wheel cached in a builder. `latest` and `3` additionally jump to the next Python minor every October, which is how a rebuild of an unchanged repository starts failing. A simple tag such as `3.12-slim-bookworm` (or a digest) keeps rebuilds reproducible while still receiving patch releases and security updates.',
     example: 'FROM python:3.12-slim\nCOPY . /app\nCMD ["python", "/app/main.py"]',
@@ -105,8 +106,8 @@ function pinFixes(model: DocumentModel, site: ImageSite, resolved: string, tags:
  */
 function minorPins(model: DocumentModel, site: ImageSite, resolved: string, tag: PythonTag, env: LintEnvironment): Fix[] {
   const minors: { minor: string; why: string }[] = [];
-  const project = projectMinor(env);
-  if (project && project !== NEWEST_STABLE_MINOR) minors.push({ minor: project, why: ' (from `.python-version`)' });
+  const project = projectMinorOf(env);
+  if (project && project.minor !== NEWEST_STABLE_MINOR) minors.push({ minor: project.minor, why: ` (from ${project.source})` });
   minors.push({ minor: NEWEST_STABLE_MINOR, why: '' });
   const tags: { tag: string; why: string }[] = [];
   for (const { minor, why } of minors) {
@@ -144,8 +145,12 @@ function codenamePins(model: DocumentModel, site: ImageSite, resolved: string, t
   );
 }
 
-/** The `X.Y` in the build context's `.python-version`, when it names a known CPython 3 minor. */
-function projectMinor(env: LintEnvironment): string | null {
+/**
+ * The project's minor: `.python-version` (through the workspace, or `readContextFile` alone),
+ * else the newest supported minor `requires-python` allows.
+ */
+function projectMinorOf(env: LintEnvironment): ProjectMinor | null {
+  if (env.workspace) return projectMinor(env.workspace, env.today);
   const content = env.readContextFile?.('.python-version');
   if (content === undefined) return null;
   const first = content
@@ -154,5 +159,5 @@ function projectMinor(env: LintEnvironment): string | null {
     .find((l) => l !== '' && !l.startsWith('#'));
   if (first === undefined || !/^3\.\d+(?:\.\d+)?$/.test(first)) return null;
   const minor = minorOf(first);
-  return minor !== null && pythonRelease(minor) !== undefined && imageCodenames(minor) !== undefined ? minor : null;
+  return minor !== null && pythonRelease(minor) !== undefined && imageCodenames(minor) !== undefined ? { minor, source: '`.python-version`' } : null;
 }

@@ -14,6 +14,7 @@ import { defineRule } from './define-rule';
 import { replaceSpan } from './edit-helpers';
 import type { Fix, RuleContext } from './types';
 import { venvCreateDir } from './venv-activation-in-run';
+import { projectMinor } from './workspace-helpers';
 
 /** What an image offers a copied environment: interpreter minor, C library, Debian release. */
 interface Profile {
@@ -66,7 +67,7 @@ export default defineRule({
     useInstead:
       'FROM python:3.12-slim-bookworm AS builder\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir flask==3.0.3\n\nFROM python:3.12-slim-bookworm\nCOPY --from=builder /opt/venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nCMD ["flask", "run"]',
     fixSafety:
-      'Changing an image tag changes the interpreter or operating system of that stage: code that relied on the old Python minor or Debian release may need changes, and packages installed with `apt-get` may have other names. The first choice makes the receiving stage use the same minor and release as the stage that built the environment (keeping its `-slim` or full variant), the second changes the building stage instead; for distroless the matching distroless image is chosen when there is one (3.11 for debian12, 3.13 for debian13). For a relocated venv the fix copies it to its original path and updates `ENV PATH`/`VIRTUAL_ENV`; it is not offered when other instructions of the stage refer to the old path.',
+      'Changing an image tag changes the interpreter or operating system of that stage: code that relied on the old Python minor or Debian release may need changes, and packages installed with `apt-get` may have other names. The first choice makes the receiving stage use the same minor and release as the stage that built the environment (keeping its `-slim` or full variant), the second changes the building stage instead; when the build context says which minor the project targets (`.python-version`, or `requires-python` in `pyproject.toml`) and that is the receiving stage\'s minor, the building stage is changed first; for distroless the matching distroless image is chosen when there is one (3.11 for debian12, 3.13 for debian13). For a relocated venv the fix copies it to its original path and updates `ENV PATH`/`VIRTUAL_ENV`; it is not offered when other instructions of the stage refer to the old path.',
     references: [
       'https://docs.python.org/3/library/venv.html#how-venvs-work',
       'https://github.com/astral-sh/uv-docker-example/blob/main/multistage.Dockerfile',
@@ -116,11 +117,14 @@ function checkCopy(ctx: RuleContext, site: CopySite): void {
       const fixes: Fix[] = [];
       const runtime = retagFix(model, targetRoot, to, from, 'this stage', sourceLabel(site));
       const builder = sourceRoot && from.kind === 'python' ? retagFix(model, sourceRoot, from, to, `\`${stageName(sourceRoot)}\``, 'this stage') : null;
-      const order = problem.pinSource ? [builder, runtime] : [runtime, builder];
+      // The project's own minor (`.python-version`, `requires-python`) decides which side to move.
+      const project = from.minor !== to.minor ? projectMinor(ctx.workspace, ctx.env.today) : null;
+      const projectSide = project && (project.minor === to.minor || project.minor === from.minor) ? project : null;
+      const order = problem.pinSource || (projectSide !== null && projectSide.minor === to.minor) ? [builder, runtime] : [runtime, builder];
       for (const f of order) if (f) fixes.push(f);
       ctx.report({
         range: argRange(first.index),
-        message: problem.message(`\`${first.written}\``),
+        message: problem.message(`\`${first.written}\``) + (projectSide ? `; the project asks for Python ${projectSide.minor} (${projectSide.source})` : ''),
         severity: problem.severity,
         fixes,
       });

@@ -16,6 +16,7 @@ import pipInstallWithoutRequirement from './pip-install-without-requirement';
 import editableInstallInImage from './editable-install-in-image';
 import pipInstallUser from './pip-install-user';
 import buildToolchainInFinalImage from './build-toolchain-in-final-image';
+import psycopg2WithoutLibpq from './psycopg2-without-libpq';
 import venvActivationInRun from './venv-activation-in-run';
 import unusedVirtualEnvironment from './unused-virtual-environment';
 import poetryExportPitfalls from './poetry-export-pitfalls';
@@ -23,7 +24,9 @@ import poetryInstallWithDevDependencies from './poetry-install-with-dev-dependen
 import poetryVenvOutsideProject from './poetry-venv-outside-project';
 import pipenvUnlockedOrShipped from './pipenv-unlocked-or-shipped';
 import uvIntegrationPitfalls from './uv-integration-pitfalls';
+import unlockedDependencies from './unlocked-dependencies';
 import packageIndexMisconfiguration from './package-index-misconfiguration';
+import unreadableProjectFile from './unreadable-project-file';
 import dependencyInstallAfterSourceCopy from './dependency-install-after-source-copy';
 import aptGetUpdateAlone from './apt-get-update-alone';
 import aptListsNotRemoved from './apt-lists-not-removed';
@@ -34,15 +37,19 @@ import consecutiveRunInstructions from './consecutive-run-instructions';
 import chmodChownAfterCopy from './chmod-chown-after-copy';
 import systemInstallAfterSourceCopy from './system-install-after-source-copy';
 import installWithoutCacheMount from './install-without-cache-mount';
+import unfilteredBuildContext from './unfiltered-build-context';
+import ciBuildWithoutCache from './ci-build-without-cache';
 import addForLocalFiles from './add-for-local-files';
 import pipeWithoutPipefail from './pipe-without-pipefail';
 import shellFormCmd from './shell-form-cmd';
 import singleQuotedJsonArray from './single-quoted-json-array';
+import entryScriptWithoutExec from './entry-script-without-exec';
 import multiProcessWithoutInit from './multi-process-without-init';
 import missingPythonRuntimeEnv from './missing-python-runtime-env';
 import bytecodeNotPrecompiled from './bytecode-not-precompiled';
 import hardCodedServerOptions from './hard-coded-server-options';
 import gunicornHeartbeatOnDisk from './gunicorn-heartbeat-on-disk';
+import gunicornWorkersFromHostCpus from './gunicorn-workers-from-host-cpus';
 import devServerOrDebugSettings from './dev-server-or-debug-settings';
 import implicitWorkingDirectory from './implicit-working-directory';
 import legacyEnvSyntax from './legacy-env-syntax';
@@ -77,6 +84,7 @@ export const ALL_RULES: readonly Rule[] = [
   editableInstallInImage,
   pipInstallUser,
   buildToolchainInFinalImage,
+  psycopg2WithoutLibpq,
   venvActivationInRun,
   unusedVirtualEnvironment,
   poetryExportPitfalls,
@@ -84,7 +92,9 @@ export const ALL_RULES: readonly Rule[] = [
   poetryVenvOutsideProject,
   pipenvUnlockedOrShipped,
   uvIntegrationPitfalls,
+  unlockedDependencies,
   packageIndexMisconfiguration,
+  unreadableProjectFile,
   dependencyInstallAfterSourceCopy,
   aptGetUpdateAlone,
   aptListsNotRemoved,
@@ -95,15 +105,19 @@ export const ALL_RULES: readonly Rule[] = [
   chmodChownAfterCopy,
   systemInstallAfterSourceCopy,
   installWithoutCacheMount,
+  unfilteredBuildContext,
+  ciBuildWithoutCache,
   addForLocalFiles,
   pipeWithoutPipefail,
   shellFormCmd,
   singleQuotedJsonArray,
+  entryScriptWithoutExec,
   multiProcessWithoutInit,
   missingPythonRuntimeEnv,
   bytecodeNotPrecompiled,
   hardCodedServerOptions,
   gunicornHeartbeatOnDisk,
+  gunicornWorkersFromHostCpus,
   devServerOrDebugSettings,
   implicitWorkingDirectory,
   legacyEnvSyntax,

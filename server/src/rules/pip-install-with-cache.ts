@@ -35,7 +35,12 @@ export default defineRule({
         // Any non-empty value disables the cache in modern pip (even `0`/`false`, for compatibility).
         if (definedVariables(stage, info).get('PIP_NO_CACHE_DIR')) continue;
         if (command.assignments.some((a) => a.value.startsWith('PIP_NO_CACHE_DIR='))) continue;
-        const cached = runMounts(info).some((m) => (m.get('type') === 'cache' || m.get('type') === 'tmpfs') && /\.cache(\/pip)?\/?$/.test(m.get('target') ?? m.get('dst') ?? m.get('destination') ?? ''));
+        // A mount on the directory pip is told to cache in (`--cache-dir`, PIP_CACHE_DIR) counts too.
+        const cacheDir = (pip.values('--cache-dir')[0] ?? definedVariables(stage, info).get('PIP_CACHE_DIR') ?? '').replace(/\/+$/, '');
+        const cached = runMounts(info).some((m) => {
+          const target = m.get('target') ?? m.get('dst') ?? m.get('destination') ?? '';
+          return (m.get('type') === 'cache' || m.get('type') === 'tmpfs') && (/\.cache(\/pip)?\/?$/.test(target) || (cacheDir !== '' && target.replace(/\/+$/, '') === cacheDir));
+        });
         if (cached) continue;
         ctx.report({
           range: model.text.rangeOf(command.start, command.end),

@@ -2,6 +2,7 @@
 import type { DocumentModel } from '../model/document-model';
 import type { Stage } from '../model/stages';
 import type { Range, TextEdit } from '../model/text';
+import type { Workspace } from '../workspace/workspace';
 
 /** LSP-like severities, plus `off` for configuration. */
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -18,11 +19,23 @@ export type RuleCategory = 'meta' | 'base-image' | 'dependencies' | 'layers-and-
 
 export type RuleStatus = 'stable' | 'preview' | 'deprecated' | 'removed';
 
+/** Edits to another file of the build context (an entry script, `.dockerignore`, …). */
+export interface FileEdit {
+  /** Path relative to the build context, with `/` separators. */
+  path: string;
+  /** The file does not exist yet: create it (the edits then apply to empty text). */
+  create?: boolean;
+  /** Non-overlapping edits against the file's current text. */
+  edits: TextEdit[];
+}
+
 /** One proposed change: a title and non-overlapping edits against the linted text. */
 export interface Fix {
   title: string;
   applicability: Applicability;
   edits: TextEdit[];
+  /** Edits to other files of the build context, applied together with `edits`. */
+  fileEdits?: FileEdit[];
 }
 
 /** User-facing documentation, rendered in hovers and in docs/rules/<name>.md. */
@@ -36,6 +49,10 @@ export interface RuleDocs {
   /** Required whenever a fix can be unsafe. */
   fixSafety?: string;
   references: string[];
+  /** Build-context files (path → content) that `example` needs to trigger a workspace rule. */
+  exampleFiles?: Readonly<Record<string, string>>;
+  /** Build-context files for `useInstead`. */
+  useInsteadFiles?: Readonly<Record<string, string>>;
 }
 
 export interface RuleMeta {
@@ -60,6 +77,15 @@ export interface Violation {
   fixes?: Fix[];
   /** Marks the range as unnecessary code (faded out in editors). */
   unnecessary?: boolean;
+  /**
+   * The build-context file the finding is about when it is not the Dockerfile (an entry script,
+   * a requirements file); `range` is then a range of that file.
+   */
+  file?: string;
+  /** For a finding in another file: the Dockerfile range it belongs to (suppression pragmas apply there). */
+  origin?: Range;
+  /** Extra Markdown shown with the finding (for example a snippet for the user's CI system). */
+  detail?: string;
 }
 
 /** Clock and optional file access, so rules stay pure and tests deterministic. */
@@ -71,6 +97,10 @@ export interface LintEnvironment {
    * (untitled document, file missing, or no context available).
    */
   readContextFile?: (relativePath: string) => string | undefined;
+  /** The project files around the Dockerfile, cached across lints (see server/src/workspace). */
+  workspace?: Workspace;
+  /** Path of the linted Dockerfile relative to the build context (`Dockerfile`, `docker/app.Dockerfile`). */
+  dockerfile?: string;
 }
 
 /** Project options a few rules read, from configuration files and editor settings. */
@@ -94,6 +124,8 @@ export interface RuleCatalogue {
 export interface RuleContext {
   model: DocumentModel;
   env: LintEnvironment;
+  /** The workspace model, when the build context is known (`env.workspace`). */
+  workspace?: Workspace;
   config: RuleConfig;
   catalogue: RuleCatalogue;
   report(violation: Violation): void;

@@ -7,7 +7,9 @@ import type { DocumentModel } from '../model/document-model';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { definedVariables, runCommands, type CommandSite } from './helpers';
-import { removeCommandEdit, removeInstruction } from './edit-helpers';
+import { removeCommandEdit, removeInstruction, replaceSpan } from './edit-helpers';
+import type { Workspace } from '../workspace/workspace';
+import { requirementsUses } from '../workspace/dockerfile-files';
 
 /** What a `pip install` argument is, as far as pinning goes. */
 type SpecKind = 'pinned' | 'unpinned' | 'unpinned-vcs' | 'not-a-name';
@@ -67,6 +69,28 @@ function selfUpgradeRemoval(model: DocumentModel, pip: PipInstall, site: Command
   return edit ? { title: 'Remove the pip self-upgrade', applicability: 'unsafe', edits: [edit] } : null;
 }
 
+/**
+ * The requirements files whose pins count as the project's lock for a stage: the ones the
+ * Dockerfile installs in that stage, then `requirements*.txt` at the root of the context.
+ */
+function lockRequirementFiles(model: DocumentModel, workspace: Workspace, stage: Stage): string[] {
+  const files = requirementsUses(model)
+    .filter((u) => u.stage === stage && u.contextPath !== null)
+    .map((u) => u.contextPath as string);
+  const root = workspace.list('')?.filter((e) => e.kind === 'file' && /^requirements[^/]*\.txt$/.test(e.name)).map((e) => e.name) ?? ['requirements.txt'];
+  return [...new Set([...files, ...root.sort()])];
+}
+
+/** `name==version` from a lock file of the workspace, as an unsafe fix; null when no lock pins it. */
+function lockPinFix(model: DocumentModel, word: Word, workspace: Workspace | undefined, files: () => string[]): Fix | null {
+  // Quoted or escaped words would need their quoting rebuilt: leave them to the user.
+  if (!workspace || word.raw !== word.value || !/^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,-]*\])?$/.test(word.value)) return null;
+  const locked = workspace.lockedVersion(requirementName(word.value), files());
+  if (!locked) return null;
+  const pinned = `${word.value}==${locked.version}`;
+  return { title: `Pin to \`${pinned}\` (from \`${locked.source}\`)`, applicability: 'unsafe', edits: [replaceSpan(model, word.start, word.end, pinned)] };
+}
+
 export default defineRule({
   code: 'PYD202',
   name: 'unpinned-pip-package',
@@ -90,7 +114,7 @@ export default defineRule({
     example: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir gunicorn',
     useInstead: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\n# gunicorn==23.0.0 is listed in requirements.txt\nRUN pip install --no-cache-dir -r requirements.txt',
     fixSafety:
-      'The only automatic fix removes a `pip install --upgrade pip` command (or its whole RUN when it is alone). It is unsafe: the image then keeps the pip version of the base image, and a build that relies on a newer pip feature or resolver behaviour could change. Pinning a package needs a version only you can choose, so it is not offered as an edit.',
+      'The only automatic fix removes a `pip install --upgrade pip` command (or its whole RUN when it is alone). It is unsafe: the image then keeps the pip version of the base image, and a build that relies on a newer pip feature or resolver behaviour could change. When the project locks the package (`poetry.lock`, `uv.lock`, `Pipfile.lock`, `pdm.lock`, or an exact `==` pin in a requirements file the stage installs or a `requirements*.txt` of the build context), a fix pins it to that version: unsafe, because the locked version may differ from what the unpinned install picks today, and it is only as current as your lock. Otherwise pinning needs a version only you can choose, so it is not offered as an edit.',
     references: [
       'https://pip.pypa.io/en/stable/topics/repeatable-installs/',
       'https://pip.pypa.io/en/stable/user_guide/#constraints-files',
@@ -102,6 +126,8 @@ export default defineRule({
     const { model } = ctx;
     for (const stage of model.stages) {
       let lockFile: string | null | undefined;
+      let lockFiles: string[] | undefined;
+      const filesForPins = (): string[] => (lockFiles ??= ctx.workspace ? lockRequirementFiles(model, ctx.workspace, stage) : []);
       for (const site of runCommands(model, stage)) {
         const pip = pipInstall(site.command);
         if (!pip || pip.packages.length === 0) continue;
@@ -112,11 +138,11 @@ export default defineRule({
           if (kind === 'pinned' || kind === 'not-a-name') continue;
           if (lockFile === undefined) lockFile = stageLockFile(model, stage);
           const what = kind === 'unpinned-vcs' ? `\`${word.value}\` is installed without a pinned tag or commit` : `\`${word.value}\` is installed without a version pin`;
-          const fix = selfUpgradeRemoval(model, pip, site, word);
+          const fixes = [kind === 'unpinned' ? lockPinFix(model, word, ctx.workspace, filesForPins) : null, selfUpgradeRemoval(model, pip, site, word)].filter((f): f is Fix => f !== null);
           ctx.report({
             range: model.text.rangeOf(word.start, word.end),
             message: lockFile !== null ? `${what} and bypasses the lock file \`${lockFile}\`` : what,
-            ...(fix ? { fixes: [fix] } : {}),
+            ...(fixes.length > 0 ? { fixes } : {}),
           });
         }
       }

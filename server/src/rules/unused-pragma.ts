@@ -72,7 +72,11 @@ export default defineRule({
         reportDetached(pragma);
         continue;
       }
-      const lands = (v: Violation): boolean => pragma.global || model.instructionAtLine(v.range.start.line)?.index === pragma.instructionIndex;
+      // A finding in another file (an entry script) is silenced where it comes from in the Dockerfile.
+      const lands = (v: Violation): boolean => {
+        const at = v.file !== undefined ? v.origin : v.range;
+        return pragma.global || (at !== undefined && model.instructionAtLine(at.start.line)?.index === pragma.instructionIndex);
+      };
       const codes = pragmaCodes(model, pragma);
       codes.forEach(({ code, start, end }, index) => {
         const rules = rulesFor(code, ctx);

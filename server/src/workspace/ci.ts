@@ -63,9 +63,9 @@ const BUILD_RE = /\bdocker\s+(?:buildx\s+build|image\s+build|build)\b/g;
 
 /** Joins two repository-relative paths (`a/b` + `../c` → `a/c`); null when it leaves the root. */
 function joinRelative(base: string, rel: string): string | null {
-  if (rel.startsWith('/')) return null;
-  const out: string[] = base === '.' || base === '' ? [] : base.split('/');
-  for (const part of rel.split('/')) {
+  if (rel.startsWith('/') || base.startsWith('/')) return null;
+  const out: string[] = [];
+  for (const part of [...base.split('/'), ...rel.split('/')]) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
       if (out.length === 0) return null;

@@ -55,14 +55,16 @@ export function nodeWorkspaceFs(root: string, options: NodeWorkspaceFsOptions = 
   return {
     read(rel) {
       const file = full(rel);
-      let stat: fs.Stats;
+      let stat: fs.Stats | undefined;
       try {
-        stat = fs.statSync(file);
+        // Most project files a rule asks about do not exist: no exception for those (it is slow).
+        stat = fs.statSync(file, { throwIfNoEntry: false });
       } catch (error) {
         const code = (error as { code?: unknown }).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') return { kind: 'missing' };
+        if (code === 'ENOTDIR') return { kind: 'missing' };
         return { kind: 'unreadable', reason: describeReadError(error) };
       }
+      if (!stat) return { kind: 'missing' };
       if (stat.isDirectory()) return { kind: 'missing' };
       if (!stat.isFile()) return { kind: 'unreadable', reason: 'it is not a regular file' };
       if (stat.size > maxBytes) return { kind: 'unreadable', reason: `it is larger than ${Math.round(maxBytes / (1024 * 1024))} MB` };
@@ -85,8 +87,8 @@ export function nodeWorkspaceFs(root: string, options: NodeWorkspaceFsOptions = 
     },
     stat(rel) {
       try {
-        const s = fs.statSync(full(rel));
-        return s.isDirectory() ? 'directory' : 'file';
+        const s = fs.statSync(full(rel), { throwIfNoEntry: false });
+        return !s ? 'missing' : s.isDirectory() ? 'directory' : 'file';
       } catch {
         return 'missing';
       }

@@ -1,0 +1,86 @@
+// The build context of a Dockerfile on the command line (`--context DIR`, default its folder):
+// the workspace model the rules read, and where the files that fixes change live.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fixAll, type FileChange } from '../fix/apply';
+import { lint, type LintOptions } from '../engine/lint';
+import type { Applicability } from '../rules/types';
+import { findRepositoryRoot, nodeWorkspaceFs } from '../workspace/node-fs';
+import { Workspace } from '../workspace/workspace';
+import { lastValue, type OptionSpec, type ParsedArgs } from './args';
+import { UsageError } from './io';
+import { diffPath, unifiedDiff } from './unified-diff';
+
+/** `--context DIR`: the build context folder (default: the Dockerfile's folder). */
+export const CONTEXT_OPTION: OptionSpec = { name: 'context', takesValue: true };
+
+const repositoryRoots = new Map<string, string>();
+
+/** The build context of one Dockerfile. */
+export interface CliContext {
+  /** Absolute path of the context folder. */
+  dir: string;
+  /** The Dockerfile's path relative to the context, with `/` (may start with `../`). */
+  dockerfile: string;
+  workspace: Workspace;
+}
+
+/** The `--context` folder given on the command line (resolved), or undefined; a bad folder is a usage error. */
+export function contextOption(args: ParsedArgs, cwd: string): string | undefined {
+  const value = lastValue(args, 'context', '');
+  if (value === '') return undefined;
+  const dir = path.resolve(cwd, value);
+  let isDir = false;
+  try {
+    isDir = fs.statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new UsageError(`\`--context ${value}\` is not a folder`);
+  return dir;
+}
+
+/**
+ * The workspace for a Dockerfile: its context folder (`--context`, else its own folder), and for
+ * CI files the repository root above it (the nearest folder with `.git`). A fresh model per call,
+ * so a lint after written fixes sees the new files.
+ */
+export function cliContext(dockerfile: string, contextDir: string | undefined): CliContext {
+  const dir = contextDir ?? path.dirname(dockerfile);
+  // Checking a tree of Dockerfiles asks for the same folders again and again; a run does not create `.git`.
+  let repository = repositoryRoots.get(dir);
+  if (repository === undefined) {
+    repository = findRepositoryRoot(dir);
+    repositoryRoots.set(dir, repository);
+  }
+  const inRepository = path.relative(repository, dir).split(path.sep).join('/');
+  const workspace =
+    repository === dir || inRepository.startsWith('..')
+      ? new Workspace(nodeWorkspaceFs(dir))
+      : new Workspace(nodeWorkspaceFs(dir), { repository: { fs: nodeWorkspaceFs(repository), contextPath: inRepository } });
+  return { dir, dockerfile: path.relative(dir, dockerfile).split(path.sep).join('/'), workspace };
+}
+
+/** Where a context-relative path is on disk, and how to show it (relative to the working folder). */
+export function contextFile(context: CliContext, relative: string, cwd: string): { file: string; absolute: string } {
+  const absolute = path.join(context.dir, ...relative.split('/'));
+  const shown = path.relative(cwd, absolute);
+  return { file: shown === '' ? '.' : shown, absolute };
+}
+
+/**
+ * The other files of the build context that fix-all at `level` changes or creates (a
+ * `.dockerignore`, an entry script): fixes of the Dockerfile and of those files are computed
+ * together, so the Dockerfile text of such a run equals Optimize's safe result.
+ */
+export function otherFileChanges(text: string, options: LintOptions, level: Applicability): FileChange[] {
+  // Fixes of other files come from findings of the file as it is: without one, skip the passes.
+  const offered = lint(text, options).findings.some((f) => f.fixes.some((fix) => (fix.fileEdits?.length ?? 0) > 0 && (level === 'unsafe' || fix.applicability === 'safe')));
+  return offered ? fixAll(text, { ...options, level }).files : [];
+}
+
+/** A unified diff of a changed file of the context; a created file is diffed against `/dev/null`. */
+export function contextFileDiff(shown: string, change: FileChange): string {
+  const name = diffPath(shown);
+  return unifiedDiff(change.before, change.after, change.created ? '/dev/null' : `a/${name}`, `b/${name}`);
+}

@@ -1,0 +1,253 @@
+// Multipass fix application for Optimize: safe fixes plus the unsafe fixes of ticked codes,
+// each pass guarded by the behaviour invariants, with offending fixes rejected one by one.
+// Fixes that edit other files of the build context (`.dockerignore`, entry scripts) change an
+// overlay, so later passes and steps see those files as the fixes left them.
+import { lint, type Finding, type LintOptions } from '../engine/lint';
+import { applyEdits, MAX_FIX_PASSES, selectNonOverlapping, type FileChange } from '../fix/apply';
+import { DocumentModel } from '../model/document-model';
+import type { Fix, LintEnvironment } from '../rules/types';
+import { Workspace } from '../workspace/workspace';
+import { normalizeContextPath, readerWorkspaceFs } from '../workspace/workspace-fs';
+import { protectedStages, stageSpan } from './invariants';
+
+/** Returns the broken invariants of a candidate text (empty = acceptable). */
+export type Guard = (text: string) => string[];
+
+/** Other files as the accepted fixes left them, and what they were before (null: created). */
+export interface FileOverlay {
+  files: Map<string, string>;
+  originals: Map<string, string | null>;
+}
+
+export interface FixLoopOptions {
+  lint: LintOptions;
+  /** Codes whose unsafe fixes may be applied. */
+  unsafeCodes: ReadonlySet<string>;
+  /** Which codes' safe fixes are applied (default: every code). */
+  safeCodes?: (code: string) => boolean;
+  guard: Guard;
+  /**
+   * Stage texts that must stay untouched: fixes editing a stage whose text is one of these are
+   * left out (they remain available as quick fixes).
+   */
+  protectedTexts: readonly string[];
+  /** The other files so far; the loop works on a copy and returns it. */
+  overlay: FileOverlay;
+  /** Apply fixes that edit other files; when false they are left out. */
+  otherFiles: boolean;
+}
+
+/** A fix that was not applied, with the reason. */
+export interface RejectedFix {
+  code: string;
+  title: string;
+  reason: string;
+}
+
+export interface FixLoopResult {
+  text: string;
+  applied: Map<string, number>;
+  rejected: RejectedFix[];
+  /** Codes whose fixes were left out because they edit a protected stage. */
+  protectedCodes: Set<string>;
+  /** The other files after the loop (commit it when the step is accepted). */
+  overlay: FileOverlay;
+  /** Whether the loop changed another file. */
+  filesChanged: boolean;
+}
+
+/** An empty overlay. */
+export function emptyOverlay(): FileOverlay {
+  return { files: new Map(), originals: new Map() };
+}
+
+/** The net changes of an overlay, by path. */
+export function overlayChanges(overlay: FileOverlay): FileChange[] {
+  const out: FileChange[] = [];
+  for (const [path, after] of overlay.files) {
+    const before = overlay.originals.get(path);
+    if (before === undefined || before === after) continue;
+    out.push({ path, created: before === null, before: before ?? '', after });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The build context a lint reads, when one is known. */
+export function baseWorkspace(env: Partial<LintEnvironment> | undefined): Workspace | undefined {
+  if (env?.workspace) return env.workspace;
+  return env?.readContextFile ? new Workspace(readerWorkspaceFs(env.readContextFile)) : undefined;
+}
+
+/** Lint options that read other files through the overlay. */
+export function overlaidOptions(options: LintOptions, overlay: FileOverlay): LintOptions {
+  const base = baseWorkspace(options.env);
+  if (!base || overlay.files.size === 0) return options;
+  const { readContextFile: _replaced, ...env } = options.env ?? {};
+  return { ...options, env: { ...env, workspace: base.withOverlay(overlay.files) } };
+}
+
+/** Document spans of the stages of `model` whose text is protected. */
+function protectedSpans(model: DocumentModel, texts: readonly string[]): { start: number; end: number }[] {
+  if (texts.length === 0) return [];
+  return protectedStages(model)
+    .map((s) => stageSpan(model, s))
+    .filter((span) => texts.includes(model.content.slice(span.start, span.end)));
+}
+
+/** Whether an edit changes text inside a span (an insertion at its very start stays outside). */
+function touches(model: DocumentModel, fix: Fix, spans: readonly { start: number; end: number }[]): boolean {
+  return fix.edits.some((edit) => {
+    const start = model.text.offsetAt(edit.range.start);
+    const end = model.text.offsetAt(edit.range.end);
+    return spans.some((s) => (start === end ? start > s.start && start <= s.end : start < s.end && end > s.start));
+  });
+}
+
+function keyOf(finding: Finding, fix: Fix): string {
+  return `${finding.code}|${finding.message}|${fix.title}`;
+}
+
+/**
+ * Applies a fix's edits of other files to the overlay. False when it cannot: no build context,
+ * a missing file (or an existing one it should create), or overlapping edits.
+ */
+function applyFileEdits(base: Workspace | undefined, overlay: FileOverlay, fix: Fix): boolean {
+  if (!base) return false;
+  const view = base.withOverlay(overlay.files);
+  const updates: [string, string, string | null][] = [];
+  for (const fileEdit of fix.fileEdits ?? []) {
+    const path = normalizeContextPath(fileEdit.path);
+    if (path === null || path === '') return false;
+    const existing = view.read(path);
+    if (existing.kind === 'unreadable') return false;
+    const text = existing.kind === 'text' ? existing.text : null;
+    if ((text === null) !== (fileEdit.create === true)) return false;
+    try {
+      updates.push([path, applyEdits(text ?? '', fileEdit.edits), text]);
+    } catch {
+      return false;
+    }
+  }
+  for (const [path, after, before] of updates) {
+    if (!overlay.originals.has(path)) overlay.originals.set(path, before);
+    overlay.files.set(path, after);
+  }
+  return true;
+}
+
+/**
+ * Drops fixes with an edit that overlaps, or touches with an insertion, an edit of a fix kept
+ * before it. Fix spans that merely touch can still meet in such an edit (one fix inserting
+ * lines after an instruction, the next merging that instruction with the following one), and
+ * then the order of the two edits would decide the text.
+ */
+function withoutTouchingEdits<T extends { fix: Fix }>(model: DocumentModel, chosen: readonly T[]): T[] {
+  const taken: { start: number; end: number }[] = [];
+  const kept: T[] = [];
+  for (const c of chosen) {
+    const spans = c.fix.edits.map((e) => ({ start: model.text.offsetAt(e.range.start), end: model.text.offsetAt(e.range.end) }));
+    const clash = spans.some((a) => taken.some((b) => a.start < b.end && b.start < a.end) || taken.some((b) => (a.start === b.end || a.end === b.start) && (a.start === a.end || b.start === b.end)));
+    if (clash) continue;
+    kept.push(c);
+    taken.push(...spans);
+  }
+  return kept;
+}
+
+/** Keeps candidates whose other-file edits touch no file an earlier one touches (one edit per file per pass). */
+function oneFixPerFile<T extends { fix: Fix }>(candidates: readonly T[]): T[] {
+  const taken = new Set<string>();
+  return candidates.filter((c) => {
+    const paths = (c.fix.fileEdits ?? []).map((f) => normalizeContextPath(f.path) ?? '');
+    if (paths.some((p) => taken.has(p))) return false;
+    for (const p of paths) taken.add(p);
+    return true;
+  });
+}
+
+/**
+ * Applies fixes to a fixpoint (at most MAX_FIX_PASSES passes). A pass whose result breaks the
+ * guard is retried fix by fix, keeping the harmless ones; the others are reported as rejected
+ * and not tried again.
+ */
+export function runFixLoop(content: string, options: FixLoopOptions): FixLoopResult {
+  const applied = new Map<string, number>();
+  const rejected: RejectedFix[] = [];
+  const rejectedKeys = new Set<string>();
+  const protectedCodes = new Set<string>();
+  const overlay: FileOverlay = { files: new Map(options.overlay.files), originals: new Map(options.overlay.originals) };
+  const base = baseWorkspace(options.lint.env);
+  let filesChanged = false;
+  let current = content;
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const rejectedBefore = rejected.length;
+    const { model, findings } = lint(current, overlaidOptions(options.lint, overlay));
+    const spans = protectedSpans(model, options.protectedTexts);
+    const candidates: { finding: Finding; fix: Fix }[] = [];
+    for (const finding of findings) {
+      const safeFix = options.safeCodes === undefined || options.safeCodes(finding.code) ? finding.fixes.find((f) => f.applicability === 'safe') : undefined;
+      const fix = safeFix ?? (options.unsafeCodes.has(finding.code) ? finding.fixes[0] : undefined);
+      if (!fix || rejectedKeys.has(keyOf(finding, fix))) continue;
+      if ((fix.fileEdits?.length ?? 0) > 0 && (!base || !options.otherFiles)) continue;
+      if (touches(model, fix, spans)) {
+        protectedCodes.add(finding.code);
+        continue;
+      }
+      candidates.push({ finding, fix });
+    }
+    const perFile = oneFixPerFile(candidates);
+    const chosen = withoutTouchingEdits(model, selectNonOverlapping(model.text, perFile));
+    const fileOnly = perFile.filter((c) => c.fix.edits.length === 0 && (c.fix.fileEdits?.length ?? 0) > 0);
+    if (chosen.length === 0 && fileOnly.length === 0) break;
+    let next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
+    let kept = chosen;
+    if (chosen.length > 0 && options.guard(next).length > 0) {
+      kept = [];
+      next = current;
+      for (const c of chosen) {
+        const attempt = applyEdits(current, [...kept, c].flatMap((k) => k.fix.edits));
+        const problems = options.guard(attempt);
+        if (problems.length > 0) {
+          rejectedKeys.add(keyOf(c.finding, c.fix));
+          rejected.push({ code: c.finding.code, title: c.fix.title, reason: problems.join('; ') });
+        } else {
+          kept.push(c);
+          next = attempt;
+        }
+      }
+    }
+    let progress = next !== current;
+    for (const c of [...kept, ...fileOnly]) {
+      if ((c.fix.fileEdits?.length ?? 0) > 0) {
+        const before = new Map(overlay.files);
+        if (!applyFileEdits(base, overlay, c.fix)) {
+          rejectedKeys.add(keyOf(c.finding, c.fix));
+          rejected.push({ code: c.finding.code, title: c.fix.title, reason: 'its edit of another file could not be applied' });
+          continue;
+        }
+        const changed = [...overlay.files].some(([p, t]) => before.get(p) !== t);
+        if (changed) {
+          filesChanged = true;
+          progress = true;
+        } else if (c.fix.edits.length === 0) {
+          // A file-only fix that changes nothing would be offered forever.
+          rejectedKeys.add(keyOf(c.finding, c.fix));
+          continue;
+        }
+      }
+      applied.set(c.finding.code, (applied.get(c.finding.code) ?? 0) + 1);
+    }
+    if (!progress) {
+      // Nothing changed: try again only when a rejection left other candidates to try.
+      if (rejected.length > rejectedBefore) continue;
+      break;
+    }
+    current = next;
+  }
+  return { text: current, applied, rejected, protectedCodes, overlay, filesChanged };
+}
+
+/** Adds the counts of `more` into `into`. */
+export function addCounts(into: Map<string, number>, more: ReadonlyMap<string, number>): void {
+  for (const [code, count] of more) into.set(code, (into.get(code) ?? 0) + count);
+}

@@ -1,0 +1,467 @@
+// `npm run test:e2e`: the extension in a real VS Code (code-server 4.100.3, driven by playwright-core
+// and Debian's chromium), offline. Packages the .vsix, installs it, and walks through what a user does:
+// squiggles, Problems, hover, a quick fix, Optimize with its diff, fix on save. Screenshots of every
+// step go to test-artifacts/e2e/; `-- --update-screenshots` also refreshes the README images in images/.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { contextReader } from '../../server/src/features/build-context';
+import { lint, type Finding, type LintOptions } from '../../server/src/engine/lint';
+import { optimize } from '../../server/src/engine/optimize';
+import { ruleByCode } from '../../server/src/rules/index';
+import { contributedGrammars, runGrammarCasesOn } from '../grammar/grammar-harness';
+import { installCodeServer, installExtension, listExtensions, runProcess, startCodeServer, type CodeServerDirs, type RunningCodeServer } from './code-server';
+import { Cleanup, formatMs, pollUntil, runSteps, summaryLine, type Step } from './harness';
+import { expectedVsixEntries, zipEntryNames } from './vsix';
+import { CHROMIUM_ARGS, activeEditor, editorLine, editorLines, openFromExplorer, problemRows, runCommand, textPoint } from './workbench';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e');
+const FIXTURE = path.join(REPO_ROOT, 'test', 'e2e-web', 'workspace');
+const UPDATE_SCREENSHOTS = process.argv.includes('--update-screenshots');
+/** README images, taken from the step screenshots of the same name. */
+const README_IMAGES: Readonly<Record<string, string>> = {
+  problems: 'screenshot-problems.png',
+  hover: 'screenshot-hover.png',
+  'quick-fix': 'screenshot-quick-fix.png',
+  'optimize-decisions': 'screenshot-optimize-decisions.png',
+  optimize: 'screenshot-optimize.png',
+};
+/** Longest wait for one UI condition: the first diagnostics need the extension host and server to start on 2 cores. */
+const UI_TIMEOUT_MS = 60_000;
+const VIEWPORT = { width: 1360, height: 820 };
+
+/** The settings every run starts with; fix on save is switched on by its own step. */
+const BASE_SETTINGS = {
+  // The Welcome page would otherwise take focus from the Dockerfile.
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'security.workspace.trust.enabled': false,
+  'chat.commandCenter.enabled': false,
+  'editor.minimap.enabled': false,
+  // VS Code in the browser auto-saves after a delay by default; the desktop default (off) lets the
+  // steps check that edits reach the disk only on save.
+  'files.autoSave': 'off',
+};
+
+/** State the steps hand on to each other. */
+interface E2eContext {
+  tmp: string;
+  dirs: CodeServerDirs;
+  workspace: string;
+  dockerfile: string;
+  cleanup: Cleanup;
+  log: (line: string) => void;
+  entry?: string;
+  vsix?: string;
+  server?: RunningCodeServer;
+  browser?: Browser;
+  page?: Page;
+  /** The Dockerfile text right before Optimize runs. */
+  beforeOptimize?: string;
+  /** The file on disk after Optimize was applied and saved. */
+  afterOptimize?: string;
+}
+
+const steps: Step<E2eContext>[] = [
+  {
+    name: 'code-server 4.100.3 is installed or re-used by scripts/e2e/install-code-server.sh',
+    timeoutMs: 30 * 60_000,
+    async run(context) {
+      context.entry = await installCodeServer(REPO_ROOT);
+    },
+  },
+  {
+    name: 'npm run package builds the .vsix',
+    timeoutMs: 5 * 60_000,
+    async run(context) {
+      const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+      const result = await runProcess(npm, ['run', 'package'], { cwd: REPO_ROOT });
+      fs.writeFileSync(path.join(ARTIFACTS, 'package.log'), result.output);
+      if (result.code !== 0) throw new Error(`npm run package exited with ${result.code}:\n${result.output.slice(-3000)}`);
+      const vsix = path.join(REPO_ROOT, `pydockerfile-${manifestVersion()}.vsix`);
+      if (!fs.existsSync(vsix)) throw new Error(`npm run package did not write ${vsix}`);
+      context.vsix = vsix;
+    },
+  },
+  {
+    name: 'the .vsix holds only the bundles, the grammar, README, CHANGELOG, LICENSE, icon and manifest',
+    timeoutMs: 10_000,
+    async run(context) {
+      const entries = zipEntryNames(required(context.vsix, 'the .vsix')).sort();
+      const expected = expectedVsixEntries(fs.readdirSync(path.join(REPO_ROOT, 'syntaxes')));
+      assertDeepEqual(entries, expected, 'the .vsix entries (check .vscodeignore)');
+    },
+  },
+  {
+    name: "the grammar cases also pass on VS Code's own Dockerfile grammar (from code-server)",
+    timeoutMs: 60_000,
+    async run(context) {
+      const codeServerRoot = path.resolve(path.dirname(required(context.entry, 'code-server')), '..', '..');
+      const grammar = path.join(codeServerRoot, 'lib', 'vscode', 'extensions', 'docker', 'syntaxes', 'docker.tmLanguage.json');
+      const run = runGrammarCasesOn(grammar, contributedGrammars());
+      if (run.status !== 0) throw new Error(`vscode-tmgrammar-test failed on VS Code's grammar:\n${run.output}`);
+    },
+  },
+  {
+    name: 'code-server installs the .vsix (--install-extension) and lists it',
+    timeoutMs: 120_000,
+    async run(context) {
+      const entry = required(context.entry, 'code-server');
+      await installExtension(entry, context.dirs, required(context.vsix, 'the .vsix'));
+      const installed = await listExtensions(entry, context.dirs);
+      const id = `pydockerfile.pydockerfile@${manifestVersion()}`;
+      if (!installed.includes(id)) throw new Error(`${id} is not among the installed extensions: ${installed.join(', ') || 'none'}`);
+    },
+  },
+  {
+    name: 'opening the workspace Dockerfile shows squiggles',
+    timeoutMs: 3 * 60_000,
+    async run(context) {
+      const entry = required(context.entry, 'code-server');
+      const server = await startCodeServer(entry, context.dirs, context.workspace, path.join(ARTIFACTS, 'code-server.log'));
+      context.server = server;
+      context.cleanup.add('stop code-server', () => server.stop());
+      const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
+      context.browser = browser;
+      context.cleanup.add('close chromium', () => browser.close());
+      const page = await browser.newPage({ viewport: VIEWPORT });
+      context.page = page;
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(context.workspace)}`);
+      await openFromExplorer(page, 'Dockerfile', UI_TIMEOUT_MS);
+      await activeEditor(page).locator('.squiggly-warning, .squiggly-error').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await screenshot(page, 'squiggles');
+    },
+  },
+  {
+    name: 'the Problems panel lists every finding the engine reports, with its code',
+    timeoutMs: 2 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      const text = fs.readFileSync(context.dockerfile, 'utf8');
+      // Hints are not listed in the Problems panel.
+      const expected = lint(text, lintOptionsFor(context.dockerfile)).findings.filter((finding) => finding.severity !== 'hint');
+      const rows = await problemRows(page, UI_TIMEOUT_MS);
+      // The file row ends with the number of problems in it.
+      const fileRow = rows.filter({ hasText: /^\s*Dockerfile\s*\d+\s*$/ }).first();
+      await waitForText(fileRow, new RegExp(`(^|\\D)${expected.length}\\s*$`), 'the Problems count of Dockerfile');
+      const visible = (await rows.allInnerTexts()).join('\n');
+      const codes = [...new Set(expected.map((finding) => finding.code))];
+      const shown = codes.filter((code) => visible.includes(code));
+      // The panel is a virtual list: only the rows that fit are in the DOM.
+      if (shown.length < Math.min(5, codes.length)) {
+        throw new Error(`expected codes ${codes.join(', ')} in the Problems panel, saw:\n${visible}`);
+      }
+      for (const code of ['PYD201', 'PYD313']) {
+        if (!visible.includes(code)) throw new Error(`${code} is not in the Problems panel:\n${visible}`);
+      }
+      await screenshot(page, 'problems');
+    },
+  },
+  {
+    name: 'hovering the flagged `pip install` shows the rule title, why it matters and a docs link',
+    timeoutMs: 2 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      // Close the panel so the hover has room, then hover the middle of `pip`.
+      await page.keyboard.press('Control+Shift+M');
+      await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      const line = editorLine(page, /RUN\s+pip\s+install\s+-r\s+requirements\.txt/);
+      const point = await textPoint(line, 'pip');
+      await page.mouse.move(point.x, point.y);
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'PYD201' }).first();
+      await hover.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await waitForText(hover, /Documentation for PYD201/, 'the hover');
+      const text = await hover.innerText();
+      // The diagnostic's message is plain text; the rule's docs are Markdown, rendered without backticks.
+      const plain = (markdown: string): string => markdown.replace(/`/g, '');
+      const title = `${plain(required(ruleByCode('PYD201'), 'rule PYD201').title)} (PYD201)`;
+      for (const expected of [pipCacheFinding(context).message, title, 'Use instead']) {
+        if (!text.includes(expected)) throw new Error(`the hover lacks "${expected}":\n${text}`);
+      }
+      await screenshot(page, 'hover');
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
+    name: 'the language status item shows the problem count and links to Optimize',
+    timeoutMs: 2 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      const text = fs.readFileSync(context.dockerfile, 'utf8');
+      const problems = lint(text, lintOptionsFor(context.dockerfile)).findings.filter((finding) => finding.severity !== 'hint').length;
+      // The `{}` next to the language mode opens the language status hover.
+      await page.locator('.statusbar-item.language-status-item, #status\\.languageStatus').first().click({ timeout: UI_TIMEOUT_MS });
+      // One row per item: ours are the problems (linking to Optimize) and the server (linking to the output).
+      const problemsRow = page.locator('.hover-language-status', { hasText: /problems? \(/ }).first();
+      await problemsRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await waitForText(problemsRow, new RegExp(`^${problems} problems \\(`), 'the problems item');
+      await problemsRow.getByRole('button', { name: 'Optimize' }).or(problemsRow.getByText('Optimize', { exact: true })).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const serverRow = page.locator('.hover-language-status', { hasText: 'pydockerfile' }).first();
+      await waitForText(serverRow, /Server running/, 'the server item');
+      await serverRow.getByRole('button', { name: 'Show output' }).or(serverRow.getByText('Show output', { exact: true })).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      await screenshot(page, 'language-status');
+      await page.keyboard.press('Escape');
+      await problemsRow.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+    },
+  },
+  {
+    name: 'the PYD201 quick fix from the light bulb menu (Ctrl+.) adds --no-cache-dir',
+    timeoutMs: 2 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      const line = editorLine(page, /RUN\s+pip\s+install\s+-r\s+requirements\.txt/);
+      const point = await textPoint(line, 'pip');
+      await page.mouse.click(point.x, point.y);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+.');
+      const menu = page.locator('.action-widget');
+      await menu.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const title = `${required(pipCacheFinding(context).fixes[0], 'a PYD201 fix').title} (PYD201)`;
+      await menu.locator('.monaco-list-row.action', { hasText: title }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await screenshot(page, 'quick-fix');
+      // Keyboard, as a user of Ctrl+. would: move the focus to the fix, then Enter. (A click is
+      // swallowed by the pointer block VS Code lays over the page while the menu is fresh.)
+      const rows = await menu.locator('.monaco-list-row.action').count();
+      for (let moves = 0; (await menu.locator('.monaco-list-row.action.focused').getAttribute('aria-label')) !== title; moves++) {
+        if (moves > rows) throw new Error(`could not move the focus to "${title}" in the quick-fix menu`);
+        await page.keyboard.press('ArrowDown');
+      }
+      await page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      await editorLine(page, /RUN\s+pip\s+install\s+--no-cache-dir\s+-r\s+requirements\.txt/).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const lines = await editorLines(page);
+      const original = fs.readFileSync(context.dockerfile, 'utf8').split('\n');
+      const expected = original.map((text) => (text === 'RUN pip install -r requirements.txt' ? 'RUN pip install --no-cache-dir -r requirements.txt' : text));
+      assertDeepEqual(lines.slice(0, expected.length), expected, 'the editor text after the quick fix');
+      context.beforeOptimize = expected.join('\n');
+    },
+  },
+  {
+    name: 'Optimize from the command palette shows a diff and the unsafe decisions; Apply, then Save All, writes its proposal to disk',
+    timeoutMs: 3 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      const before = required(context.beforeOptimize, 'the text after the quick fix');
+      await runCommand(page, 'Python Dockerfile: Optimize this Dockerfile', UI_TIMEOUT_MS);
+      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const dialog = page.locator('.monaco-dialog-box');
+      // When the file offers unsafe steps, a multi-select of them comes first, the defaults ticked.
+      const decisions = page.locator('.quick-input-widget').filter({ has: page.locator('.quick-input-list .monaco-list-row input[type="checkbox"], .quick-input-list .monaco-list-row .monaco-checkbox') });
+      await dialog.or(decisions).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const offeredDecisions = await decisions.isVisible();
+      if (offeredDecisions) {
+        await screenshot(page, 'optimize-decisions');
+        await page.keyboard.press('Enter'); // accept the default ticks
+      }
+      // Accepting the defaults means: the safe fixes plus the unsafe steps that are on by default.
+      // The editor asks for the other files too (.dockerignore, entry scripts).
+      const proposal = optimize(before, { ...lintOptionsFor(context.dockerfile), unsafe: offeredDecisions, otherFiles: true });
+      if (!proposal.changed) throw new Error('the engine proposes no change: the fixture no longer exercises Optimize');
+      await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const total = proposal.applied.reduce((sum, entry) => sum + entry.count, 0);
+      await waitForText(dialog, new RegExp(`Apply ${total} changes? to Dockerfile\\?`), 'the Optimize confirmation');
+      const detail = await dialog.innerText();
+      for (const { code } of proposal.applied) if (!detail.includes(code)) throw new Error(`the confirmation does not list ${code}:\n${detail}`);
+      await screenshot(page, 'optimize');
+      await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
+      await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      const expectedLines = proposal.text.split('\n');
+      await pollUntil('the editor to show the proposal', async () => {
+        const lines = await editorLines(page);
+        return JSON.stringify(lines.slice(0, expectedLines.length)) === JSON.stringify(expectedLines) ? true : undefined;
+      }, UI_TIMEOUT_MS, 250).catch(async (error: unknown) => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- expected\n${proposal.text}\n--- editor\n${(await editorLines(page)).join('\n')}`);
+      });
+      // Save All: Optimize may also have created or changed other files (.dockerignore), which a
+      // workspace edit leaves unsaved like the Dockerfile.
+      await runCommand(page, 'File: Save All', UI_TIMEOUT_MS);
+      const saved = await pollUntil('the optimized Dockerfile on disk', () => {
+        const disk = fs.readFileSync(context.dockerfile, 'utf8');
+        return disk === proposal.text ? disk : undefined;
+      }, UI_TIMEOUT_MS).catch(() => {
+        throw new Error(`the saved file is not the engine's Optimize proposal.\n--- expected\n${proposal.text}\n--- on disk\n${fs.readFileSync(context.dockerfile, 'utf8')}`);
+      });
+      // Files Optimize creates or changes besides the Dockerfile.
+      for (const file of proposal.files) {
+        const target = path.join(context.workspace, file.path);
+        await pollUntil(`${file.path} on disk`, () => (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === file.after ? true : undefined), UI_TIMEOUT_MS).catch(() => {
+          throw new Error(`${file.path} is not what Optimize proposed.\n--- expected\n${file.after}\n--- on disk\n${fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '(missing)'}`);
+        });
+      }
+      context.afterOptimize = saved;
+      await screenshot(page, 'optimized');
+    },
+  },
+  {
+    name: 'with editor.codeActionsOnSave source.fixAll.pydockerfile, saving applies the safe fixes',
+    timeoutMs: 2 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      const optimized = required(context.afterOptimize, 'the optimized file');
+      // Workspace settings, as a project would commit them (README "VS Code"). VS Code watches the
+      // workspace folder; the ruler is a visible sign that it has loaded the new file.
+      const settingsFolder = path.join(context.workspace, '.vscode');
+      fs.mkdirSync(settingsFolder, { recursive: true });
+      const workspaceSettings = {
+        'editor.rulers': [100],
+        '[dockerfile]': { 'editor.codeActionsOnSave': { 'source.fixAll.pydockerfile': 'explicit' } },
+      };
+      fs.writeFileSync(path.join(settingsFolder, 'settings.json'), `${JSON.stringify(workspaceSettings, null, 2)}\n`);
+      await activeEditor(page).locator('.view-ruler').first().waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+      // A new install line above CMD, typed the way a user would (insertText: no auto-closing).
+      const added = 'RUN pip install httpx==0.27.0';
+      const cmdLine = editorLine(page, /^CMD\s/);
+      const point = await textPoint(cmdLine, 'CMD');
+      await page.mouse.click(point.x, point.y);
+      await page.keyboard.press('Home');
+      await page.keyboard.insertText(`${added}\n`);
+      await page.keyboard.press('Escape');
+      await editorLine(page, /RUN\s+pip\s+install\s+httpx==0\.27\.0/).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await page.keyboard.press('Control+S');
+      const saved = await pollUntil('the saved Dockerfile', () => {
+        const disk = fs.readFileSync(context.dockerfile, 'utf8');
+        return disk !== optimized ? disk : undefined;
+      }, UI_TIMEOUT_MS);
+      const lines = optimized.split('\n');
+      const cmdIndex = lines.findIndex((text) => text.startsWith('CMD '));
+      lines.splice(cmdIndex, 0, 'RUN pip install --no-cache-dir httpx==0.27.0');
+      assertEqualText(saved, lines.join('\n'), 'the file saved with fix on save');
+      await editorLine(page, /RUN\s+pip\s+install\s+--no-cache-dir\s+httpx==0\.27\.0/).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await screenshot(page, 'fix-on-save');
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const log = (line: string): void => console.log(line);
+  fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pydockerfile-e2e-'));
+  const cleanup = new Cleanup(log);
+  cleanup.add('remove the temporary folder', async () => fs.rmSync(tmp, { recursive: true, force: true }));
+  const workspace = path.join(tmp, 'workspace');
+  fs.cpSync(FIXTURE, workspace, { recursive: true });
+  const dirs: CodeServerDirs = {
+    userDataDir: path.join(tmp, 'user-data'),
+    extensionsDir: path.join(tmp, 'extensions'),
+    configFile: path.join(tmp, 'code-server.yaml'),
+  };
+  writeUserSettings(dirs, BASE_SETTINGS);
+  const context: E2eContext = { tmp, dirs, workspace, dockerfile: path.join(workspace, 'Dockerfile'), cleanup, log };
+
+  log(`e2e in code-server (VS Code 1.100) with chromium; artifacts in ${path.relative(REPO_ROOT, ARTIFACTS)}/`);
+  let outcomes;
+  try {
+    outcomes = await runSteps(steps, context, log, async (_step, index) => {
+      if (context.page) await context.page.screenshot({ path: path.join(ARTIFACTS, `${String(index + 1).padStart(2, '0')}-failure.png`) });
+    });
+  } finally {
+    // Keep the extension host's log (our server's output channel included) before the folder goes.
+    copyLogs(dirs.userDataDir);
+    await cleanup.run();
+  }
+  if (UPDATE_SCREENSHOTS && outcomes.every((outcome) => outcome.status === 'passed')) updateReadmeImages(log);
+  log(`e2e finished in ${formatMs(Date.now() - started)}`);
+  log(summaryLine(outcomes));
+  // Exit explicitly: a browser call abandoned by a timed-out step must not keep node alive.
+  process.exit(outcomes.every((outcome) => outcome.status === 'passed') ? 0 : 1);
+}
+
+/** The options the language server lints the workspace Dockerfile with (default settings). */
+function lintOptionsFor(file: string): LintOptions {
+  const readContextFile = contextReader(pathToFileURL(file).href);
+  return readContextFile ? { env: { readContextFile } } : {};
+}
+
+/** The PYD201 finding on the first `pip install` of the workspace Dockerfile, as the engine reports it. */
+function pipCacheFinding(context: E2eContext): Finding {
+  const text = fs.readFileSync(context.dockerfile, 'utf8');
+  const line = text.split('\n').findIndex((candidate) => candidate.startsWith('RUN pip install -r'));
+  const finding = lint(text, lintOptionsFor(context.dockerfile)).findings.find((candidate) => candidate.code === 'PYD201' && candidate.range.start.line === line);
+  return required(finding, 'the PYD201 finding on `RUN pip install -r requirements.txt`');
+}
+
+let screenshotCount = 0;
+const screenshotFiles = new Map<string, string>();
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  const file = path.join(ARTIFACTS, `${String(++screenshotCount).padStart(2, '0')}-${name}.png`);
+  await page.screenshot({ path: file });
+  screenshotFiles.set(name, file);
+}
+
+function updateReadmeImages(log: (line: string) => void): void {
+  for (const [name, image] of Object.entries(README_IMAGES)) {
+    const file = screenshotFiles.get(name);
+    if (!file) continue;
+    fs.copyFileSync(file, path.join(REPO_ROOT, 'images', image));
+    log(`updated images/${image}`);
+  }
+}
+
+function writeUserSettings(dirs: CodeServerDirs, settings: Record<string, unknown>): void {
+  const folder = path.join(dirs.userDataDir, 'User');
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+function copyLogs(userDataDir: string): void {
+  const logs = path.join(userDataDir, 'logs');
+  if (fs.existsSync(logs)) fs.cpSync(logs, path.join(ARTIFACTS, 'vscode-logs'), { recursive: true });
+}
+
+function chromiumPath(): string {
+  const candidates = [process.env['PYDOCKERFILE_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const found = candidates.find((candidate): candidate is string => candidate !== undefined && fs.existsSync(candidate));
+  if (!found) throw new Error('no chromium found: run scripts/e2e/install-code-server.sh (apt-get install chromium) or set PYDOCKERFILE_CHROMIUM');
+  return found;
+}
+
+function manifestVersion(): string {
+  const manifest: unknown = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
+  const version = typeof manifest === 'object' && manifest !== null && 'version' in manifest ? manifest.version : undefined;
+  if (typeof version !== 'string') throw new Error('package.json has no version');
+  return version;
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not available (an earlier step did not provide it)`);
+  return value;
+}
+
+async function waitForText(locator: Locator, pattern: RegExp, what: string): Promise<void> {
+  try {
+    await locator.filter({ hasText: pattern }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  } catch {
+    const shown = await locator.first().innerText().catch(() => '(not rendered)');
+    throw new Error(`${what} never matched ${pattern}; it shows:\n${shown}`);
+  }
+}
+
+function assertDeepEqual(actual: readonly string[], expected: readonly string[], what: string): void {
+  if (JSON.stringify(actual) === JSON.stringify(expected)) return;
+  const missing = expected.filter((entry) => !actual.includes(entry));
+  const extra = actual.filter((entry) => !expected.includes(entry));
+  throw new Error(`${what} differ.\n  missing: ${missing.join(', ') || 'none'}\n  unexpected: ${extra.join(', ') || 'none'}\n  actual: ${JSON.stringify(actual)}`);
+}
+
+function assertEqualText(actual: string, expected: string, what: string): void {
+  if (actual === expected) return;
+  throw new Error(`${what} differs.\n--- expected\n${expected}\n--- actual\n${actual}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
