@@ -19,7 +19,7 @@ for (const file of files) {
   }
 }
 
-const seed = process.env.FUZZ_SEED ?? String(randomInt(-2 ** 31, 2 ** 31 - 1));
+const seed = process.env.FUZZ_SEED ?? String(randomInt(0, 2 ** 31 - 1));
 const runs = process.env.FUZZ_RUNS ?? '2000';
 console.log(`fuzz: FUZZ_SEED=${seed} FUZZ_RUNS=${runs} (replay a failure with the same FUZZ_SEED)`);
 

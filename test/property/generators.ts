@@ -235,10 +235,78 @@ const layout: fc.Arbitrary<Layout> = fc.record({
   ending: fc.constantFrom('', 'eol', 'eol', 'eol', 'eol-eol', 'blanks') as fc.Arbitrary<Layout['ending']>,
 });
 
+/**
+ * Blocks of a typical Python Dockerfile, in their usual order, with the variations (and the
+ * mistakes) real files have: the structural rules (layer order, consecutive RUNs, users,
+ * builder stages) only fire on files shaped like this.
+ */
+const REALISTIC_BLOCKS: readonly (readonly string[])[] = [
+  ['ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1', 'ENV PIP_NO_CACHE_DIR=1', 'ENV PYTHONUNBUFFERED 1', 'ARG APP_VERSION 1.0', ''],
+  ['WORKDIR /app', 'WORKDIR app', ''],
+  [
+    `RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev ${CONT}    && rm -rf /var/lib/apt/lists/*`,
+    'RUN apt-get update\nRUN apt-get install -y gcc build-essential',
+    'RUN apt-get update && apt-get install -y curl',
+    'RUN apk add gcc musl-dev libffi-dev',
+    '',
+  ],
+  [
+    'COPY requirements.txt .\nRUN pip install -r requirements.txt',
+    'COPY . .\nRUN pip install --no-cache-dir -r requirements.txt',
+    'COPY pyproject.toml poetry.lock ./\nRUN pip install poetry && poetry install',
+    'COPY pyproject.toml poetry.lock ./\nRUN pip install poetry==1.8.3 && poetry config virtualenvs.create false && poetry install --no-root',
+    'RUN pip install poetry\nCOPY . .\nRUN poetry install && poetry build',
+    'COPY Pipfile Pipfile.lock ./\nRUN pip install pipenv && pipenv install --deploy --system',
+    'COPY pyproject.toml uv.lock ./\nRUN uv sync --frozen',
+    'RUN python -m venv /opt/venv\nRUN . /opt/venv/bin/activate && pip install -r requirements.txt',
+    'RUN python -m venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
+    'COPY requirements.txt .\nRUN pip install --user -r requirements.txt',
+    'COPY . .\nRUN pip install -e .',
+    'RUN pip install flask gunicorn',
+  ],
+  ['RUN mkdir -p /app/data\nRUN touch /app/data/db.sqlite', 'COPY entrypoint.sh .\nRUN chmod +x entrypoint.sh', 'RUN echo one\nRUN echo two\nRUN echo three', ''],
+  ['COPY . .', 'COPY src/ ./src/', 'ADD . /app', 'COPY --chown=app:app . .', ''],
+  ['RUN apt-get update && apt-get install -y netcat-openbsd', 'RUN python -m compileall .', ''],
+  ['RUN useradd -m app\nUSER app', 'RUN useradd --uid 10001 app\nUSER 10001', 'USER root', '', 'USER nobody'],
+  ['EXPOSE 8000', 'EXPOSE 5000', ''],
+  ['HEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1', ''],
+  [
+    'CMD ["gunicorn", "app:app", "-b", "0.0.0.0:8000"]',
+    'CMD gunicorn app:app --bind 0.0.0.0:8000',
+    'CMD ["python", "app.py"]',
+    'ENTRYPOINT ["./entrypoint.sh"]\nCMD ["gunicorn", "app:app"]',
+    "CMD ['python', 'app.py']",
+    'CMD python manage.py runserver 0.0.0.0:8000',
+    'CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "5000"]',
+  ],
+];
+
+const REALISTIC_IMAGES = ['python:3.12-slim-bookworm', 'python:3.12-slim', 'python:3.12', 'python:3.8', 'python:3.12-alpine', 'python:latest', 'python:3.11-slim-bullseye'];
+
+/** One typical stage: a pick from every block, sometimes two neighbours swapped. */
+const realisticStage = (final: boolean): fc.Arbitrary<string[]> =>
+  fc
+    .tuple(pick(REALISTIC_IMAGES), fc.tuple(...REALISTIC_BLOCKS.map((options) => pick(options))), fc.option(fc.nat(REALISTIC_BLOCKS.length - 2), { freq: 3 }))
+    .map(([image, blocks, swap]) => {
+      const chosen = [...blocks];
+      if (swap !== null) [chosen[swap], chosen[swap + 1]] = [chosen[swap + 1] as string, chosen[swap] as string];
+      const body = chosen.filter((b) => b !== '').flatMap((b) => b.split('\n'));
+      return [`FROM ${image}${final ? '' : ' AS builder'}`, ...(final ? body : body.filter((l) => !/^(CMD|ENTRYPOINT|EXPOSE|HEALTHCHECK|USER)/.test(l)))];
+    });
+
+/** A typical single- or multi-stage Python Dockerfile (the builder's venv copied into the runtime). */
+const realisticLines: fc.Arbitrary<string[]> = fc.oneof(
+  realisticStage(true),
+  fc
+    .tuple(realisticStage(false), realisticStage(true), pick(['COPY --from=builder /opt/venv /opt/venv', 'COPY --from=builder /app/.venv /app/.venv', 'COPY --from=builder /install /usr/local', 'COPY --from=builder /root/.local /root/.local']))
+    .map(([builder, final, copy]) => [...builder, '', final[0] as string, copy, ...final.slice(1)]),
+);
+
 /** Mostly well-formed multi-stage documents, sometimes instructions in any order. */
 export const dockerfile: fc.Arbitrary<GeneratedDockerfile> = fc.record({
   layout,
   lines: fc.oneof(
+    { weight: 3, arbitrary: realisticLines },
     { weight: 4, arbitrary: fc.tuple(fc.array(fc.oneof(pick(ARG_FORMS).map((a) => `ARG ${a}`), pick(COMMENTS)), { maxLength: 2 }), fc.array(stage, { minLength: 1, maxLength: 3 })).map(([pre, stages]) => [...pre, ...stages.flat()]) },
     { weight: 1, arbitrary: fc.array(indented, { maxLength: 15 }) },
   ),

@@ -122,6 +122,7 @@ function fixEditProblem(text: Text, fix: Fix): string | undefined {
     if (edit.newText.includes('\uE000') || edit.newText.includes('\uE001')) return 'edit text contains a generator marker';
     spans.push({ start, end });
   }
+  if ((fix.fileEdits?.length ?? 0) === 0 && fix.edits.every((e) => text.slice(e.range) === e.newText)) return 'the fix changes nothing';
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
   for (let i = 1; i < spans.length; i++) {
     const prev = spans[i - 1] as { start: number; end: number };
@@ -274,9 +275,11 @@ function checkOptimize(content: string, options: LintOptions, excluded: (p: Prop
   const second = optimize(first.text, options);
   if (second.changed) fail('optimize-idempotent', changedCodes(first.text, options, 'safe'), `optimize changes its own result again: ${show(first.text)} → ${show(second.text)}`);
 
-  // Safe Optimize keeps every installed package and the container's command.
+  // Safe Optimize keeps every installed package and the container's command (of a file Docker
+  // can build at all: with syntax errors there is no image whose behaviour could change).
   const before = new DocumentModel(content);
   const after = new DocumentModel(first.text);
+  if (syntaxProblemCount(before) > 0) return;
   const lostPackages = sortedList([...installedPackages(before)].filter((p) => !installedPackages(after).has(p)));
   if (lostPackages.length > 0) {
     const culprits = culpritsOf(content, options, first.applied, (text) => [...installedPackages(before)].every((p) => installedPackages(new DocumentModel(text)).has(p)));

@@ -36,6 +36,8 @@ export interface PendingBug {
   files?: Record<string, string>;
   /** For `lint-time-bound`: the budget the input must lint within (see limits.test.ts). */
   budgetMs?: number;
+  /** The date the input is linted on, when it matters (default 2026-11-25). */
+  today?: string;
 }
 
 /** Rule bugs awaiting a fix in the rule's own file (reported to its owner). */
@@ -53,6 +55,13 @@ export const PENDING: readonly PendingBug[] = [
     bug: 'cubic in the number of COPY/WORKDIR instructions of a stage (`firstWrite` recomputes `workdirBefore`/`variablesBefore` of copy-paths.ts for every pair): 400 lines take about 1.2 s of CPU, 800 lines 8 s, 1,600 lines a minute',
     input: `FROM python:3.12-slim-bookworm\n${'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n'.repeat(150)}USER 10001\nCMD ["python", "app.py"]\n`,
     budgetMs: 3 * 600 + 500,
+  },
+  {
+    code: 'PYD103',
+    property: 'fix-edits-well-formed',
+    bug: 'once every Python minor in its release table is past end of life (a build date after 2030-10-31), the fix "upgrades" `python:3.14-slim` to `python:3.14-slim`: a quick fix that changes nothing (fix-all now skips no-op fixes)',
+    input: 'FROM python:3.14-slim\n',
+    today: '2031-06-30',
   },
   {
     code: 'PYD408',

@@ -9,6 +9,8 @@ export interface Regression {
   input: string;
   /** Build-context files the input needs, if any. */
   files?: Record<string, string>;
+  /** The date the input is linted on, when it matters (default 2026-11-25). */
+  today?: string;
 }
 
 export const REGRESSIONS: readonly Regression[] = [
@@ -31,5 +33,19 @@ export const REGRESSIONS: readonly Regression[] = [
   {
     name: 'a CRLF file lost its last line break to one fix (PYD302 removing a lone `apt-get update`), and later passes added LF lines; fixed in fix/apply.ts by keeping the original line-ending style',
     input: '  FROM python:3.12-slim-bookworm\r\nRUN apt-get update \\\r\n',
+  },
+  {
+    name: 'a shell-form (invalid) SHELL was not counted as a syntax problem, so the behaviour checks judged a Dockerfile Docker refuses to build (PYD314 looked like it changed the CMD shell); fixed in fix/apply.ts `syntaxProblemCount`',
+    input: 'FROM python:latest\nRUN curl | pipenv\nSHELL -c\nCMD {a,b}\n',
+  },
+  {
+    name: 'fix-all was not idempotent: a no-op fix (PYD103 on a date after every known end of life) won its place in a pass, kept the fix it overlapped (PYD405) out and ended the run; fixed in fix/apply.ts by skipping fixes that change nothing',
+    input: 'FROM python:3.8\nCOPY . .\r\nCMD ["python", "app.py"]\r',
+    today: '2031-06-30',
+  },
+  {
+    name: 'unsafe fix-all went in a circle (PYD103 upgrades the builder to 3.14, PYD108 sets it back to the 3.12 the venv was copied from) and stopped wherever the pass limit cut it, so a second run changed the result; fixed in fix/apply.ts by undoing a circle and dropping its fixes',
+    input: 'FROM python:3.12-slim\nCOPY --from=python:3.12 /app/.venv .\nFROM python:3.12-slim',
+    today: '2031-06-30',
   },
 ];

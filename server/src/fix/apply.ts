@@ -95,6 +95,8 @@ export function syntaxProblemCount(model: DocumentModel): number {
     if (info.node.getArguments().length === 0) problems++;
     const script = model.shellOf(info);
     if (script?.error !== undefined) problems++;
+    // Docker accepts SHELL only as a JSON array ("SHELL requires the arguments to be in JSON form").
+    else if (info.keyword === 'SHELL' && info.node.getArguments().length > 0 && !model.isExecForm(info)) problems++;
   }
   return problems;
 }
@@ -188,8 +190,8 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
   const applied = new Map<string, number>();
   const rejected: FixAllResult['rejected'] = [];
   const rejectedKeys = new Set<string>();
-  // The state before the last pass, kept to undo that pass if one of its fixes made no progress.
-  let undo: PassUndo | undefined;
+  // The state before each pass, to undo passes whose fixes made no progress or went in a circle.
+  const history: PassUndo[] = [];
   const workspace = baseWorkspace(options.env);
   // Other files as the applied fixes left them, and what they were before (null: created).
   const overlay = new Map<string, string>();
@@ -202,23 +204,30 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
     const { readContextFile: _unused, ...env } = options.env ?? {};
     const passOptions: LintOptions = view ? { ...options, env: { ...env, workspace: view } } : options;
     const { model, findings } = lint(current, passOptions);
-    const stuck = undo ? stuckFixes(model.text, findings, undo.expected) : [];
-    if (undo && stuck.length > 0) {
-      // A fix of the last pass left its own finding where it was (it edits text the rule does
-      // not read, such as the body of an unterminated heredoc): applying it again and again
-      // would only pile up copies. Undo that pass, drop the fix and redo the others.
-      current = undo.text;
-      overlay.clear();
-      for (const [k, v] of undo.overlay) overlay.set(k, v);
-      originals.clear();
-      for (const [k, v] of undo.originals) originals.set(k, v);
-      applied.clear();
-      for (const [k, v] of undo.applied) applied.set(k, v);
-      for (const s of stuck) {
-        rejectedKeys.add(s.key);
-        rejected.push({ code: s.code, title: s.title, reason: 'the fix does not resolve its own problem' });
+    const last = history[history.length - 1];
+    const stuck = last ? stuckFixes(model.text, findings, last.expected) : [];
+    // Back where an earlier pass started: fixes of different rules undo each other.
+    const loopStart = history.findIndex((h) => h.text === current && h.overlayKey === overlayKey(overlay));
+    if (last && (stuck.length > 0 || loopStart >= 0)) {
+      // Either a fix of the last pass left its own finding where it was (it edits text the rule
+      // does not read, such as the body of an unterminated heredoc), so applying it again would
+      // only pile up copies; or the passes since `loopStart` went in a circle. Undo those passes,
+      // drop the fixes at fault and redo the others: the result no longer depends on where the
+      // pass limit happens to cut the circle, so fix-all stays idempotent.
+      const from = stuck.length > 0 ? history.length - 1 : loopStart;
+      const start = history[from] as PassUndo;
+      const culprits = stuck.length > 0 ? stuck : history.slice(from).flatMap((h) => h.keys);
+      const reason = stuck.length > 0 ? 'the fix does not resolve its own problem' : 'the fix undoes another fix (or is undone by it)';
+      current = start.text;
+      restore(overlay, start.overlay);
+      restore(originals, start.originals);
+      restore(applied, start.applied);
+      history.length = from;
+      for (const c of culprits) {
+        if (rejectedKeys.has(c.key)) continue;
+        rejectedKeys.add(c.key);
+        rejected.push({ code: c.code, title: c.title, reason });
       }
-      undo = undefined;
       continue;
     }
     const baseline = syntaxProblemCount(model);
@@ -226,7 +235,7 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       findings
         .filter((f) => !options.codes || options.codes.includes(f.code))
         .map((finding) => ({ finding, fix: chooseFix(finding, options.level) }))
-        .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedKeys.has(keyOf(c.finding, c.fix))),
+        .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedKeys.has(keyOf(c.finding, c.fix)) && !isNoOp(model.text, c.fix)),
       view !== undefined,
     );
     const chosen = selectNonOverlapping(model.text, candidates);
@@ -252,7 +261,15 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       chosen.splice(0, chosen.length, ...kept);
       if (kept.length === 0 && fileOnly.length === 0) continue;
     }
-    undo = { text: current, overlay: new Map(overlay), originals: new Map(originals), applied: new Map(applied), expected: expectedAfter(model.text, chosen) };
+    history.push({
+      text: current,
+      overlay: new Map(overlay),
+      overlayKey: overlayKey(overlay),
+      originals: new Map(originals),
+      applied: new Map(applied),
+      expected: expectedAfter(model.text, chosen),
+      keys: [...chosen, ...fileOnly].map((c) => ({ key: keyOf(c.finding, c.fix), code: c.finding.code, title: c.fix.title })),
+    });
     let filesChanged = false;
     for (const c of [...chosen, ...fileOnly]) {
       const ok = view === undefined || applyFileEdits(view, c.fix, overlay, originals);
@@ -306,14 +323,39 @@ function applyFileEdits(view: Workspace, fix: Fix, overlay: Map<string, string>,
   return changed ? 'changed' : 'unchanged';
 }
 
-/** What fix-all needs to undo one pass. */
+/**
+ * True for a fix that would not change anything: every edit writes back the text it replaces,
+ * and it edits no other file. It cannot resolve its finding, and letting it win a place in a
+ * pass would only keep the fixes it overlaps from being applied.
+ */
+function isNoOp(text: Text, fix: Fix): boolean {
+  if ((fix.fileEdits?.length ?? 0) > 0) return false;
+  return fix.edits.every((e) => text.slice(e.range) === e.newText);
+}
+
+/** What fix-all needs to undo one pass: the state before it, and the fixes it applied. */
 interface PassUndo {
   text: string;
   overlay: Map<string, string>;
+  /** The overlay as one comparable string (see `overlayKey`). */
+  overlayKey: string;
   originals: Map<string, string | null>;
   applied: Map<string, number>;
   /** `code|message|offset` of each applied finding where it would be after the pass, if it stayed. */
   expected: Map<string, { key: string; code: string; title: string }>;
+  /** The fixes the pass applied. */
+  keys: { key: string; code: string; title: string }[];
+}
+
+/** The other files' state as a string, so two states of a run can be compared. */
+function overlayKey(overlay: ReadonlyMap<string, string>): string {
+  return JSON.stringify([...overlay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Replaces the entries of `target` with those of `source`. */
+function restore<K, V>(target: Map<K, V>, source: ReadonlyMap<K, V>): void {
+  target.clear();
+  for (const [k, v] of source) target.set(k, v);
 }
 
 /** Where `offset` moves when `spans` (sorted, non-overlapping) are applied. */
