@@ -114,5 +114,30 @@ export interface OptimizeCommandResult {
   fileEdits?: OptimizeFileEdit[];
 }
 
+/**
+ * Request method: which rules apply to a document under its settings (project file, editor
+ * settings, pragmas), for the language status item.
+ */
+export const RULE_SUMMARY_REQUEST = 'pydockerfile/ruleSummary';
+
+/** Parameters of RULE_SUMMARY_REQUEST. */
+export interface RuleSummaryParams {
+  uri: string;
+}
+
+/** Result of RULE_SUMMARY_REQUEST (null when the document is not open). */
+export interface RuleSummaryResult {
+  /** Rules registered in this server. */
+  total: number;
+  /** Rules that run on this document (selected, not ignored, preview only when enabled). */
+  enabled: number;
+  /** Of the enabled rules, those that offer a quick fix. */
+  fixable: number;
+  /** Findings in the document's current version, per severity. */
+  problems: { error: number; warning: number; info: number; hint: number };
+  /** Where the settings came from: a project file's path relative to the workspace, or null for defaults/editor settings only. */
+  configFile: string | null;
+}
+
 /** Minimal shape re-exported for client code that wants ranges without vscode types. */
 export type { Range, TextEdit };

@@ -48,4 +48,8 @@ export const REGRESSIONS: readonly Regression[] = [
     input: 'FROM python:3.12-slim\nCOPY --from=python:3.12 /app/.venv .\nFROM python:3.12-slim',
     today: '2031-06-30',
   },
+  {
+    name: "dockerfile-ast's `getHeredocs()` threw a TypeError on an escape character followed by a lone CR, and every rule asking a COPY/RUN for heredocs crashed; fixed in model/document-model.ts (a failing heredoc scan answers no heredocs)",
+    input: 'FROM python\nCOPY a \\\r#{ b\n',
+  },
 ];

@@ -217,10 +217,24 @@ function memoizeInstructionScans(): void {
     // equality and `Object.keys` see the node exactly as dockerfile-ast built it.
     const slot = Symbol(`pydockerfile.${name}`);
     proto[name] = function memoized(this: Record<symbol, unknown>): unknown {
-      if (!(slot in this)) Object.defineProperty(this, slot, { value: original.call(this) });
+      if (!(slot in this)) Object.defineProperty(this, slot, { value: scanSafely(name, () => original.call(this) as unknown) });
       const value = this[slot];
       return Array.isArray(value) ? value.slice() : value;
     };
+  }
+}
+
+/**
+ * dockerfile-ast's `getHeredocs()` throws a TypeError on an escape character followed by a
+ * lone CR (found by the property suites). A heredoc scan that fails means "no heredocs we can
+ * read": answering an empty list lets every rule go on instead of crashing on the instruction.
+ */
+function scanSafely(name: string, scan: () => unknown): unknown {
+  if (name !== 'getHeredocs') return scan();
+  try {
+    return scan();
+  } catch {
+    return [];
   }
 }
 
