@@ -1,6 +1,8 @@
 // `npm run fuzz`: the property suites of test/property with many cases and a random seed.
 //   FUZZ_RUNS  cases per property (default 2000)
 //   FUZZ_SEED  seed to replay a failure (default: random, printed first)
+//   FUZZ_JOBS  test files run at once (default: one per core; 1 on a shared machine)
+//   FUZZ_SUITES  comma-separated suites to run (default: all of SUITES below)
 // Expects compiled tests in out/ (the npm script compiles first).
 import { spawn } from 'node:child_process';
 import { randomInt } from 'node:crypto';
@@ -11,7 +13,14 @@ import * as path from 'node:path';
 const root = path.resolve('out/test/property');
 // The suites that generate cases; the server and CLI tests have nothing to scale.
 const SUITES = ['generated', 'fixture-mutations', 'pathological', 'limits', 'regressions'];
-const files = SUITES.map((name) => path.join(root, `${name}.test.js`));
+const chosen = process.env.FUZZ_SUITES ? process.env.FUZZ_SUITES.split(',').map((s) => s.trim()).filter((s) => s !== '') : SUITES;
+for (const name of chosen) {
+  if (!SUITES.includes(name)) {
+    console.error(`unknown suite ${name} in FUZZ_SUITES (known: ${SUITES.join(', ')})`);
+    process.exit(1);
+  }
+}
+const files = chosen.map((name) => path.join(root, `${name}.test.js`));
 for (const file of files) {
   if (!fs.existsSync(file)) {
     console.error(`${path.relative(process.cwd(), file)} is missing: run npm run compile:test`);
@@ -23,8 +32,9 @@ const seed = process.env.FUZZ_SEED ?? String(randomInt(0, 2 ** 31 - 1));
 const runs = process.env.FUZZ_RUNS ?? '2000';
 console.log(`fuzz: FUZZ_SEED=${seed} FUZZ_RUNS=${runs} (replay a failure with the same FUZZ_SEED)`);
 
+const jobs = Math.max(1, Number.parseInt(process.env.FUZZ_JOBS ?? '', 10) || os.availableParallelism());
 const started = Date.now();
-const child = spawn(process.execPath, ['--test', `--test-concurrency=${Math.max(1, os.availableParallelism())}`, ...files], {
+const child = spawn(process.execPath, ['--test', `--test-concurrency=${jobs}`, ...files], {
   env: { ...process.env, FUZZ_SEED: seed, FUZZ_RUNS: runs },
   stdio: ['ignore', 'pipe', 'inherit'],
 });

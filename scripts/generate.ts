@@ -40,6 +40,42 @@ function fenced(language: string, content: string): string {
   return `${fence}${language}\n${content.replace(/\s+$/, '')}\n${fence}`;
 }
 
+/** The fence language of a build-context file, from its name (plain `text` when unknown). */
+export function fileLanguage(filePath: string): string {
+  const name = filePath.slice(filePath.lastIndexOf('/') + 1);
+  if (name === 'Jenkinsfile') return 'groovy';
+  if (name === 'Pipfile') return 'toml';
+  if (name === 'Dockerfile' || name.endsWith('.Dockerfile')) return 'dockerfile';
+  const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+  const byExtension: Readonly<Record<string, string>> = { yml: 'yaml', yaml: 'yaml', py: 'python', toml: 'toml', sh: 'sh', json: 'json', lock: 'toml', cfg: 'ini', ini: 'ini' };
+  // `Pipfile.lock` is JSON, unlike the TOML lock files of Poetry and uv.
+  if (name === 'Pipfile.lock') return 'json';
+  return byExtension[extension] ?? 'text';
+}
+
+/** `a`, `a` and `b`, `a`, `b` and `c`: paths in backticks, for a sentence. */
+function pathList(paths: readonly string[]): string {
+  const quoted = paths.map((p) => `\`${p}\``);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1] ?? ''}`;
+}
+
+/**
+ * The other files of a docs example (`docs.exampleFiles` / `useInsteadFiles`), each as its path
+ * and a fenced block, sorted by path. Files that only the other side has are named as absent:
+ * for rules about a missing file (`.dockerignore`), that absence is the point of the example.
+ */
+export function renderContextFiles(files: Readonly<Record<string, string>> | undefined, otherSide: Readonly<Record<string, string>> | undefined): string[] {
+  const paths = Object.keys(files ?? {}).sort();
+  const absent = Object.keys(otherSide ?? {}).filter((p) => !Object.hasOwn(files ?? {}, p)).sort();
+  const lines: string[] = [];
+  if (paths.length > 0) {
+    lines.push('', paths.length === 1 ? 'With this file in the build context:' : 'With these files in the build context:');
+    for (const filePath of paths) lines.push('', `\`${filePath}\``, '', fenced(fileLanguage(filePath), files?.[filePath] ?? ''));
+  }
+  if (absent.length > 0) lines.push('', `The build context has no ${pathList(absent)}.`);
+  return lines;
+}
+
 /** Human wording of a rule's fix declaration for its docs page. */
 export function describeFix(rule: Rule): string {
   switch (fixLabel(rule)) {
@@ -93,10 +129,12 @@ export function renderRulePage(rule: Rule): string {
     '## Example',
     '',
     fenced('dockerfile', docs.example),
+    ...renderContextFiles(docs.exampleFiles, docs.useInsteadFiles),
     '',
     '## Use instead',
     '',
     fenced('dockerfile', docs.useInstead),
+    ...renderContextFiles(docs.useInsteadFiles, docs.exampleFiles),
     '',
     '## Fix safety',
     '',

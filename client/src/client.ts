@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import { LanguageClient, TransportKind } from 'vscode-languageclient/node';
 import type { ErrorHandler, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type { InitializationOptions } from '../../server/src/protocol';
 
 /**
  * Client id. vscode-languageclient reads `<id>.trace.server`, which is why it equals the
@@ -52,8 +53,12 @@ export function createLanguageClient(module: string, outputChannel: vscode.LogOu
       options: { execArgv: ['--nolazy', `--inspect=${DEBUG_INSPECT_PORT}`] },
     },
   };
+  // Says outright that this client runs CLIENT_COMMANDS.optimize with its own preview, so the
+  // server's "Optimize this Dockerfile…" code action opens it in forks whose appName it does not know.
+  const initializationOptions: InitializationOptions = { optimizePreview: true };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [...DOCUMENT_SELECTOR],
+    initializationOptions,
     outputChannel,
     // Crash handling (how often to restart, what to tell the user) is decided by the caller.
     ...(errorHandler ? { errorHandler } : {}),

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { readClientConfig } from './config';
+import { createdFileContent } from './created-file';
 import { FIX_ALL_COMMAND, OPTIMIZE_COMMAND } from '../../server/src/protocol';
 import type {
   OptimizeCommandArgs,
@@ -143,7 +144,7 @@ export async function requestProposal(
 
 /**
  * Applies `proposal` to `document` as ONE WorkspaceEdit, so a single undo reverts it, together
- * with the other files it creates or changes. Returns false, without touching anything, when
+ * with the other files it creates (written with their text at once) or changes. Returns false, without touching anything, when
  * the document changed since the proposal was computed: its edits would land in the wrong places.
  */
 export async function applyProposal(document: vscode.TextDocument, proposal: OptimizeCommandResult): Promise<boolean> {
@@ -153,6 +154,12 @@ export async function applyProposal(document: vscode.TextDocument, proposal: Opt
   edit.set(document.uri, proposal.edits.map(toVsTextEdit));
   for (const file of proposal.fileEdits ?? []) {
     const uri = vscode.Uri.parse(file.uri);
+    const contents = file.create ? createdFileContent(file.edits) : undefined;
+    if (contents !== undefined) {
+      // A file that appeared since the proposal was made is the user's: it is left alone.
+      edit.createFile(uri, { ignoreIfExists: true, contents: new TextEncoder().encode(contents) });
+      continue;
+    }
     if (file.create) edit.createFile(uri, { ignoreIfExists: true });
     edit.set(uri, file.edits.map(toVsTextEdit));
   }

@@ -4,35 +4,10 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CLIENT_NAME, DOCKERFILE_LANGUAGE } from './client';
 import type { Ctx, ServerState } from './ctx';
-import { CLIENT_COMMANDS, DIAGNOSTIC_SOURCE } from '../../server/src/protocol';
-
-/**
- * Custom request for the number of rules that run on a document under its settings (pragmas
- * aside). Only sent to a server that announces it with
- * `capabilities.experimental.pydockerfile.ruleSummary === true`: an unknown request would make
- * vscode-languageclient pop up an error.
- */
-export const RULE_SUMMARY_METHOD = 'pydockerfile/ruleSummary';
-
-/** Parameters of {@link RULE_SUMMARY_METHOD}. */
-export interface RuleSummaryParams {
-  uri: string;
-}
-
-/** Answer of {@link RULE_SUMMARY_METHOD}. */
-export interface RuleSummary {
-  /** Rules that run on the document. */
-  enabled: number;
-  /** Rules in the registry (removed ones excluded). */
-  total: number;
-}
-
-/** Problem counts of one document, as the Problems panel counts them (hints are not listed there). */
-export interface ProblemCounts {
-  errors: number;
-  warnings: number;
-  infos: number;
-}
+import { describeStatus, parseRuleSummary } from './status-format';
+import type { ProblemCounts } from './status-format';
+import { CLIENT_COMMANDS, DIAGNOSTIC_SOURCE, RULE_SUMMARY_REQUEST } from '../../server/src/protocol';
+import type { RuleSummaryParams, RuleSummaryResult } from '../../server/src/protocol';
 
 /** Creates the two items (problems + rules, server state) and keeps them current until disposed. */
 export function createStatusItem(ctx: Ctx): vscode.Disposable {
@@ -44,14 +19,27 @@ export function createStatusItem(ctx: Ctx): vscode.Disposable {
   server.name = CLIENT_NAME;
 
   let summaryRequest = 0;
+  // The last answer per document: new diagnostics re-render at once with it, and the fresh
+  // answer replaces it when it comes (rule counts change only with the settings).
+  const summaries = new Map<string, RuleSummaryResult>();
   const renderProblems = (): void => {
     const document = vscode.window.activeTextEditor?.document;
     if (!document || document.languageId !== DOCKERFILE_LANGUAGE) return;
-    problems.text = describeProblems(countProblems(vscode.languages.getDiagnostics(document.uri)));
+    const key = document.uri.toString();
+    const show = (): void => {
+      const counts = countProblems(vscode.languages.getDiagnostics(document.uri));
+      const status = describeStatus(counts, summaries.get(key));
+      problems.text = status.text;
+      problems.detail = status.detail;
+    };
+    show();
     const request = ++summaryRequest;
     void ruleSummary(ctx.languageClient, document.uri).then((summary) => {
-      // A newer render (another editor, new diagnostics) owns the item by now.
-      if (request === summaryRequest) problems.detail = describeRules(summary);
+      // A newer render (another editor, new diagnostics) owns the item, and a fresher answer, by now.
+      if (request !== summaryRequest) return;
+      if (summary) summaries.set(key, summary);
+      else summaries.delete(key);
+      show();
     });
   };
   const renderServer = (state: ServerState): void => {
@@ -77,6 +65,7 @@ export function createStatusItem(ctx: Ctx): vscode.Disposable {
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('pydockerfile')) renderProblems();
     }),
+    vscode.workspace.onDidCloseTextDocument((document) => summaries.delete(document.uri.toString())),
   ];
   return vscode.Disposable.from(...subscriptions, problems, server);
 }
@@ -93,22 +82,6 @@ export function countProblems(diagnostics: readonly vscode.Diagnostic[]): Proble
   return counts;
 }
 
-/** "No problems", "1 problem (1 warning)", "3 problems (1 error, 2 warnings)". */
-export function describeProblems(counts: ProblemCounts): string {
-  const total = counts.errors + counts.warnings + counts.infos;
-  if (total === 0) return '$(check) No problems';
-  const parts = [plural(counts.errors, 'error'), plural(counts.warnings, 'warning'), `${counts.infos} info`].filter(
-    (part) => !part.startsWith('0 '),
-  );
-  return `${plural(total, 'problem')} (${parts.join(', ')})`;
-}
-
-/** The problems item's detail: how many rules run, when the server can tell. */
-export function describeRules(summary: RuleSummary | undefined): string {
-  if (!summary) return 'in this Dockerfile';
-  return `in this Dockerfile · ${summary.enabled} of ${plural(summary.total, 'rule')} enabled`;
-}
-
 /** The server item's detail line for a server state. */
 export function describeState(state: ServerState, failure: string | undefined): string {
   switch (state) {
@@ -123,40 +96,17 @@ export function describeState(state: ServerState, failure: string | undefined): 
   }
 }
 
-/** Asks a server that announced {@link RULE_SUMMARY_METHOD}; undefined otherwise or on any failure. */
-async function ruleSummary(client: LanguageClient | undefined, uri: vscode.Uri): Promise<RuleSummary | undefined> {
-  if (!client || !announcesRuleSummary(client.initializeResult?.capabilities.experimental)) return undefined;
+/**
+ * Asks the server for the document's rule summary; undefined on any failure. An older server
+ * answers "method not found", and sendRequest only rejects (no notification): the item then
+ * shows the problems without the rule counts.
+ */
+async function ruleSummary(client: LanguageClient | undefined, uri: vscode.Uri): Promise<RuleSummaryResult | undefined> {
+  if (!client) return undefined;
   try {
     const params: RuleSummaryParams = { uri: client.code2ProtocolConverter.asUri(uri) };
-    return parseRuleSummary(await client.sendRequest(RULE_SUMMARY_METHOD, params));
+    return parseRuleSummary(await client.sendRequest(RULE_SUMMARY_REQUEST, params));
   } catch {
-    // The count is a nicety: a failed request leaves the item without it (the client logs it).
     return undefined;
   }
-}
-
-function announcesRuleSummary(experimental: unknown): boolean {
-  if (!isRecord(experimental)) return false;
-  const ours = experimental['pydockerfile'];
-  return isRecord(ours) && ours['ruleSummary'] === true;
-}
-
-/** Narrows the server's answer (a process boundary). */
-export function parseRuleSummary(value: unknown): RuleSummary | undefined {
-  if (!isRecord(value)) return undefined;
-  const { enabled, total } = value;
-  if (!isCount(enabled) || !isCount(total) || enabled > total) return undefined;
-  return { enabled, total };
-}
-
-function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -145,6 +145,8 @@ async function main() {
     if (fs.existsSync(productionServer)) {
       lsp.productionStartup = await startupTime({ name: 'pydockerfile (production bundle)', command: process.execPath, args: [productionServer, '--stdio'] }, { workDir: lspInput.workDir, runs: quick ? 3 : 7 });
     }
+    // What Node.js itself takes to answer `initialize` with no code of ours: the floor of start-up.
+    lsp.nodeStartup = await startupTime({ name: 'node (empty server)', command: process.execPath, args: [path.join(root, 'scripts/bench/baseline-server.mjs')] }, { workDir: lspInput.workDir, runs: quick ? 3 : 7 });
 
     // --- Whole processes ----------------------------------------------------------------
     log(`cli: check over 1,000 files… (${elapsed()})`);
@@ -219,6 +221,7 @@ function buildReport(info, r) {
     ['Language server over stdio', 'pydockerfile (push)', 'pydockerfile (pull)', 'dockerfile-language-server-nodejs', 'ours (push) / peer'],
     [
       lspRow('start-up: spawn → `initialize` result (median)', startup),
+      lspRow('start-up beyond Node.js itself (minus an empty server)', (x) => (r.lsp.nodeStartup?.median === undefined ? null : startup(x) - r.lsp.nodeStartup.median)),
       lspRow('open 5,000 lines → diagnostics', (x) => x.largeOpenMs),
       lspRow('change → diagnostics, typical file, p50', (x) => x.smallChange.p50),
       lspRow('change → diagnostics, typical file, p95', (x) => x.smallChange.p95),
@@ -239,7 +242,9 @@ function buildReport(info, r) {
       ['`check` 1,000 files (wall, start-up included) vs dockerfilelint CLI', processTime(r.cli.check), processTime(r.cli.peerCheck), formatRatio(r.cli.check.median, r.cli.peerCheck.median)],
       ['`optimize` 5,000 lines (wall)', processTime(r.cli.optimize), '', ''],
       ['server start-up, minified production bundle (median)', formatMs(r.lsp.productionStartup?.median), '', ''],
+      ['Node.js start-up: an empty server answering `initialize` (median)', formatMs(r.lsp.nodeStartup?.median), '', ''],
       ['server bundle (minified)', formatBytes(r.bundles.server), '', ''],
+      ['server files read on demand: rule docs (JSON), YAML parser', formatBytes(r.bundles.serverOnDemand), '', ''],
       ['client bundle (minified)', formatBytes(r.bundles.client), '', ''],
       ['CLI bundle (minified)', formatBytes(r.bundles.cli), '', ''],
     ],

@@ -12,6 +12,13 @@ export const FIX_ALL_COMMAND = 'pydockerfile.server.fixAll';
  * vscode-languageclient registers server commands under their id and ids must not clash.
  */
 export const SHOW_DOCUMENTATION_COMMAND = 'pydockerfile.server.showDocumentation';
+/**
+ * executeCommand id: computes the Optimize proposal (safe fixes, plus the default decisions when
+ * `pydockerfile.optimize.includeUnsafe` is on) and applies it through `workspace/applyEdit`.
+ * Run by the "Optimize this Dockerfile" code action in clients that have no Optimize preview of
+ * their own (every client but ours); arguments as OPTIMIZE_COMMAND. Answers the applied proposal.
+ */
+export const OPTIMIZE_APPLY_COMMAND = 'pydockerfile.server.optimizeApply';
 /** Code action kind for fix-all on save (`editor.codeActionsOnSave`). */
 export const FIX_ALL_CODE_ACTION_KIND = 'source.fixAll.pydockerfile';
 /** Diagnostic `source` field. */
@@ -26,6 +33,15 @@ export const CLIENT_COMMANDS = {
   restartServer: 'pydockerfile.restartServer',
   showOutput: 'pydockerfile.showOutputChannel',
 } as const;
+
+/**
+ * `initializationOptions` a client may send. Our VS Code client is also recognised by its
+ * `clientInfo.name`; other clients that implement CLIENT_COMMANDS.optimize say so here.
+ */
+export interface InitializationOptions {
+  /** The client runs CLIENT_COMMANDS.optimize (argument: the document URI) and shows its own preview. */
+  optimizePreview?: boolean;
+}
 
 /** A fix as carried in `Diagnostic.data`. */
 export interface FixData {

@@ -1,6 +1,8 @@
 // Composition root of the language server: capabilities and handler wiring, transport-free
 // so tests can run it in-process over a pair of streams.
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
@@ -17,6 +19,7 @@ import {
   type Diagnostic,
   type DocumentDiagnosticReport,
   type Hover,
+  type InitializeParams,
   type InitializeResult,
   type MarkupKind,
   type ServerCapabilities,
@@ -28,12 +31,25 @@ import { inputRefusal } from './engine/guards';
 import { isoToday, lint as lintText, type LintOptions } from './engine/lint';
 import { CONTEXT_FILE_GLOBS, RelatedDiagnostics, WorkspaceStore } from './features/build-context';
 import type { WorkspaceFs } from './workspace/workspace-fs';
-import { codeActions } from './features/code-actions';
+import { codeActions, multiFileEdit, type OptimizeVia } from './features/code-actions';
 import { toDiagnostic, toDiagnostics } from './features/diagnostics';
 import { hoverAt, preferredFormat } from './features/hover';
 import { disabledResult, optimizeDocument, readOptimizeArgs, unchangedResult } from './features/optimize';
+import { relativeToWorkspace, ruleSummary } from './features/rule-summary';
 import { DocumentCache, type CachedLint } from './model/document-cache';
-import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, OPTIMIZE_COMMAND, SETTINGS_SECTION, SHOW_DOCUMENTATION_COMMAND, type OptimizeCommandResult } from './protocol';
+import {
+  FIX_ALL_CODE_ACTION_KIND,
+  FIX_ALL_COMMAND,
+  OPTIMIZE_APPLY_COMMAND,
+  OPTIMIZE_COMMAND,
+  RULE_SUMMARY_REQUEST,
+  SETTINGS_SECTION,
+  SHOW_DOCUMENTATION_COMMAND,
+  type OptimizeCommandArgs,
+  type OptimizeCommandResult,
+  type RuleSummaryParams,
+  type RuleSummaryResult,
+} from './protocol';
 import { ALL_RULES } from './rules/index';
 import { RULE_REDIRECTS } from './rules/redirects';
 import type { Rule } from './rules/types';
@@ -65,6 +81,12 @@ interface ClientFeatures {
   hoverFormat: MarkupKind;
   showDocument: boolean;
   watchFiles: boolean;
+  /** `workspace/applyEdit` works: the server may apply an Optimize proposal itself. */
+  applyEdit: boolean;
+  /** The client runs `pydockerfile.optimizeDockerfile` (our VS Code extension), which previews Optimize. */
+  optimizePreview: boolean;
+  /** Workspace folder URIs, to show configuration file paths relative to them. */
+  workspaceFolders: string[];
 }
 
 /** The current version of an open document with its settings and (when enabled) lint result. */
@@ -82,10 +104,23 @@ export function serverCapabilities(pullDiagnostics: boolean): ServerCapabilities
   return {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'pydockerfile', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_CODE_ACTION_KIND] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_CODE_ACTION_KIND] },
     hoverProvider: true,
-    executeCommandProvider: { commands: [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND] },
+    executeCommandProvider: { commands: [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND, OPTIMIZE_APPLY_COMMAND] },
+    // Clients ask for custom requests only when announced (an unknown request is an error).
+    experimental: { pydockerfile: { ruleSummary: true } },
   };
+}
+
+/**
+ * Whether the client is our VS Code extension (or says it implements its Optimize command):
+ * only then may a code action run `pydockerfile.optimizeDockerfile`. VS Code and its forks
+ * send their application name as `clientInfo.name`; a wrong "no" merely loses the preview.
+ */
+export function hasOptimizePreview(params: Pick<InitializeParams, 'clientInfo' | 'initializationOptions'>): boolean {
+  const options: unknown = params.initializationOptions;
+  if (typeof options === 'object' && options !== null && (options as Record<string, unknown>)['optimizePreview'] === true) return true;
+  return /visual studio code|code - oss|vscodium|code-server/i.test(params.clientInfo?.name ?? '');
 }
 
 /**
@@ -112,6 +147,48 @@ function keepYoungGenerationSmall(): void {
   }
 }
 
+/** Quiet time after documents were opened or closed before the garbage of that burst is collected. */
+const COLLECT_AFTER_BURST_MS = 250;
+/** Documents opened or closed between two collections during a burst. */
+const COLLECT_EVERY_DOCUMENTS = 20;
+
+/**
+ * Returns a function to call on every document opened or closed: it runs a full garbage
+ * collection every COLLECT_EVERY_DOCUMENTS documents and once the burst has been quiet for
+ * COLLECT_AFTER_BURST_MS. An editor opens many files at once (restored tabs, a search
+ * result); V8 grows its heap for the garbage of linting them all and keeps the pages, a tenth
+ * of the server's memory after a hundred files. A collection costs a few milliseconds, against
+ * the tens the lints of those documents take. A no-op where `gc` cannot be had.
+ */
+function collectAfterBursts(): () => void {
+  let gc: (() => void) | undefined;
+  try {
+    setFlagsFromString('--expose-gc');
+    const fn: unknown = runInNewContext('gc');
+    if (typeof fn === 'function') gc = fn as () => void;
+  } catch {
+    gc = undefined;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  let since = 0;
+  return () => {
+    if (!gc) return;
+    const collect = gc;
+    if (timer) clearTimeout(timer);
+    if (++since >= COLLECT_EVERY_DOCUMENTS) {
+      since = 0;
+      collect();
+    }
+    timer = setTimeout(() => {
+      timer = undefined;
+      since = 0;
+      collect();
+    }, COLLECT_AFTER_BURST_MS);
+    // Never keeps the process alive on its own.
+    timer.unref();
+  };
+}
+
 /**
  * Ends a request the client cancelled (the user moved on) with the `RequestCancelled` error
  * the protocol prescribes, so no work is spent on an answer nobody reads.
@@ -126,6 +203,15 @@ function refusedLint(doc: TextDocument, options: LintOptions): CachedLint {
   return { uri: doc.uri, version: doc.version, text, options, ...lintText(text, options) };
 }
 
+/** The file system path of a `file:` URI; undefined for other schemes. */
+function fileSystemPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
@@ -136,6 +222,7 @@ function describeError(error: unknown): string {
  */
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   keepYoungGenerationSmall();
+  const collectLater = collectAfterBursts();
   const documents = new TextDocuments(TextDocument);
   const cache = new DocumentCache();
   // The project files around each Dockerfile, read once and kept until a watched file changes.
@@ -152,6 +239,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     hoverFormat: preferredFormat(undefined),
     showDocument: false,
     watchFiles: false,
+    applyEdit: false,
+    optimizePreview: false,
+    workspaceFolders: [],
   };
   // Clients without `workspace/configuration` may still push settings with didChangeConfiguration.
   let pushedSettings: unknown = undefined;
@@ -188,6 +278,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         return fallback;
       }
     };
+
+  /** How "Optimize this Dockerfile" can run in this client (see CodeActionClient.optimize). */
+  const optimizeVia = (): OptimizeVia => (client.optimizePreview ? 'preview' : client.applyEdit ? 'apply' : 'none');
 
   const lintOptionsFor = (uri: string, current: Settings): LintOptions => {
     // Without file watching we would never learn about changes: read the files afresh instead.
@@ -261,6 +354,9 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       hoverFormat: preferredFormat(caps.textDocument?.hover?.contentFormat),
       showDocument: caps.window?.showDocument?.support === true,
       watchFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      applyEdit: caps.workspace?.applyEdit === true,
+      optimizePreview: hasOptimizePreview(params),
+      workspaceFolders: params.workspaceFolders ? params.workspaceFolders.map((f) => f.uri) : params.rootUri ? [params.rootUri] : [],
     };
     return {
       capabilities: serverCapabilities(client.pullDiagnostics),
@@ -288,8 +384,12 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
+  // After the burst's lints (the timer restarts with every open or close).
+  documents.onDidOpen(() => collectLater());
+
   documents.onDidClose(
     guard('closing a document', undefined, async (event: { document: TextDocument }) => {
+      collectLater();
       const uri = event.document.uri;
       settings.delete(uri);
       cache.delete(uri);
@@ -326,6 +426,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           text: lint.text,
           model: lint.model,
           findings: lint.findings,
+          range: params.range,
           fixAllText: (level, codes) => {
             try {
               return cache.fixAllText(lint, state.settingsKey, level, codes);
@@ -347,7 +448,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
           },
         },
         params.context,
-        { documentChanges: client.documentChanges },
+        { documentChanges: client.documentChanges, optimize: optimizeVia() },
       );
     }),
   );
@@ -370,6 +471,57 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
+  /**
+   * The Optimize (or safe fix-all) proposal for a document's current version, with the
+   * decisions and other files the arguments ask for; null when the document is not open.
+   */
+  const proposalFor = async (command: string, args: OptimizeCommandArgs): Promise<OptimizeCommandResult | null> => {
+    const state = await stateOf(args.uri);
+    if (!state) return null;
+    // Answered for the current version even when the client asked about an older one.
+    const target = { uri: args.uri, version: state.version, text: state.text };
+    if (!state.settings.enable) return disabledResult(target);
+    const fixAll = command === FIX_ALL_COMMAND;
+    const unsafe = fixAll ? false : (args.includeUnsafe ?? state.settings.effective.includeUnsafe);
+    try {
+      const result = optimizeDocument(target, {
+        ...lintOptionsFor(args.uri, state.settings),
+        unsafe,
+        ...(!fixAll && args.decisions ? { decisions: args.decisions } : {}),
+        otherFiles: !fixAll && args.otherFiles === true,
+      });
+      if (!fixAll) return result;
+      // Fix-all has no decisions and no estimate (protocol: absent for fix-all).
+      const { decisions: _decisions, estimate: _estimate, ...rest } = result;
+      return rest;
+    } catch (error) {
+      log(`pydockerfile: ${command} failed on ${args.uri}: ${describeError(error)}`);
+      return unchangedResult(target, 'an internal error stopped the rewrite; see the pydockerfile output for details');
+    }
+  };
+
+  /**
+   * OPTIMIZE_APPLY_COMMAND: the proposal applied by the server through `workspace/applyEdit`,
+   * for clients without our preview. Other files are included only where the edit can create
+   * them (`documentChanges`); the edit names the document version, so a client whose document
+   * changed meanwhile rejects it instead of misplacing it.
+   */
+  const optimizeAndApply = async (args: OptimizeCommandArgs): Promise<OptimizeCommandResult | null> => {
+    const result = await proposalFor(OPTIMIZE_COMMAND, { ...args, otherFiles: client.documentChanges });
+    if (!result) return null;
+    const tell = (message: string): void => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Info, message });
+    if (!result.changed) {
+      tell(`pydockerfile: nothing to optimize${result.skipped[0] ? ` (${result.skipped[0].reason})` : ''}`);
+      return result;
+    }
+    const others = (result.fileEdits ?? []).map((f) => ({ uri: f.uri, create: f.create, edits: f.edits }));
+    const edit = multiFileEdit(result.uri, result.version, result.edits, others, { documentChanges: client.documentChanges });
+    if (!edit) return result;
+    const answer = await connection.workspace.applyEdit({ label: 'Optimize this Dockerfile', edit });
+    if (!answer.applied) tell(`pydockerfile: the editor did not apply the optimized Dockerfile${answer.failureReason ? `: ${answer.failureReason}` : ''}`);
+    return result;
+  };
+
   connection.onExecuteCommand(
     guard('running a command', null as OptimizeCommandResult | null, async (params) => {
       if (params.command === SHOW_DOCUMENTATION_COMMAND) {
@@ -379,27 +531,37 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         else connection.window.showInformationMessage(`Documentation: ${url}`);
         return null;
       }
-      if (params.command !== OPTIMIZE_COMMAND && params.command !== FIX_ALL_COMMAND) {
+      if (params.command !== OPTIMIZE_COMMAND && params.command !== FIX_ALL_COMMAND && params.command !== OPTIMIZE_APPLY_COMMAND) {
         log(`pydockerfile: unknown command ${params.command}`);
         return null;
       }
       const args = readOptimizeArgs(params.arguments);
       if (!args) {
-        log(`pydockerfile: ${params.command} expects [{ uri, version, includeUnsafe? }]`);
+        log(`pydockerfile: ${params.command} expects [{ uri, version, includeUnsafe?, decisions?, otherFiles? }]`);
         return null;
       }
-      const state = await stateOf(args.uri);
+      if (params.command === OPTIMIZE_APPLY_COMMAND) return optimizeAndApply(args);
+      return proposalFor(params.command, args);
+    }),
+  );
+
+  connection.onRequest(
+    RULE_SUMMARY_REQUEST,
+    guard('summarising rules', null as RuleSummaryResult | null, async (params: RuleSummaryParams) => {
+      const uri: unknown = (params as unknown as Record<string, unknown> | null)?.['uri'];
+      if (typeof uri !== 'string') return null;
+      const state = await stateOf(uri);
       if (!state) return null;
-      // Answered for the current version even when the client asked about an older one.
-      const target = { uri: args.uri, version: state.version, text: state.text };
-      if (!state.settings.enable) return disabledResult(target);
-      const unsafe = params.command === OPTIMIZE_COMMAND ? (args.includeUnsafe ?? state.settings.effective.includeUnsafe) : false;
-      try {
-        return optimizeDocument(target, { ...lintOptionsFor(args.uri, state.settings), unsafe });
-      } catch (error) {
-        log(`pydockerfile: ${params.command} failed on ${args.uri}: ${describeError(error)}`);
-        return unchangedResult(target, 'an internal error stopped the rewrite; see the pydockerfile output for details');
-      }
+      const fileLayer = configFiles.layerFor(uri);
+      const configFile = fileLayer?.source.kind === 'file' ? relativeToWorkspace(fileLayer.source.path, client.workspaceFolders, fileSystemPath) : null;
+      return ruleSummary({
+        rules,
+        enable: state.settings.enable,
+        options: lintOptionsOf(state.settings),
+        ...(state.lint ? { pragmas: state.lint.model.pragmas } : {}),
+        findings: state.lint?.findings ?? [],
+        configFile,
+      });
     }),
   );
 

@@ -47,7 +47,8 @@ function applyUnifiedDiff(before: string, diff: string): string {
 function expectedFor(dir: string): { before: string; result: ReturnType<typeof optimize> } {
   const file = path.join(dir, 'Dockerfile');
   const before = fs.readFileSync(file, 'utf8');
-  return { before, result: optimize(before, { env: { today: localToday(), readContextFile: contextReader(file) } }) };
+  // The CLI takes other-file changes (`.dockerignore`) from the same run, as the editor does.
+  return { before, result: optimize(before, { otherFiles: true, env: { today: localToday(), readContextFile: contextReader(file) } }) };
 }
 
 describe('optimize on the example app', () => {
@@ -71,6 +72,8 @@ describe('optimize on the example app', () => {
 
   it('leaves none of the codes whose safe fix it applied, and nothing more to do', () => {
     const dir = copyExample(() => run.stdout);
+    // The other files the run proposed (`.dockerignore`), as `--write` writes them with the Dockerfile.
+    for (const change of result.files) fs.writeFileSync(path.join(dir, change.path), change.after);
     const recheck = runCli(['check', 'Dockerfile', '--format', 'json'], dir);
     const findings = JSON.parse(recheck.stdout) as JsonFinding[];
     const applied = new Set(result.applied.map((a) => a.code));

@@ -10,8 +10,8 @@ import { chromium } from 'playwright-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { contextReader } from '../../server/src/features/build-context';
 import { lint, type Finding, type LintOptions } from '../../server/src/engine/lint';
-import { optimize } from '../../server/src/engine/optimize';
-import { ruleByCode } from '../../server/src/rules/index';
+import { optimize, type OptimizeResult } from '../../server/src/engine/optimize';
+import { ALL_RULES, ruleByCode } from '../../server/src/rules/index';
 import { contributedGrammars, runGrammarCasesOn } from '../grammar/grammar-harness';
 import { installCodeServer, installExtension, listExtensions, runProcess, startCodeServer, type CodeServerDirs, type RunningCodeServer } from './code-server';
 import { Cleanup, formatMs, pollUntil, runSteps, summaryLine, type Step } from './harness';
@@ -68,6 +68,8 @@ interface E2eContext {
   beforeOptimize?: string;
   /** The file on disk after Optimize was applied and saved. */
   afterOptimize?: string;
+  /** The engine's proposal the editor applied. */
+  optimizeProposal?: OptimizeResult;
 }
 
 const steps: Step<E2eContext>[] = [
@@ -191,7 +193,7 @@ const steps: Step<E2eContext>[] = [
     },
   },
   {
-    name: 'the language status item shows the problem count and links to Optimize',
+    name: 'the language status item shows the rule and problem counts, links to Optimize and the output',
     timeoutMs: 2 * 60_000,
     async run(context) {
       const page = required(context.page, 'the page');
@@ -199,13 +201,26 @@ const steps: Step<E2eContext>[] = [
       const problems = lint(text, lintOptionsFor(context.dockerfile)).findings.filter((finding) => finding.severity !== 'hint').length;
       // The `{}` next to the language mode opens the language status hover.
       await page.locator('.statusbar-item.language-status-item, #status\\.languageStatus').first().click({ timeout: UI_TIMEOUT_MS });
-      // One row per item: ours are the problems (linking to Optimize) and the server (linking to the output).
-      const problemsRow = page.locator('.hover-language-status', { hasText: /problems? \(/ }).first();
+      // One row per item: ours are the problems with the rule counts (linking to Optimize) and the
+      // server (linking to the output). The rule counts need a server that answers
+      // pydockerfile/ruleSummary; without them the item shows the problems alone.
+      const problemsRow = page.locator('.hover-language-status', { hasText: /pydockerfile: .*problems?/ }).first();
       await problemsRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      await waitForText(problemsRow, new RegExp(`^${problems} problems \\(`), 'the problems item');
-      await problemsRow.getByRole('button', { name: 'Optimize' }).or(problemsRow.getByText('Optimize', { exact: true })).first().waitFor({ timeout: UI_TIMEOUT_MS });
-      const serverRow = page.locator('.hover-language-status', { hasText: 'pydockerfile' }).first();
-      await waitForText(serverRow, /Server running/, 'the server item');
+      await waitForText(problemsRow, new RegExp(`pydockerfile: (\\d+ of \\d+ rules · )?${problems} problems`), 'the problems item');
+      const counts = /pydockerfile: (\d+) of (\d+) rules/.exec(await problemsRow.innerText());
+      if (counts) {
+        const [enabled, total] = [Number(counts[1]), Number(counts[2])];
+        if (!(enabled > 0 && enabled <= total && total <= ALL_RULES.length)) throw new Error(`implausible rule counts: ${enabled} of ${total} (the registry has ${ALL_RULES.length})`);
+      } else {
+        context.log('    (the server did not answer pydockerfile/ruleSummary: the status item shows no rule counts)');
+      }
+      const optimizeLink = problemsRow.getByRole('button', { name: 'Optimize' }).or(problemsRow.getByText('Optimize', { exact: true })).first();
+      await optimizeLink.waitFor({ timeout: UI_TIMEOUT_MS });
+      // The hover hangs from the `{}` near the right edge: a long row pushes the link out of the window.
+      const link = await optimizeLink.boundingBox();
+      if (!link || link.x + link.width > VIEWPORT.width) throw new Error(`the Optimize link of the status item is outside the window (${JSON.stringify(link)})`);
+      const serverRow = page.locator('.hover-language-status', { hasText: /Server running/ }).first();
+      await serverRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       await serverRow.getByRole('button', { name: 'Show output' }).or(serverRow.getByText('Show output', { exact: true })).first().waitFor({ timeout: UI_TIMEOUT_MS });
       await screenshot(page, 'language-status');
       await page.keyboard.press('Escape');
@@ -245,44 +260,68 @@ const steps: Step<E2eContext>[] = [
     },
   },
   {
-    name: 'Optimize from the command palette shows a diff and the unsafe decisions; Apply, then Save All, writes its proposal to disk',
+    name: 'Optimize from the command palette shows the diff and the decisions (defaults ticked); Apply puts the engine proposal in the editor',
     timeoutMs: 3 * 60_000,
     async run(context) {
       const page = required(context.page, 'the page');
       const before = required(context.beforeOptimize, 'the text after the quick fix');
-      await runCommand(page, 'Python Dockerfile: Optimize this Dockerfile', UI_TIMEOUT_MS);
-      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      const dialog = page.locator('.monaco-dialog-box');
-      // When the file offers unsafe steps, a multi-select of them comes first, the defaults ticked.
-      const decisions = page.locator('.quick-input-widget').filter({ has: page.locator('.quick-input-list .monaco-list-row input[type="checkbox"], .quick-input-list .monaco-list-row .monaco-checkbox') });
-      await dialog.or(decisions).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      const offeredDecisions = await decisions.isVisible();
-      if (offeredDecisions) {
-        await screenshot(page, 'optimize-decisions');
-        await page.keyboard.press('Enter'); // accept the default ticks
-      }
-      // Accepting the defaults means: the safe fixes plus the unsafe steps that are on by default.
-      // The editor asks for the other files too (.dockerignore, entry scripts).
-      const proposal = optimize(before, { ...lintOptionsFor(context.dockerfile), unsafe: offeredDecisions, otherFiles: true });
+      // The engine on the same text and workspace: the editor asks for the proposal with the
+      // default decisions ticked (pydockerfile.optimize.showPreview is on by default) and with the
+      // other files (.dockerignore, entry scripts).
+      const proposal = optimize(before, { ...lintOptionsFor(context.dockerfile), unsafe: true, otherFiles: true });
       if (!proposal.changed) throw new Error('the engine proposes no change: the fixture no longer exercises Optimize');
+      if (proposal.decisions.length === 0) throw new Error('the engine offers no decisions: the fixture no longer exercises the decisions list');
+      if (!proposal.files.some((file) => file.path === '.dockerignore' && file.created)) throw new Error('the engine creates no .dockerignore: the fixture no longer exercises the files Optimize creates');
+      context.optimizeProposal = proposal;
+      await runCommand(page, 'Python Dockerfile: Optimize this Dockerfile', UI_TIMEOUT_MS);
+      // The diff: original on the left, the proposal on the right, in a tab of its own.
+      await page.locator('.tab', { hasText: 'Optimize: Dockerfile (proposed)' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const diff = page.locator('.monaco-diff-editor').first();
+      await diff.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const proposedLine = required(proposal.text.split('\n').find((line) => line.startsWith('USER ')), 'a USER line in the proposal');
+      await diff.locator('.editor.modified .view-line', { hasText: proposedLine }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      // The decisions: one row per decision the engine offers, ticked exactly when on by default.
+      const picker = page.locator('.quick-input-widget', { hasText: 'Optimize Dockerfile: unsafe steps' });
+      await picker.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      for (const decision of proposal.decisions) {
+        // The title is Markdown-free text in the row; backticks are shown as typed.
+        const row = picker.locator('.monaco-list-row', { hasText: decision.title }).first();
+        await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async () => {
+          throw new Error(`the decision "${decision.title}" is not in the list:\n${await picker.innerText()}`);
+        });
+        const checked = await rowChecked(row);
+        if (checked !== decision.ticked) {
+          fs.writeFileSync(path.join(ARTIFACTS, 'decision-row.html'), await row.evaluate((element) => element.outerHTML));
+          throw new Error(`the decision ${decision.id} is ${checked ? 'ticked' : 'not ticked'}; the engine's default is ${decision.ticked ? 'ticked' : 'not ticked'}`);
+        }
+      }
+      await screenshot(page, 'optimize-decisions');
+      await page.keyboard.press('Enter'); // accept the default ticks
+      await picker.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       const total = proposal.applied.reduce((sum, entry) => sum + entry.count, 0);
       await waitForText(dialog, new RegExp(`Apply ${total} changes? to Dockerfile\\?`), 'the Optimize confirmation');
       const detail = await dialog.innerText();
-      for (const { code } of proposal.applied) if (!detail.includes(code)) throw new Error(`the confirmation does not list ${code}:\n${detail}`);
+      const ticked = proposal.decisions.filter((decision) => decision.ticked).map((decision) => decision.id);
+      const expectedInDetail = [...proposal.applied.map(({ code }) => code), ...ticked, ...proposal.files.map((file) => `${file.created ? 'Creates' : 'Changes'} ${file.path}`)];
+      for (const expected of expectedInDetail) if (!detail.includes(expected)) throw new Error(`the confirmation does not mention ${expected}:\n${detail}`);
       await screenshot(page, 'optimize');
       await dialog.getByRole('button', { name: 'Apply', exact: true }).click();
       await dialog.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
-      await page.locator('.monaco-diff-editor').first().waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
-      const expectedLines = proposal.text.split('\n');
-      await pollUntil('the editor to show the proposal', async () => {
-        const lines = await editorLines(page);
-        return JSON.stringify(lines.slice(0, expectedLines.length)) === JSON.stringify(expectedLines) ? true : undefined;
-      }, UI_TIMEOUT_MS, 250).catch(async (error: unknown) => {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- expected\n${proposal.text}\n--- editor\n${(await editorLines(page)).join('\n')}`);
-      });
-      // Save All: Optimize may also have created or changed other files (.dockerignore), which a
-      // workspace edit leaves unsaved like the Dockerfile.
+      await diff.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      await waitForEditorText(page, proposal.text, 'the editor to show the proposal');
+      await screenshot(page, 'optimized');
+    },
+  },
+  {
+    name: 'Save All writes the engine proposal to disk, and the files it creates or changes',
+    timeoutMs: 2 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      const proposal = required(context.optimizeProposal, 'the Optimize proposal');
+      // Save All: the workspace edit leaves the Dockerfile (and files it changes) unsaved; files it
+      // creates are written with their text at once.
       await runCommand(page, 'File: Save All', UI_TIMEOUT_MS);
       const saved = await pollUntil('the optimized Dockerfile on disk', () => {
         const disk = fs.readFileSync(context.dockerfile, 'utf8');
@@ -290,7 +329,6 @@ const steps: Step<E2eContext>[] = [
       }, UI_TIMEOUT_MS).catch(() => {
         throw new Error(`the saved file is not the engine's Optimize proposal.\n--- expected\n${proposal.text}\n--- on disk\n${fs.readFileSync(context.dockerfile, 'utf8')}`);
       });
-      // Files Optimize creates or changes besides the Dockerfile.
       for (const file of proposal.files) {
         const target = path.join(context.workspace, file.path);
         await pollUntil(`${file.path} on disk`, () => (fs.existsSync(target) && fs.readFileSync(target, 'utf8') === file.after ? true : undefined), UI_TIMEOUT_MS).catch(() => {
@@ -298,7 +336,31 @@ const steps: Step<E2eContext>[] = [
         });
       }
       context.afterOptimize = saved;
-      await screenshot(page, 'optimized');
+    },
+  },
+  {
+    name: 'Optimize is one undoable edit, also once saved: one Ctrl+Z restores the text and removes the files it created, Ctrl+Shift+Z redoes both',
+    timeoutMs: 2 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      const before = required(context.beforeOptimize, 'the text before Optimize');
+      const proposal = required(context.optimizeProposal, 'the Optimize proposal');
+      const created = proposal.files.filter((file) => file.created);
+      const target = (file: { path: string }): string => path.join(context.workspace, file.path);
+      // Focus the editor text (not the tab or a panel), as a user would before pressing Ctrl+Z.
+      const point = await textPoint(editorLine(page, /^USER\s/), 'USER');
+      await page.mouse.click(point.x, point.y);
+      await page.keyboard.press('Control+Z');
+      await waitForEditorText(page, before, 'one undo to restore the text before Optimize');
+      for (const file of created) await pollUntil(`the undo to remove ${file.path}, which Optimize created`, () => (fs.existsSync(target(file)) ? undefined : true), UI_TIMEOUT_MS);
+      await screenshot(page, 'optimize-undone');
+      await page.keyboard.press('Control+Shift+Z');
+      await waitForEditorText(page, proposal.text, 'a redo to bring the proposal back');
+      // The redo writes the created files again, with their text.
+      for (const file of created) await pollUntil(`the redo to create ${file.path} again`, () => (fs.existsSync(target(file)) && fs.readFileSync(target(file), 'utf8') === file.after ? true : undefined), UI_TIMEOUT_MS);
+      // Back at the saved version: the fix-on-save step starts from the optimized file on disk.
+      await runCommand(page, 'File: Save', UI_TIMEOUT_MS);
+      await pollUntil('the optimized Dockerfile on disk after the redo', () => (fs.readFileSync(context.dockerfile, 'utf8') === proposal.text ? true : undefined), UI_TIMEOUT_MS);
     },
   },
   {
@@ -446,6 +508,29 @@ async function waitForText(locator: Locator, pattern: RegExp, what: string): Pro
     const shown = await locator.first().innerText().catch(() => '(not rendered)');
     throw new Error(`${what} never matched ${pattern}; it shows:\n${shown}`);
   }
+}
+
+/** Waits until the active editor shows exactly `expected` (its first lines: Monaco may render more). */
+async function waitForEditorText(page: Page, expected: string, what: string): Promise<void> {
+  const expectedLines = expected.split('\n');
+  await pollUntil(what, async () => {
+    const lines = await editorLines(page);
+    return JSON.stringify(lines.slice(0, expectedLines.length)) === JSON.stringify(expectedLines) ? true : undefined;
+  }, UI_TIMEOUT_MS, 250).catch(async (error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- expected\n${expected}\n--- editor\n${(await editorLines(page)).join('\n')}`);
+  });
+}
+
+/** Whether a QuickPick row's checkbox is ticked (VS Code 1.100 renders a custom toggle; older ones an input). */
+async function rowChecked(row: Locator): Promise<boolean> {
+  const aria = await row.getAttribute('aria-checked');
+  if (aria === 'true' || aria === 'false') return aria === 'true';
+  const input = row.locator('input[type="checkbox"]');
+  if ((await input.count()) > 0) return input.first().isChecked();
+  const toggle = row.locator('.monaco-custom-toggle, .monaco-checkbox').first();
+  const toggleAria = await toggle.getAttribute('aria-checked');
+  if (toggleAria !== null) return toggleAria === 'true';
+  return ((await toggle.getAttribute('class')) ?? '').split(/\s+/).includes('checked');
 }
 
 function assertDeepEqual(actual: readonly string[], expected: readonly string[], what: string): void {

@@ -40,8 +40,9 @@ function findEndOfCentralDirectory(data: Buffer): number {
 
 /**
  * The entries a .vsix of this extension must contain, and nothing else: vsce's two metadata
- * files, the manifest, README/CHANGELOG/LICENSE (vsce renames them), the icon, both bundles and
- * the grammar files.
+ * files, the manifest, README/CHANGELOG/LICENSE (vsce renames them), the icon, both bundles, the
+ * two files the server bundle loads lazily (rule docs, the YAML parser: see esbuild.mjs) and the
+ * grammar files.
  */
 export function expectedVsixEntries(grammarFiles: readonly string[]): string[] {
   return [
@@ -54,6 +55,8 @@ export function expectedVsixEntries(grammarFiles: readonly string[]): string[] {
     'extension/images/icon.png',
     'extension/client/out/extension.js',
     'extension/server/out/server.js',
+    'extension/server/out/rule-docs.json',
+    'extension/server/out/yaml.js',
     ...grammarFiles.map((file) => `extension/syntaxes/${file}`),
   ].sort();
 }

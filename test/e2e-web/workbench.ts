@@ -26,13 +26,13 @@ export function activeEditor(page: Page): Locator {
 
 /** Rendered lines of the active editor, with the non-breaking spaces Monaco renders made plain. */
 export async function editorLines(page: Page): Promise<string[]> {
-  const rendered: { y: number; text: string }[] = [];
-  for (const line of await activeEditor(page).locator('.view-lines .view-line').all()) {
-    const box = await line.boundingBox();
-    rendered.push({ y: box?.y ?? 0, text: ((await line.textContent()) ?? '').replace(/\u00a0/g, ' ') });
-  }
+  // Read in one go inside the page: Monaco re-renders its lines on every change, and a locator
+  // per line would wait (up to the default timeout) on a line that was just removed.
+  const rendered = await activeEditor(page)
+    .locator('.view-lines')
+    .evaluate((lines) => [...lines.querySelectorAll('.view-line')].map((line) => ({ y: line.getBoundingClientRect().top, text: line.textContent ?? '' })));
   // Monaco recycles line elements, so DOM order is not line order: sort by position.
-  return rendered.sort((a, b) => a.y - b.y).map((line) => line.text);
+  return rendered.sort((a, b) => a.y - b.y).map((line) => line.text.replace(/\u00a0/g, ' '));
 }
 
 /** A rendered line of the active editor whose text matches `pattern` (spaces may be nbsp). */

@@ -1,7 +1,7 @@
 // The server announces pull diagnostics only to clients that can pull, and its other features always.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, OPTIMIZE_COMMAND, SHOW_DOCUMENTATION_COMMAND } from '../../server/src/protocol';
+import { FIX_ALL_CODE_ACTION_KIND, FIX_ALL_COMMAND, OPTIMIZE_APPLY_COMMAND, OPTIMIZE_COMMAND, SHOW_DOCUMENTATION_COMMAND } from '../../server/src/protocol';
 import { withSession } from './support/in-process';
 
 describe('initialize', () => {
@@ -10,9 +10,11 @@ describe('initialize', () => {
       const caps = client.initializeResult?.capabilities;
       assert.deepEqual(caps?.diagnosticProvider, { identifier: 'pydockerfile', interFileDependencies: true, workspaceDiagnostics: false });
       assert.deepEqual(caps?.textDocumentSync, { openClose: true, change: 2 });
-      assert.deepEqual(caps?.codeActionProvider, { codeActionKinds: ['quickfix', FIX_ALL_CODE_ACTION_KIND] });
+      assert.deepEqual(caps?.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite', FIX_ALL_CODE_ACTION_KIND] });
       assert.equal(caps?.hoverProvider, true);
-      assert.deepEqual(caps?.executeCommandProvider?.commands, [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND]);
+      assert.deepEqual(caps?.executeCommandProvider?.commands, [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND, OPTIMIZE_APPLY_COMMAND]);
+      // The VS Code client sends pydockerfile/ruleSummary only to a server that announces it.
+      assert.deepEqual(caps?.experimental, { pydockerfile: { ruleSummary: true } });
       assert.equal(client.initializeResult?.serverInfo?.name, 'pydockerfile-language-server');
     });
   });

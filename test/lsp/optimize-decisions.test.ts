@@ -10,7 +10,7 @@ import { OPTIMIZE_ACTION_TITLE, optimizeCodeAction } from '../../server/src/feat
 import { contextFileUri, readOptimizeArgs } from '../../server/src/features/optimize';
 import { applyEdits } from '../../server/src/fix/apply';
 import { DocumentModel } from '../../server/src/model/document-model';
-import { CLIENT_COMMANDS, OPTIMIZE_COMMAND, type OptimizeCommandResult } from '../../server/src/protocol';
+import { CLIENT_COMMANDS, FIX_ALL_COMMAND, OPTIMIZE_COMMAND, type OptimizeCommandResult } from '../../server/src/protocol';
 import { withSession } from './support/in-process';
 
 /** A service on the full image that installs with build packages: every headline step applies. */
@@ -80,6 +80,34 @@ describe('optimize decisions over the protocol', () => {
         assert.match(none.text, /^FROM python:3\.12-bookworm$/m, 'no decision: only safe fixes');
         const unknown = asResult(await client.executeCommand(OPTIMIZE_COMMAND, [{ uri, version: 1, decisions: ['no-such-step'] }]));
         assert.ok(unknown.skipped.some((s) => s.step === 'no-such-step'));
+      });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps each request\'s decisions to itself: fix-all ignores them, and a refused request leaves none behind', async () => {
+    const { dir, uri } = serviceFolder(true);
+    try {
+      await withSession({ pull: true }, {}, async (client) => {
+        // Asked before the document is open: answered null, and its decisions must not linger.
+        assert.equal(await client.executeCommand(OPTIMIZE_COMMAND, [{ uri, version: 1, decisions: ['multi-stage'], otherFiles: true }]), null);
+        await client.open(uri, SERVICE, 1);
+        const fixAll = asResult(await client.executeCommand(FIX_ALL_COMMAND, [{ uri, version: 1, decisions: ['slim-runtime'], otherFiles: true }]));
+        assert.match(fixAll.text, /^FROM python:3\.12-bookworm$/m, 'fix-all applies no decision');
+        assert.equal(fixAll.decisions, undefined, 'fix-all lists no decisions');
+        assert.equal(fixAll.fileEdits, undefined, 'fix-all proposes no other files');
+        const plain = asResult(await client.executeCommand(OPTIMIZE_COMMAND, [{ uri, version: 1 }]));
+        assert.doesNotMatch(plain.text, /AS builder/, 'no decision from an earlier request was applied');
+        assert.deepEqual((plain.decisions ?? []).filter((d) => d.ticked).map((d) => d.id), []);
+        assert.equal(plain.fileEdits, undefined);
+        // Concurrent requests with different decisions each get their own proposal.
+        const [slim, multi] = await Promise.all([
+          client.executeCommand(OPTIMIZE_COMMAND, [{ uri, version: 1, decisions: ['slim-runtime'] }]),
+          client.executeCommand(OPTIMIZE_COMMAND, [{ uri, version: 1, decisions: ['multi-stage', 'slim-runtime'] }]),
+        ]);
+        assert.doesNotMatch(asResult(slim).text, /AS builder/);
+        assert.match(asResult(multi).text, /AS builder/);
       });
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -39,8 +39,11 @@ describe('CLI robustness', () => {
     const dir = tempDir('atomic');
     const file = path.join(dir, 'Dockerfile');
     fs.writeFileSync(file, FIXABLE.replace(/\n/g, '\r\n'));
+    const before = fs.statSync(file).ino;
     const run = runCli(['optimize', 'Dockerfile', '--write'], dir);
     assert.equal(run.status, 0, run.stderr);
+    // A new inode: the new text was renamed over the file, not written into it in place.
+    assert.notEqual(fs.statSync(file).ino, before, 'replaced by a rename');
     const after = fs.readFileSync(file, 'utf8');
     assert.ok(after.includes('--no-cache-dir'));
     assert.doesNotMatch(after, /(^|[^\r])\n/, 'CRLF kept');

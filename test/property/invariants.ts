@@ -16,7 +16,7 @@ import { Text, type Position, type Range, type TextEdit } from '../../server/src
 import { ruleByCode } from '../../server/src/rules/index';
 import type { Applicability, Fix, LintEnvironment, SeveritySetting } from '../../server/src/rules/types';
 import { bomProblem, containerCommand, escapeProblem, installedPackages, lineEndingProblem } from './oracle';
-import { excludedFrom, isPendingCrash, PENDING, type PendingBug, type PropertyName } from './pending';
+import { excludedFrom, isPendingBelowRules, isPendingCrash, PENDING, type PendingBug, type PropertyName } from './pending';
 
 /** A broken property: which one, which rule (when one is to blame), and what happened. */
 export class PropertyViolation extends Error {
@@ -186,7 +186,11 @@ export function checkDocument(content: string, options: CheckOptions = {}): void
   try {
     checkAfterLint(content, result, base, withoutExcluded, excluded, options);
   } catch (error) {
-    if (error instanceof PropertyViolation) throw error;
+    if (error instanceof PropertyViolation) {
+      // A pending bug below the rules ends the check of this input (see pending.ts).
+      if (isPendingBelowRules(error.property, content, pending)) return;
+      throw error;
+    }
     // Anything else thrown by fix-all, Optimize or the features is an engine crash.
     if (isPendingCrash('*', error, pending, 'no-engine-crash')) return;
     fail('no-engine-crash', undefined, `${error instanceof Error ? (error.stack ?? error.message) : String(error)} on ${show(content)}`);

@@ -31,5 +31,7 @@ export function largeDockerfiles(lines: number): { name: string; text: string }[
     { name: 'many single-command RUN lines', text: repeatLines('FROM python:3.12-slim-bookworm\n', 'RUN pip install flask==3.0.3\n', lines, tail) },
     { name: 'one RUN continued over every line', text: repeatLines('FROM python:3.12-slim-bookworm\nRUN true \\\n', '    && pip install --no-cache-dir flask==3.0.3 \\\n', lines, '    && true\n' + tail) },
     { name: 'comments and ignore pragmas', text: repeatLines('FROM python:3.12-slim-bookworm\n', '# pydockerfile ignore=PYD201\nRUN pip install flask\n', lines, tail) },
+    // Rules that relate every COPY to the WORKDIRs and USERs before it (PYD503 was cubic here).
+    { name: 'many COPY and WORKDIR in one stage', text: repeatLines('FROM python:3.12-slim-bookworm\n', 'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n', lines, tail) },
   ];
 }

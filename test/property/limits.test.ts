@@ -84,3 +84,28 @@ describe('lint time on large files (issue #10)', () => {
     });
   }
 });
+
+describe('lint time grows linearly (issue #10)', () => {
+  // A budget per line lets a quadratic rule through at the sizes a test can afford (PYD503 took
+  // 0.2 s at 600 lines but would take minutes at the 25,000 lines the server accepts). Doubling
+  // the file must not much more than double the time: allow 3× plus 150 ms for noise, and
+  // measure a failing pair once more (the smaller time of each counts) before blaming a rule.
+  const lines = FUZZING ? 4000 : 1000;
+  const small = largeDockerfiles(lines);
+  const large = largeDockerfiles(2 * lines);
+  const options = { preview: true, env: { today: '2026-11-25' } };
+  const cpuOf = (text: string): number => {
+    const started = process.cpuUsage();
+    lint(text, options);
+    return cpuMsSince(started);
+  };
+  small.forEach(({ name, text }, i) => {
+    it(`"${name}": ${2 * lines} lines lint within 3× the time of ${lines} lines`, () => {
+      const bigger = large[i]?.text ?? '';
+      lint(text, options); // warm up: compile the rules' code before timing
+      let [a, b] = [cpuOf(text), cpuOf(bigger)];
+      if (b > 3 * a + 150) [a, b] = [Math.min(a, cpuOf(text)), Math.min(b, cpuOf(bigger))];
+      assert.ok(b <= 3 * a + 150, `${lines} lines took ${Math.round(a)} ms of CPU, ${2 * lines} lines ${Math.round(b)} ms (${(b / a).toFixed(1)}×): super-linear`);
+    });
+  });
+});

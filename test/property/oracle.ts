@@ -184,7 +184,8 @@ export function simpleWords(text: string): string[] | undefined {
       i = close;
       continue;
     }
-    if (!/[A-Za-z0-9_\-.,:/=@%+]/.test(c)) return undefined;
+    // DEL and non-ASCII characters are ordinary word characters to a POSIX shell.
+    if (!/[A-Za-z0-9_\-.,:/=@%+^\u007f-\uffff]/.test(c)) return undefined;
     // `#` starts a comment and `=` in the first word makes an assignment: both are shell work.
     if (c === '=' && words.length === 0) return undefined;
     current = (current ?? '') + c;

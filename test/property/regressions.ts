@@ -1,6 +1,7 @@
 // Minimal inputs of the bugs the property suites found and that are fixed: each one is checked
 // against every property on every `npm test` (pending rule bugs, which may share an input,
-// stay excluded), so the bug cannot come back unnoticed.
+// stay excluded; a time-bound bug's large input is held to its lint budget instead), so the
+// bug cannot come back unnoticed.
 
 /** One fixed bug and the smallest input that showed it. */
 export interface Regression {
@@ -11,6 +12,11 @@ export interface Regression {
   files?: Record<string, string>;
   /** The date the input is linted on, when it matters (default 2026-11-25). */
   today?: string;
+  /**
+   * For a time-bound bug: the CPU budget lint alone must keep on the input (milliseconds).
+   * Such inputs are large, so only lint is timed instead of running every property.
+   */
+  budgetMs?: number;
 }
 
 export const REGRESSIONS: readonly Regression[] = [
@@ -51,5 +57,15 @@ export const REGRESSIONS: readonly Regression[] = [
   {
     name: "dockerfile-ast's `getHeredocs()` threw a TypeError on an escape character followed by a lone CR, and every rule asking a COPY/RUN for heredocs crashed; fixed in model/document-model.ts (a failing heredoc scan answers no heredocs)",
     input: 'FROM python\nCOPY a \\\r#{ b\n',
+  },
+  {
+    name: 'PYD103 offered a quick fix that changes nothing: once every Python minor it knows is past its end of life, `python:3.14-slim` was "upgraded" to `python:3.14-slim`; fixed in rules/end-of-life-python.ts (no fix when the image already runs the newest minor)',
+    input: 'FROM python:3.14-slim\n',
+    today: '2031-06-30',
+  },
+  {
+    name: 'PYD503 was cubic in the number of COPY/WORKDIR instructions of a stage (`firstWrite` recomputed the working directory and variables before every instruction for every pair): 400 lines took about 1.2 s of CPU, 800 lines 8 s, 1,600 lines a minute; fixed in rules/root-owned-copy.ts and rules/copy-paths.ts (about 0.1 s for these 600 lines, 0.4 s for 2,400)',
+    input: `FROM python:3.12-slim-bookworm\n${'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n'.repeat(150)}USER 10001\nCMD ["python", "app.py"]\n`,
+    budgetMs: 3 * 600 + 500,
   },
 ];

@@ -2,7 +2,7 @@
 // cancelled requests, huge, binary and mis-decoded documents. Runs the real server in-process.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CancellationTokenSource, CodeActionRequest, HoverRequest, LSPErrorCodes, ResponseError, type Diagnostic } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, CodeActionRequest, DocumentDiagnosticRequest, HoverRequest, LSPErrorCodes, ResponseError, type Diagnostic } from 'vscode-languageserver-protocol';
 import { REFUSAL_CODE } from '../../server/src/engine/guards';
 import { OPTIMIZE_COMMAND, type DiagnosticData, type OptimizeCommandResult } from '../../server/src/protocol';
 import type { Rule } from '../../server/src/rules/types';
@@ -112,6 +112,15 @@ describe('cancellation', () => {
       const error = await cancelledAtOnce((token) => client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: URI }, position: { line: 1, character: 6 } }, token));
       assert.ok(isCancelled(error), `expected RequestCancelled, got ${String(error)}`);
       assert.ok(await client.hover(URI, { line: 1, character: 6 }), 'the next hover is answered');
+    });
+  });
+
+  it('answers a cancelled diagnostic pull with RequestCancelled, and the next pull is answered', async () => {
+    await withSession({ pull: true }, { rules: [pyd201()] }, async (client) => {
+      await client.open(URI, PIP, 1);
+      const error = await cancelledAtOnce((token) => client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: URI } }, token));
+      assert.ok(isCancelled(error), `expected RequestCancelled, got ${String(error)}`);
+      assert.deepEqual((await client.pull(URI)).map((d) => d.code), ['PYD201']);
     });
   });
 

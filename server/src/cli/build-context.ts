@@ -15,6 +15,8 @@ import { diffPath, unifiedDiff } from './unified-diff';
 export const CONTEXT_OPTION: OptionSpec = { name: 'context', takesValue: true };
 
 const repositoryRoots = new Map<string, string>();
+/** Whether a folder holds `.git`, per folder: a run does not create `.git`. */
+const gitFolders = new Map<string, boolean>();
 
 /** The build context of one Dockerfile. */
 export interface CliContext {
@@ -50,14 +52,15 @@ export function cliContext(dockerfile: string, contextDir: string | undefined): 
   // Checking a tree of Dockerfiles asks for the same folders again and again; a run does not create `.git`.
   let repository = repositoryRoots.get(dir);
   if (repository === undefined) {
-    repository = findRepositoryRoot(dir);
+    repository = findRepositoryRoot(dir, undefined, gitFolders);
     repositoryRoots.set(dir, repository);
   }
   const inRepository = path.relative(repository, dir).split(path.sep).join('/');
+  // Snapshots: nothing writes while this workspace is read (a lint after `--fix` gets a new one).
   const workspace =
     repository === dir || inRepository.startsWith('..')
-      ? new Workspace(nodeWorkspaceFs(dir))
-      : new Workspace(nodeWorkspaceFs(dir), { repository: { fs: nodeWorkspaceFs(repository), contextPath: inRepository } });
+      ? new Workspace(nodeWorkspaceFs(dir, { snapshot: true }))
+      : new Workspace(nodeWorkspaceFs(dir, { snapshot: true }), { repository: { fs: nodeWorkspaceFs(repository, { snapshot: true }), contextPath: inRepository } });
   return { dir, dockerfile: path.relative(dir, dockerfile).split(path.sep).join('/'), workspace };
 }
 

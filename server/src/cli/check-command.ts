@@ -9,6 +9,7 @@ import { enabledRules, lint, type Finding, type LintOptions } from '../engine/li
 import { fixAll, type FileChange } from '../fix/apply';
 import { ALL_RULES } from '../rules/index';
 import type { Applicability, Severity } from '../rules/types';
+import type { Workspace } from '../workspace/workspace';
 import { hasFlag, lastValue, parseArgs, type OptionSpec, type ParsedArgs } from './args';
 import { commitFiles, type FileWrite } from './atomic-write';
 import { cliContext, contextOption, CONTEXT_OPTION } from './build-context';
@@ -34,6 +35,7 @@ import { formatGithub } from './github-format';
 import { expandGlob, isGlob } from './glob';
 import { CHECK_HELP } from './help';
 import { EXIT, programMessage, UsageError, type CliIo, type ExitCode } from './io';
+import { parallelMap, type ParallelHandshake } from './parallel';
 import { decodeText, describeFsError, readInputFile } from './read-input';
 import { formatSarif } from './sarif';
 import { diffPath, unifiedDiff } from './unified-diff';
@@ -242,8 +244,11 @@ function applyFixes(input: Input, text: string, options: LintOptions, level: App
   return result.text;
 }
 
-/** Findings in other files of the build context, grouped per file, with those files' text. */
-function otherFileResults(input: Input, findings: readonly Finding[], level: Applicability): CheckedFile[] {
+/**
+ * Findings in other files of the build context, grouped per file, with those files' text: as
+ * the lint's workspace read it (no second read from disk), else read now (CI files outside the context).
+ */
+function otherFileResults(input: Input, findings: readonly Finding[], level: Applicability, workspace: Workspace | undefined): CheckedFile[] {
   const byFile = new Map<string, Finding[]>();
   for (const finding of findings) {
     if (finding.file === undefined) continue;
@@ -251,8 +256,9 @@ function otherFileResults(input: Input, findings: readonly Finding[], level: App
   }
   return [...byFile].map(([relative, list]) => {
     const { file, absolute } = contextFile(input, relative);
-    const read = absolute !== undefined ? readInputFile(absolute) : undefined;
-    const text = read?.kind === 'text' ? read.text : '';
+    const cached = workspace?.text(relative);
+    const read = cached === undefined && absolute !== undefined ? readInputFile(absolute) : undefined;
+    const text = cached ?? (read?.kind === 'text' ? read.text : '');
     return { file, absolute, text, findings: list.map((f) => withoutBomColumns(f, text)), level };
   });
 }
@@ -269,9 +275,10 @@ function checkInput(input: Input, text: string, config: CliConfig, args: ParsedA
   for (const rule of enabledRules(configLintOptions(resolved.config))) state.ran.add(rule.code);
   const fixing = hasFlag(args, 'fix') || hasFlag(args, 'diff');
   const current = fixing ? applyFixes(input, text, lintOptionsFor(input, resolved.config, io), level, args, io, state) : text;
-  const result = lint(current, lintOptionsFor(input, resolved.config, io));
+  const options = lintOptionsFor(input, resolved.config, io);
+  const result = lint(current, options);
   const files: CheckedFile[] = [{ file: input.file, absolute: input.absolute, text: current, findings: result.findings.map((f) => withoutBomColumns(f, current)), level }];
-  if (input.absolute !== undefined) files.push(...otherFileResults(input, result.otherFiles, level));
+  if (input.absolute !== undefined) files.push(...otherFileResults(input, result.otherFiles, level, options.env?.workspace));
   for (const file of files) {
     state.checked.push(file);
     if (!state.thresholds.has(file.file)) state.thresholds.set(file.file, resolved.config.failureThreshold);
@@ -282,7 +289,10 @@ function checkInput(input: Input, text: string, config: CliConfig, args: ParsedA
 function render(format: CheckFormat, args: ParsedArgs, io: CliIo, state: RunState): string {
   const { checked } = state;
   const findings = allFindings(checked);
-  const levelOf = (file: string): Applicability => checked.find((c) => c.file === file)?.level ?? 'safe';
+  // One lookup per finding: a scan of every file per finding was quadratic over a large tree.
+  const levels = new Map<string, Applicability>();
+  for (const c of checked) if (!levels.has(c.file)) levels.set(c.file, c.level);
+  const levelOf = (file: string): Applicability => levels.get(file) ?? 'safe';
   const showUnsafe = checked.some((c) => c.level === 'unsafe');
   if (hasFlag(args, 'statistics')) {
     const rows = statistics(findings, showUnsafe ? 'unsafe' : 'safe');
@@ -345,6 +355,108 @@ function collectInputs(args: ParsedArgs, io: CliIo, state: RunState): { inputs: 
   return { inputs, empty: found.empty };
 }
 
+/** A run with nothing done yet. */
+function newRunState(): RunState {
+  return { errors: 0, skipped: 0, checked: [], fixed: 0, fixedFiles: 0, stdinOutput: undefined, diffs: [], thresholds: new Map(), ran: new Set() };
+}
+
+/** Reads and checks one input file, or says why it cannot be checked. */
+function checkFileInput(input: Input, config: CliConfig, args: ParsedArgs, io: CliIo, state: RunState): void {
+  const file = readInputFile(input.absolute ?? input.file);
+  if (file.kind === 'unreadable') {
+    state.errors++;
+    io.stderr(programMessage(`cannot read ${input.file}: ${file.reason}`));
+  } else if (file.kind === 'skipped') {
+    state.skipped++;
+    io.stderr(programMessage(`skipping ${input.file}: ${file.reason}`));
+  } else {
+    checkInput(input, file.text, config, args, io, state);
+  }
+}
+
+/** The worker-thread task name of `check` (the CLI entry dispatches on it). */
+export const CHECK_TASK = 'check';
+
+/** Fewest files per thread worth a worker's start-up (its own load and warm-up of the engine). */
+const FILES_PER_THREAD = 40;
+
+/** Everything a worker thread needs to check inputs exactly as this thread would. */
+interface CheckPayload {
+  argv: readonly string[];
+  cwd: string;
+  today: string;
+  env: Record<string, string | undefined>;
+  stdoutIsTTY: boolean;
+  inputs: readonly Input[];
+}
+
+/** What checking one input produced: merged in input order, it equals a run on one thread. */
+interface InputOutcome {
+  checked: CheckedFile[];
+  thresholds: [string, Severity][];
+  ran: string[];
+  errors: number;
+  skipped: number;
+  stderr: string[];
+}
+
+/**
+ * Worker threads for this run: only plain checks of many files on disk use them (fixes write
+ * files and standard input is one file), at most one per spare core and per FILES_PER_THREAD files.
+ */
+function threadsFor(inputs: readonly Input[], args: ParsedArgs, io: CliIo): number {
+  if (!io.threads || hasFlag(args, 'fix') || hasFlag(args, 'diff') || inputs.some((i) => i.stdin)) return 0;
+  return Math.max(0, Math.min(io.threads.workers, Math.floor(inputs.length / FILES_PER_THREAD) - 1));
+}
+
+/**
+ * Checks input `index` on its own, with what it prints on stderr kept (configuration warnings
+ * included), so the outcome can cross threads. Each thread has its own configuration cache.
+ */
+function inputOutcome(payload: CheckPayload, args: ParsedArgs, flags: ConfigLayer): (index: number) => InputOutcome {
+  let stderr: string[] = [];
+  const io: CliIo = { stdout: () => undefined, stderr: (text) => void stderr.push(text), cwd: payload.cwd, today: payload.today, env: payload.env, stdoutIsTTY: payload.stdoutIsTTY };
+  const config = new CliConfig(args, flags, io);
+  return (index) => {
+    stderr = [];
+    const state = newRunState();
+    const input = payload.inputs[index];
+    if (input) checkFileInput(input, config, args, io, state);
+    return { checked: state.checked, thresholds: [...state.thresholds], ran: [...state.ran], errors: state.errors, skipped: state.skipped, stderr };
+  };
+}
+
+/** Adds the outcomes to the run in input order; a config warning seen on several threads is printed once. */
+function mergeOutcomes(outcomes: readonly InputOutcome[], io: CliIo, state: RunState): void {
+  const printed = new Set<string>();
+  for (const outcome of outcomes) {
+    state.errors += outcome.errors;
+    state.skipped += outcome.skipped;
+    state.checked.push(...outcome.checked);
+    for (const [file, severity] of outcome.thresholds) if (!state.thresholds.has(file)) state.thresholds.set(file, severity);
+    for (const code of outcome.ran) state.ran.add(code);
+    for (const line of outcome.stderr) {
+      if (line.startsWith(programMessage('warning:').trimEnd())) {
+        if (printed.has(line)) continue;
+        printed.add(line);
+      }
+      io.stderr(line);
+    }
+  }
+}
+
+/**
+ * The worker-thread side of `check`: rebuilds the run's configuration from the same command
+ * line and returns the function that checks one input (see parallel.ts).
+ */
+export function checkWorkerTask(handshake: ParallelHandshake): (index: number) => InputOutcome {
+  const payload = handshake.payload as CheckPayload;
+  // Warnings about the command line were printed by the main thread already.
+  const quiet: CliIo = { stdout: () => undefined, stderr: () => undefined, cwd: payload.cwd, today: payload.today, env: payload.env, stdoutIsTTY: payload.stdoutIsTTY };
+  const args = parseArgs(payload.argv, OPTIONS, 'check');
+  return inputOutcome(payload, args, flagLayer(args, quiet));
+}
+
 /** Runs `check` with the arguments after the command name; returns the exit code. */
 export function runCheck(argv: readonly string[], io: CliIo): ExitCode {
   const args = parseArgs(argv, OPTIONS, 'check');
@@ -358,34 +470,33 @@ export function runCheck(argv: readonly string[], io: CliIo): ExitCode {
   }
   const format = lastValue(args, 'format', 'text') as CheckFormat;
   checkCombinations(args, format);
-  const config = new CliConfig(args, flagLayer(args, io), io);
+  const flags = flagLayer(args, io);
+  const config = new CliConfig(args, flags, io);
   const explicitError = config.explicitError();
   if (explicitError !== undefined) {
     io.stderr(programMessage(explicitError));
     return EXIT.error;
   }
-  const state: RunState = { errors: 0, skipped: 0, checked: [], fixed: 0, fixedFiles: 0, stdinOutput: undefined, diffs: [], thresholds: new Map(), ran: new Set() };
+  const state: RunState = newRunState();
   const { inputs, empty } = collectInputs(args, io, state);
-  for (const input of inputs) {
-    if (input.stdin) {
-      const read = readStdinText(io);
-      if ('error' in read) {
-        state.errors++;
-        io.stderr(programMessage(read.error));
-      } else {
-        checkInput(input, read.text, config, args, io, state);
+  const workers = threadsFor(inputs, args, io);
+  if (workers > 0 && io.threads) {
+    const payload: CheckPayload = { argv, cwd: io.cwd, today: io.today, env: { ...(io.env ?? {}) }, stdoutIsTTY: io.stdoutIsTTY === true, inputs };
+    const outcomes = parallelMap(inputs.length, inputOutcome(payload, args, flags), { script: io.threads.script, task: CHECK_TASK, payload, workers });
+    mergeOutcomes(outcomes, io, state);
+  } else {
+    for (const input of inputs) {
+      if (input.stdin) {
+        const read = readStdinText(io);
+        if ('error' in read) {
+          state.errors++;
+          io.stderr(programMessage(read.error));
+        } else {
+          checkInput(input, read.text, config, args, io, state);
+        }
+        continue;
       }
-      continue;
-    }
-    const file = readInputFile(input.absolute ?? input.file);
-    if (file.kind === 'unreadable') {
-      state.errors++;
-      io.stderr(programMessage(`cannot read ${input.file}: ${file.reason}`));
-    } else if (file.kind === 'skipped') {
-      state.skipped++;
-      io.stderr(programMessage(`skipping ${input.file}: ${file.reason}`));
-    } else {
-      checkInput(input, file.text, config, args, io, state);
+      checkFileInput(input, config, args, io, state);
     }
   }
 

@@ -50,6 +50,8 @@ export class CliConfig {
   private readonly explicit: ConfigLookup | undefined;
   private readonly useFiles: boolean;
   private readonly reported = new Set<string>();
+  /** Effective configuration per config file looked up (by identity; undefined: no file), resolved once. */
+  private readonly resolved = new Map<ConfigLookup | undefined, EffectiveConfig>();
 
   /**
    * @param args the parsed command line (`--config FILE`, `--no-config`)
@@ -78,9 +80,19 @@ export class CliConfig {
   forFolder(folder: string): { config: EffectiveConfig; file: string | undefined } | { error: string } {
     const lookup: ConfigLookup = this.explicit ?? (this.useFiles ? this.cache.lookup(folder) : { kind: 'none' });
     if (lookup.kind === 'error') return { error: this.relativize(lookup.message, lookup.path) };
-    if (lookup.kind === 'none') return { config: resolveConfig([this.flags]), file: undefined };
+    // A tree of projects mostly shares one config file (or none): resolve each once per run.
+    if (lookup.kind === 'none') return { config: this.resolveOnce(undefined, () => resolveConfig([this.flags])), file: undefined };
     this.warnOnce(lookup.warnings);
-    return { config: resolveConfig([lookup.layer, this.flags]), file: lookup.path };
+    return { config: this.resolveOnce(lookup, () => resolveConfig([lookup.layer, this.flags])), file: lookup.path };
+  }
+
+  private resolveOnce(lookup: ConfigLookup | undefined, resolve: () => EffectiveConfig): EffectiveConfig {
+    let config = this.resolved.get(lookup);
+    if (!config) {
+      config = resolve();
+      this.resolved.set(lookup, config);
+    }
+    return config;
   }
 
   private relativize(message: string, file: string): string {

@@ -16,6 +16,11 @@ export interface CliIo {
   stdoutIsTTY?: boolean;
   /** Reads all of standard input (`check -`); absent when the process has none to give. */
   readStdin?: () => Uint8Array;
+  /**
+   * Worker threads a command may use besides its own for many files (`check` over a tree):
+   * the script they run (the CLI entry) and how many. Absent: everything runs on this thread.
+   */
+  threads?: { script: string; workers: number };
 }
 
 /** Exit codes shared by every command (architecture.md B17). */

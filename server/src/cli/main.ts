@@ -1,25 +1,48 @@
-// Process entry of the `pydockerfile` CLI (bundled to server/out/cli.js).
+// Process entry of the `pydockerfile` CLI (bundled to server/out/cli.js); started as a worker
+// thread, the same file serves a share of a `check` over many files instead.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { isMainThread, workerData } from 'node:worker_threads';
+import { CHECK_TASK, checkWorkerTask } from './check-command';
 import { runCli } from './cli';
 import { localToday, type CliIo } from './io';
+import { isParallelHandshake, serveParallelMap } from './parallel';
 
-// `pydockerfile check | head` closes the pipe early; that is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+/**
+ * Worker threads besides the main one: one per idle core, a few at most (each loads and warms
+ * up the engine anew). Cores busy with other processes do not count: on a loaded machine a
+ * thread gains no CPU time, so its start-up and warm-up would only add work (like `make -l`).
+ */
+function spareCores(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  // loadavg() is [0, 0, 0] where the system has no such figure (Windows): all cores count as idle.
+  const busy = Math.floor(os.loadavg()[0] ?? 0);
+  return Math.max(0, Math.min(cores - 1 - busy, 3));
 }
 
-const io: CliIo = {
-  stdout: (text) => void process.stdout.write(text),
-  stderr: (text) => void process.stderr.write(text),
-  cwd: process.cwd(),
-  today: localToday(),
-  env: process.env,
-  stdoutIsTTY: process.stdout.isTTY === true,
-  readStdin: () => fs.readFileSync(0),
-};
+function runProcess(): void {
+  // `pydockerfile check | head` closes the pipe early; that is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
 
-// exitCode instead of exit(): lets buffered output to pipes drain before the process ends.
-process.exitCode = runCli(process.argv.slice(2), io);
+  const io: CliIo = {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    cwd: process.cwd(),
+    today: localToday(),
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    readStdin: () => fs.readFileSync(0),
+    threads: { script: __filename, workers: spareCores() },
+  };
+
+  // exitCode instead of exit(): lets buffered output to pipes drain before the process ends.
+  process.exitCode = runCli(process.argv.slice(2), io);
+}
+
+if (!isMainThread && isParallelHandshake(workerData) && workerData.task === CHECK_TASK) serveParallelMap(workerData, checkWorkerTask(workerData));
+else runProcess();

@@ -7,7 +7,7 @@ import { chooseFix } from '../fix/apply';
 import { ruleByCode } from '../rules/index';
 import { hasFlag, listValues, parseArgs, type OptionSpec } from './args';
 import { commitFiles, type FileWrite } from './atomic-write';
-import { cliContext, contextFile, contextFileDiff, contextOption, CONTEXT_OPTION, otherFileChanges } from './build-context';
+import { cliContext, contextFile, contextFileDiff, contextOption, CONTEXT_OPTION } from './build-context';
 import { CliConfig, CONFIG_OPTIONS } from './cli-config';
 import { OPTIMIZE_HELP } from './help';
 import { EXIT, programMessage, UsageError, type CliIo, type ExitCode } from './io';
@@ -109,22 +109,24 @@ export function runOptimize(argv: readonly string[], io: CliIo): ExitCode {
   const options = { ...configLintOptions(resolved.config), env: { today: io.today, workspace: context.workspace, dockerfile: context.dockerfile } };
   // `--decisions a,b` ticks exactly those steps (an empty list: none), whatever `--unsafe` says.
   const decisions = hasFlag(args, 'decisions') ? listValues(args, 'decisions') : undefined;
-  const result = optimize(input.text, { ...options, unsafe, ...(decisions ? { decisions } : {}) });
-  // Fixes may also create or change other files of the build context (`.dockerignore`, an entry script).
-  // Unsafe fixes of other files follow `--unsafe`; explicit `--decisions` name Dockerfile steps, so only safe ones apply then.
-  const others = otherFileChanges(input.text, options, unsafe && !decisions ? 'unsafe' : 'safe').map((change) => ({ change, ...contextFile(context, change.path, io.cwd) }));
+  // Other files of the build context (`.dockerignore`, an entry script's `exec`) come from the same
+  // run as the Dockerfile, exactly as the editor gets them: their fixes are decisions like any other.
+  const result = optimize(input.text, { ...options, unsafe, otherFiles: true, ...(decisions ? { decisions } : {}) });
+  const others = result.files.map((change) => ({ change, ...contextFile(context, change.path, io.cwd) }));
   // Findings whose only fix is unsafe: worth a pointer, since the safe run left them alone.
   const unsafeLeft = unsafe ? 0 : lint(result.text, options).findings.filter((f) => !chooseFix(f, 'safe') && chooseFix(f, 'unsafe')).length;
 
   let wrote = false;
   if (hasFlag(args, 'write')) {
-    if (result.changed || others.length > 0) {
+    // `changed` also counts other files; the Dockerfile itself is rewritten only when its text changed.
+    const dockerfileChanged = result.text !== input.text;
+    if (dockerfileChanged || others.length > 0) {
       // One change: every file is staged first, so a failure leaves all of them as they were.
       const writes: FileWrite[] = others.map((o) => ({ file: o.absolute, content: o.change.after, create: o.change.created }));
-      if (result.changed) writes.push({ file: absolute, content: result.text, create: false });
+      if (dockerfileChanged) writes.push({ file: absolute, content: result.text, create: false });
       try {
         commitFiles(writes);
-        wrote = result.changed;
+        wrote = dockerfileChanged;
       } catch (error) {
         io.stderr(programMessage(`cannot write ${file}: ${describeFsError(error)}`));
         return EXIT.error;

@@ -5,7 +5,7 @@ import type { Finding } from '../engine/lint';
 import { diffEdits } from '../fix/diff';
 import type { DocumentModel } from '../model/document-model';
 import { comparePositions, type Range } from '../model/text';
-import { CLIENT_COMMANDS, DIAGNOSTIC_SOURCE, FIX_ALL_CODE_ACTION_KIND, SHOW_DOCUMENTATION_COMMAND } from '../protocol';
+import { CLIENT_COMMANDS, DIAGNOSTIC_SOURCE, FIX_ALL_CODE_ACTION_KIND, OPTIMIZE_APPLY_COMMAND, SHOW_DOCUMENTATION_COMMAND, type OptimizeCommandArgs } from '../protocol';
 import type { Applicability, Fix } from '../rules/types';
 import { readDiagnosticData } from './diagnostics';
 
@@ -63,7 +63,17 @@ export function multiFileEdit(uri: string, version: number, edits: TextEdit[], o
 export interface CodeActionClient {
   /** The client accepts `documentChanges`, so edits can carry the document version. */
   documentChanges: boolean;
+  /**
+   * How "Optimize this Dockerfile" runs in this client: `preview` = the client's own command
+   * (VS Code shows a diff with the decisions; the default), `apply` = the server's
+   * OPTIMIZE_APPLY_COMMAND, which applies the safe proposal with `workspace/applyEdit`,
+   * `none` = not offered (the client can neither preview nor apply edits the server sends).
+   */
+  optimize?: OptimizeVia;
 }
+
+/** See CodeActionClient.optimize. */
+export type OptimizeVia = 'preview' | 'apply' | 'none';
 
 /** Builds a WorkspaceEdit for one document, versioned when the client supports it. */
 export function workspaceEdit(uri: string, version: number, edits: TextEdit[], client: CodeActionClient): WorkspaceEdit {
@@ -168,7 +178,7 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
     const all = fixAllEdit('safe');
     if (all) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_CODE_ACTION_KIND, edit: all });
   }
-  const optimizeAction = optimizeCodeAction(doc, context);
+  const optimizeAction = client.optimize === 'none' ? undefined : optimizeCodeAction(doc, context, client.optimize);
   if (optimizeAction) actions.push(optimizeAction);
   if (!kindRequested(context.only, CodeActionKind.QuickFix, true)) return actions;
 
@@ -225,18 +235,30 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
 
 /** Title of the code action that starts "Optimize this Dockerfile" (the client previews the rewrite). */
 export const OPTIMIZE_ACTION_TITLE = 'Optimize this Dockerfile…';
+/** Title of the same action in clients without a preview, where it applies the proposal at once (no ellipsis: no dialog follows). */
+export const OPTIMIZE_APPLY_ACTION_TITLE = 'Optimize this Dockerfile';
 
 /**
  * "Optimize this Dockerfile…" (kind `refactor.rewrite`) when the requested range touches the
- * first line of the file or the first instruction. It runs the client's command, which shows
- * the proposal as a diff with its decisions before anything changes.
+ * first line of the file or the first instruction. By default it runs the client's command,
+ * which shows the proposal as a diff with its decisions before anything changes; with `apply`
+ * it runs the server's OPTIMIZE_APPLY_COMMAND instead, because a client command id means
+ * nothing to other editors.
  */
-export function optimizeCodeAction(doc: Pick<CodeActionDocument, 'uri' | 'model' | 'range'>, context: CodeActionContext): CodeAction | undefined {
+export function optimizeCodeAction(doc: Pick<CodeActionDocument, 'uri' | 'model' | 'range'> & { version?: number }, context: CodeActionContext, via: Exclude<OptimizeVia, 'none'> = 'preview'): CodeAction | undefined {
   const range = doc.range;
   if (!range || !kindRequested(context.only, CodeActionKind.RefactorRewrite, true)) return undefined;
   const firstInstruction = doc.model.instructions[0]?.range.start.line ?? 0;
   const touches = (line: number): boolean => range.start.line <= line && line <= range.end.line;
   if (!touches(0) && !touches(firstInstruction)) return undefined;
+  if (via === 'apply') {
+    const args: OptimizeCommandArgs = { uri: doc.uri, version: doc.version ?? -1 };
+    return {
+      title: OPTIMIZE_APPLY_ACTION_TITLE,
+      kind: CodeActionKind.RefactorRewrite,
+      command: { title: OPTIMIZE_APPLY_ACTION_TITLE, command: OPTIMIZE_APPLY_COMMAND, arguments: [args] },
+    };
+  }
   return {
     title: OPTIMIZE_ACTION_TITLE,
     kind: CodeActionKind.RefactorRewrite,

@@ -49,12 +49,39 @@ export function markdownToPlain(markdown: string): string {
     .replace(/^_(.*)_$/gm, '$1');
 }
 
+/**
+ * A finding's own Markdown (`Finding.detail`) for plaintext clients: fence lines are dropped
+ * but the code between them is kept verbatim (backticks and all), prose loses its markup.
+ */
+export function detailToPlain(markdown: string): string {
+  const out: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.replace(/\r\n/g, '\n').split('\n')) {
+    const marker = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence === undefined && marker !== undefined) {
+      fence = marker;
+      continue;
+    }
+    if (fence !== undefined) {
+      // A fence closes with a run of the same character at least as long as the opening one.
+      if (marker !== undefined && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+      else out.push(line);
+      continue;
+    }
+    out.push(markdownToPlain(line));
+  }
+  return out.join('\n');
+}
+
 /** The documentation of the rule behind one finding, in the requested format. */
 export function ruleHoverText(finding: Finding, rule: Pick<RuleMeta, 'code' | 'title' | 'docs'> | undefined, format: MarkupKind, configNotes: readonly string[] = []): string {
   const markdown = format === MarkupKind.Markdown;
   const parts: string[] = [];
   const title = rule?.title ?? finding.message;
   parts.push(markdown ? `**${title}** (${finding.code})` : `${markdownToPlain(title)} (${finding.code})`);
+  // What this finding adds to the rule's page (the cache snippet for the CI system found, …)
+  // comes first: it is about the user's own files, the docs below are generic.
+  if (finding.detail !== undefined && finding.detail.trim() !== '') parts.push(markdown ? finding.detail.replace(/\r\n/g, '\n').trim() : detailToPlain(finding.detail).trim());
   if (rule) {
     parts.push(markdown ? rule.docs.whyItMatters : markdownToPlain(rule.docs.whyItMatters));
     parts.push(markdown ? `Use instead:\n\n${fenced('dockerfile', rule.docs.useInstead)}` : `Use instead:\n${rule.docs.useInstead.replace(/\r\n/g, '\n')}`);

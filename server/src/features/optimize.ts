@@ -3,27 +3,6 @@ import { optimize, type OptimizeOptions, type OptimizeResult } from '../engine/o
 import { diffEdits } from '../fix/diff';
 import type { OptimizeCommandArgs, OptimizeCommandResult, OptimizeFileEdit } from '../protocol';
 
-/** How long parsed arguments wait for the proposal they belong to (see `takePending`). */
-const PENDING_TTL_MS = 10_000;
-
-/**
- * The per-request arguments the command handler does not forward itself (`decisions`,
- * `otherFiles`), by document URI, oldest first. The handler validates the arguments, looks the
- * document up and then asks for the proposal; until it forwards these options explicitly,
- * they travel from `readOptimizeArgs` to `optimizeDocument` through this queue.
- */
-const pending = new Map<string, { decisions?: string[]; otherFiles?: boolean; at: number }[]>();
-
-function takePending(uri: string): { decisions?: string[]; otherFiles?: boolean } | undefined {
-  const queue = pending.get(uri);
-  if (!queue) return undefined;
-  const now = Date.now();
-  let entry = queue.shift();
-  while (entry && now - entry.at > PENDING_TTL_MS) entry = queue.shift();
-  if (queue.length === 0) pending.delete(uri);
-  return entry;
-}
-
 function stringList(value: unknown): string[] | undefined {
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? [...(value as string[])] : undefined;
 }
@@ -47,9 +26,6 @@ export function readOptimizeArgs(args: readonly unknown[] | undefined): Optimize
     ...(ids ? { decisions: ids } : {}),
     ...(typeof otherFiles === 'boolean' ? { otherFiles } : {}),
   };
-  const queue = pending.get(uri) ?? [];
-  queue.push({ ...(ids ? { decisions: ids } : {}), ...(typeof otherFiles === 'boolean' ? { otherFiles } : {}), at: Date.now() });
-  pending.set(uri, queue);
   return parsed;
 }
 
@@ -94,11 +70,8 @@ function fileEditsOf(target: OptimizeTarget, result: OptimizeResult, dockerfile:
  * client asked about; the client applies it only if that version still holds.
  */
 export function optimizeDocument(target: OptimizeTarget, options: OptimizeOptions): OptimizeCommandResult {
-  const extra = takePending(target.uri);
-  const decisions = options.decisions ?? extra?.decisions;
-  const otherFiles = options.otherFiles ?? extra?.otherFiles ?? false;
-  const result = optimize(target.text, { ...options, ...(decisions ? { decisions } : {}), otherFiles });
-  const fileEdits = otherFiles ? fileEditsOf(target, result, options.env?.dockerfile) : [];
+  const result = optimize(target.text, options);
+  const fileEdits = options.otherFiles === true ? fileEditsOf(target, result, options.env?.dockerfile) : [];
   return {
     uri: target.uri,
     version: target.version,
@@ -115,7 +88,6 @@ export function optimizeDocument(target: OptimizeTarget, options: OptimizeOption
 
 /** An answer that changes nothing and says why (disabled for the document, internal failure). */
 export function unchangedResult(target: OptimizeTarget, reason: string): OptimizeCommandResult {
-  takePending(target.uri);
   return { uri: target.uri, version: target.version, text: target.text, edits: [], applied: [], skipped: [{ step: 'all', reason }], changed: false };
 }
 

@@ -2,7 +2,7 @@
 // text on every pass (never replayed), up to MAX_FIX_PASSES, guarded by a parse check.
 import { DocumentModel, KNOWN_KEYWORDS } from '../model/document-model';
 import { Text, type TextEdit } from '../model/text';
-import { lint, type Finding, type LintOptions } from '../engine/lint';
+import { lint, type Finding, type LintOptions, type LintResult } from '../engine/lint';
 import type { Applicability, Fix, LintEnvironment } from '../rules/types';
 import { Workspace } from '../workspace/workspace';
 import { normalizeContextPath, readerWorkspaceFs } from '../workspace/workspace-fs';
@@ -150,6 +150,12 @@ export interface FixAllResult {
   rejected: { code: string; title: string; reason?: string }[];
   /** Other files of the build context the applied fixes change or create, by path. */
   files: FileChange[];
+  /**
+   * The lint of `text` with the same options, when fix-all's last pass already made it (no
+   * other file involved, the pass limit not reached, line endings unchanged): callers that
+   * report what remains can use it instead of linting the same text again.
+   */
+  lint?: LintResult;
 }
 
 /** The net change fix-all makes to another file of the build context. */
@@ -197,13 +203,18 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
   const overlay = new Map<string, string>();
   const originals = new Map<string, string | null>();
   let current = content;
+  // The model of `current` when the syntax check below already parsed it: parse each text once.
+  let parsed: DocumentModel | undefined;
+  let lastLint: LintResult | undefined;
   let passes = 0;
   while (passes < MAX_FIX_PASSES) {
     // Later passes must see the other files as earlier passes changed them.
     const view = workspace?.withOverlay(overlay);
     const { readContextFile: _unused, ...env } = options.env ?? {};
     const passOptions: LintOptions = view ? { ...options, env: { ...env, workspace: view } } : options;
-    const { model, findings } = lint(current, passOptions);
+    const linted = lint(parsed?.content === current ? parsed : current, passOptions);
+    lastLint = view === undefined ? linted : undefined;
+    const { model, findings } = linted;
     const last = history[history.length - 1];
     const stuck = last ? stuckFixes(model.text, findings, last.expected) : [];
     // Back where an earlier pass started: fixes of different rules undo each other.
@@ -244,7 +255,8 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
     if (chosen.length === 0 && fileOnly.length === 0) break;
     passes++;
     let next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
-    if (syntaxProblemCount(new DocumentModel(next)) > baseline) {
+    parsed = new DocumentModel(next);
+    if (syntaxProblemCount(parsed) > baseline) {
       // Some fix broke the file: apply them one by one and keep only the harmless ones.
       next = current;
       const kept: typeof chosen = [];
@@ -291,7 +303,10 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
     files.push({ path, created: before === null, before: before ?? '', after });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { text: keepLineEndingStyle(content, current), applied, passes, rejected, files };
+  const text = keepLineEndingStyle(content, current);
+  // The last lint is of the final text unless the loop stopped at the pass limit.
+  const finalLint = lastLint && lastLint.model.content === text ? lastLint : undefined;
+  return { text, applied, passes, rejected, files, ...(finalLint ? { lint: finalLint } : {}) };
 }
 
 /**

@@ -76,7 +76,8 @@ function rebuiltOnSourceChange(model: DocumentModel): Map<string, string> {
 /** Estimates the effect of turning `before` into `after`. */
 export function estimateEffect(before: DocumentModel, after: DocumentModel): OptimizeEstimate {
   const base = baseChange(before, after);
-  const removedPackages = [...shippedBuildPackages(before)].filter((p) => !shippedBuildPackages(after).has(p));
+  const stillShipped = shippedBuildPackages(after);
+  const removedPackages = [...shippedBuildPackages(before)].filter((p) => !stillShipped.has(p));
   const was = rebuiltOnSourceChange(before);
   const now = rebuiltOnSourceChange(after);
   const cached = [...was].filter(([key]) => !now.has(key)).map(([, label]) => label);

@@ -2,7 +2,7 @@
 // each pass guarded by the behaviour invariants, with offending fixes rejected one by one.
 // Fixes that edit other files of the build context (`.dockerignore`, entry scripts) change an
 // overlay, so later passes and steps see those files as the fixes left them.
-import { lint, type Finding, type LintOptions } from '../engine/lint';
+import { lint, type Finding, type LintOptions, type LintResult } from '../engine/lint';
 import { applyEdits, MAX_FIX_PASSES, selectNonOverlapping, type FileChange } from '../fix/apply';
 import { DocumentModel } from '../model/document-model';
 import type { Fix, LintEnvironment } from '../rules/types';
@@ -35,6 +35,57 @@ export interface FixLoopOptions {
   overlay: FileOverlay;
   /** Apply fixes that edit other files; when false they are left out. */
   otherFiles: boolean;
+  /** Lints a text with other files as an overlay left them (a shared cache); plain `lint` when absent. */
+  lintText?: LintText;
+}
+
+/** Lints a text, reading other files through an overlay. */
+export type LintText = (text: string, overlay: FileOverlay) => LintResult;
+
+/** How many lint results a {@link lintCache} keeps (the texts of a few consecutive steps). */
+const LINT_CACHE_SIZE = 4;
+
+/**
+ * Parsed models of the last few texts: the guard parses a candidate, and the next pass lints
+ * the same text, so both share one model (and its memoized shell parses).
+ */
+export function modelCache(size = 6): (text: string) => DocumentModel {
+  const models = new Map<string, DocumentModel>();
+  return (text) => {
+    const hit = models.get(text);
+    if (hit) {
+      models.delete(text);
+      models.set(text, hit);
+      return hit;
+    }
+    const model = new DocumentModel(text);
+    models.set(text, model);
+    if (models.size > size) models.delete(models.keys().next().value as string);
+    return model;
+  };
+}
+
+/**
+ * A lint function that remembers its last few results: the pipeline lints the same text
+ * again and again (the last pass of a fix loop, the next step's findings, the "no new
+ * problem" check), and on a large file each lint is the expensive part.
+ */
+export function lintCache(options: LintOptions, modelOf: (text: string) => DocumentModel = (text) => new DocumentModel(text)): LintText {
+  const entries = new Map<string, LintResult>();
+  return (text, overlay) => {
+    const key = `${[...overlay.files].map(([p, t]) => `${p}\u0001${t}`).join('\u0002')}\u0000${text}`;
+    const hit = entries.get(key);
+    if (hit) {
+      // Most recently used last.
+      entries.delete(key);
+      entries.set(key, hit);
+      return hit;
+    }
+    const result = lint(modelOf(text), overlaidOptions(options, overlay));
+    entries.set(key, result);
+    if (entries.size > LINT_CACHE_SIZE) entries.delete(entries.keys().next().value as string);
+    return result;
+  };
 }
 
 /** A fix that was not applied, with the reason. */
@@ -86,20 +137,60 @@ export function overlaidOptions(options: LintOptions, overlay: FileOverlay): Lin
   return { ...options, env: { ...env, workspace: base.withOverlay(overlay.files) } };
 }
 
-/** Document spans of the stages of `model` whose text is protected. */
-function protectedSpans(model: DocumentModel, texts: readonly string[]): { start: number; end: number }[] {
+/** A span of document offsets. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Document spans of the stages of `model` whose text is protected, in document order. */
+export function protectedSpans(model: DocumentModel, texts: readonly string[]): Span[] {
   if (texts.length === 0) return [];
+  const wanted = new Set(texts);
   return protectedStages(model)
     .map((s) => stageSpan(model, s))
-    .filter((span) => texts.includes(model.content.slice(span.start, span.end)));
+    .filter((span) => wanted.has(model.content.slice(span.start, span.end)));
+}
+
+/** The span (of sorted, disjoint spans) that contains an offset, ends included; a binary search. */
+export function spanAt(spans: readonly Span[], offset: number): Span | null {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = spans[mid] as Span;
+    if (offset < s.start) hi = mid - 1;
+    else if (offset > s.end) lo = mid + 1;
+    else return s;
+  }
+  return null;
+}
+
+/** The first span that ends after an offset (spans sorted and disjoint), or null. */
+function firstEndingAfter(spans: readonly Span[], offset: number): Span | null {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid] as Span).end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return spans[lo] ?? null;
 }
 
 /** Whether an edit changes text inside a span (an insertion at its very start stays outside). */
-function touches(model: DocumentModel, fix: Fix, spans: readonly { start: number; end: number }[]): boolean {
+function touches(model: DocumentModel, fix: Fix, spans: readonly Span[]): boolean {
+  if (spans.length === 0) return false;
   return fix.edits.some((edit) => {
     const start = model.text.offsetAt(edit.range.start);
     const end = model.text.offsetAt(edit.range.end);
-    return spans.some((s) => (start === end ? start > s.start && start <= s.end : start < s.end && end > s.start));
+    if (start === end) {
+      const s = spanAt(spans, start);
+      return s !== null && start > s.start;
+    }
+    // Overlaps a span when the first span ending after `start` begins before `end`.
+    const s = firstEndingAfter(spans, start);
+    return s !== null && s.start < end;
   });
 }
 
@@ -142,14 +233,28 @@ function applyFileEdits(base: Workspace | undefined, overlay: FileOverlay, fix: 
  * then the order of the two edits would decide the text.
  */
 function withoutTouchingEdits<T extends { fix: Fix }>(model: DocumentModel, chosen: readonly T[]): T[] {
-  const taken: { start: number; end: number }[] = [];
+  // `chosen` comes sorted by fix span with disjoint spans (selectNonOverlapping), so an edit
+  // overlaps an earlier one exactly when it starts before the furthest end so far; touching
+  // points are looked up in sets. Linear in the number of edits, not quadratic.
+  const starts = new Set<number>();
+  const ends = new Set<number>();
+  const insertions = new Set<number>();
+  let furthest = -1;
   const kept: T[] = [];
   for (const c of chosen) {
     const spans = c.fix.edits.map((e) => ({ start: model.text.offsetAt(e.range.start), end: model.text.offsetAt(e.range.end) }));
-    const clash = spans.some((a) => taken.some((b) => a.start < b.end && b.start < a.end) || taken.some((b) => (a.start === b.end || a.end === b.start) && (a.start === a.end || b.start === b.end)));
+    const clash = spans.some((a) => {
+      if (a.start < furthest) return true;
+      return a.start === a.end ? ends.has(a.start) || starts.has(a.start) : insertions.has(a.start) || insertions.has(a.end);
+    });
     if (clash) continue;
     kept.push(c);
-    taken.push(...spans);
+    for (const s of spans) {
+      starts.add(s.start);
+      ends.add(s.end);
+      if (s.start === s.end) insertions.add(s.start);
+      furthest = Math.max(furthest, s.end);
+    }
   }
   return kept;
 }
@@ -181,7 +286,7 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
   let current = content;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const rejectedBefore = rejected.length;
-    const { model, findings } = lint(current, overlaidOptions(options.lint, overlay));
+    const { model, findings } = options.lintText ? options.lintText(current, overlay) : lint(current, overlaidOptions(options.lint, overlay));
     const spans = protectedSpans(model, options.protectedTexts);
     const candidates: { finding: Finding; fix: Fix }[] = [];
     for (const finding of findings) {
@@ -204,17 +309,29 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
     if (chosen.length > 0 && options.guard(next).length > 0) {
       kept = [];
       next = current;
-      for (const c of chosen) {
-        const attempt = applyEdits(current, [...kept, c].flatMap((k) => k.fix.edits));
+      // Halves that pass are kept whole; a failing half is split again. A few offenders among
+      // many fixes cost a few guard runs each, not one run per fix (each run parses the file).
+      const tryGroup = (group: readonly (typeof chosen)[number][]): void => {
+        const attempt = applyEdits(current, [...kept, ...group].flatMap((k) => k.fix.edits));
         const problems = options.guard(attempt);
-        if (problems.length > 0) {
-          rejectedKeys.add(keyOf(c.finding, c.fix));
-          rejected.push({ code: c.finding.code, title: c.fix.title, reason: problems.join('; ') });
-        } else {
-          kept.push(c);
+        if (problems.length === 0) {
+          kept.push(...group);
           next = attempt;
+          return;
         }
-      }
+        const [only] = group;
+        if (group.length === 1 && only) {
+          rejectedKeys.add(keyOf(only.finding, only.fix));
+          rejected.push({ code: only.finding.code, title: only.fix.title, reason: problems.join('; ') });
+          return;
+        }
+        const half = Math.ceil(group.length / 2);
+        tryGroup(group.slice(0, half));
+        tryGroup(group.slice(half));
+      };
+      const half = Math.ceil(chosen.length / 2);
+      tryGroup(chosen.slice(0, half));
+      tryGroup(chosen.slice(half));
     }
     let progress = next !== current;
     for (const c of [...kept, ...fileOnly]) {

@@ -244,8 +244,9 @@ export function checkInvariants(before: Behaviour, after: Behaviour, relax: Rela
   out.push(...compareEnv(before.env, after.env, relax));
   const missing = [...before.installs].filter((t) => !after.installs.has(t) && !translated(t, after.installs));
   if (missing.length > 0) out.push(`${missing.map(describeTarget).join(', ')} would no longer be installed`);
+  const kept = new Set(after.protectedStages);
   for (const text of before.protectedStages) {
-    if (!after.protectedStages.includes(text)) {
+    if (!kept.has(text)) {
       const name = /^\s*FROM\s+\S+(?:\s+AS\s+(\S+))?/i.exec(text)?.[1];
       out.push(`stage ${name ? `\`${name}\`` : 'that is neither shipped nor copied from'} would change (stages for tests, docs or \`--target\` builds are left untouched)`);
     }

@@ -21,6 +21,7 @@ import { pipProjectRecipe } from './recipes/pip-project';
 import { pipenvRecipe } from './recipes/pipenv';
 import { poetryExportRecipe, poetryRecipe } from './recipes/poetry';
 import { requirementsRecipe } from './recipes/requirements';
+import { overlaps, withoutRepeats } from './recipes/two-phase';
 import { instructionWithEdits, type BuilderPlan, type RecipeInput, type RecipeResult, type SpanEdit } from './recipes/types';
 import { uvRecipe } from './recipes/uv';
 import { runtimePackagesFor } from './runtime-libraries';
@@ -124,26 +125,46 @@ function isToolCopy(model: DocumentModel, info: InstructionInfo): boolean {
 }
 
 /**
+ * What the COPYs of the whole context (or of a folder) among `later` bring: `context` when one
+ * copies the whole build context, and the folders (without `./` and trailing `/`) copied whole.
+ */
+function broadCopies(model: DocumentModel, later: readonly InstructionInfo[]): { context: boolean; dirs: Set<string> } {
+  const dirs = new Set<string>();
+  let context = false;
+  for (const i of later) {
+    if (i.keyword !== 'COPY' && i.keyword !== 'ADD') continue;
+    const broad = copyOperands(model, i);
+    if (broad === null || broad.from !== null || broad.unresolved) continue;
+    for (const s of broad.sources) {
+      if (classifySource(s) === 'context') context = true;
+      const dir = normalizePath(s).replace(/^\.\//, '').replace(/\/+$/, '');
+      if (dir !== '' && !isGlob(dir)) dirs.add(dir);
+    }
+  }
+  return { context, dirs };
+}
+
+/**
  * A COPY of dependency manifests (files only) before the install, when a later COPY of the
  * whole context brings the same files into the final image anyway: it moves to the builder.
  */
-function isManifestCopy(model: DocumentModel, info: InstructionInfo, later: readonly InstructionInfo[]): boolean {
+function isManifestCopy(model: DocumentModel, info: InstructionInfo, broad: { context: boolean; dirs: ReadonlySet<string> }): boolean {
   if (info.keyword !== 'COPY') return false;
   const op = copyOperands(model, info);
   if (!op || op.from !== null || op.unresolved || op.flags.length > 0) return false;
   if (!op.sources.every((s) => ['file', 'glob'].includes(classifySource(s)))) return false;
+  if (broad.context) return true;
+  // A folder that holds every manifest (`COPY ./app .` after `COPY app/requirements.txt .`): each
+  // file's parent folders are looked up, not every later COPY per file.
   const files = op.sources.map((s) => normalizePath(s).replace(/^\.\//, ''));
-  return later.some((i) => {
-    if (i.keyword !== 'COPY' && i.keyword !== 'ADD') return false;
-    const broad = copyOperands(model, i);
-    if (broad === null || broad.from !== null || broad.unresolved) return false;
-    // The whole context, or a folder that holds every manifest (`COPY ./app .` after `COPY app/requirements.txt .`).
-    return broad.sources.some((s) => {
-      if (classifySource(s) === 'context') return true;
-      const dir = normalizePath(s).replace(/^\.\//, '').replace(/\/+$/, '');
-      return dir !== '' && !isGlob(dir) && files.every((f) => f.startsWith(`${dir}/`));
-    });
-  });
+  const parents = (file: string): string[] => {
+    const out: string[] = [];
+    for (let at = file.indexOf('/'); at >= 0; at = file.indexOf('/', at + 1)) out.push(file.slice(0, at));
+    return out;
+  };
+  const common = files.map((f) => new Set(parents(f).filter((d) => broad.dirs.has(d))));
+  const first = common[0];
+  return first !== undefined && [...first].some((d) => common.every((set) => set.has(d)));
 }
 
 /** Removes one package word from an apt command line, keeping the continuation lines valid. */
@@ -389,6 +410,7 @@ export function planMultiStage(model: DocumentModel, env: Pick<LintEnvironment, 
     existingVenv: typeof venvOrRefusal === 'string' ? venvOrRefusal : null,
     variables: variablesBefore(model, lastInstall.info),
     entryPrograms,
+    ...(env.readContextFile ? { readContextFile: env.readContextFile } : {}),
   };
   const plan = recipeFor(project, input);
   if ('refused' in plan) return refused(plan.refused);
@@ -438,6 +460,9 @@ interface AssembleInput {
   tag: { version: string | null; variant: 'full' | 'slim' | 'alpine' | 'windowsservercore' | 'nanoserver'; codename: string };
 }
 
+/** Options the builder adds to a split install: a command that differs by them alone repeats one. */
+const SPLIT_ONLY_OPTIONS: ReadonlySet<string> = new Set(['--no-root', '--no-install-project', '--no-editable', '--system']);
+
 /** ENV keys that only matter to the running application, never to an install. */
 const RUNTIME_ONLY_ENV = /^(PYTHONUNBUFFERED|PYTHONFAULTHANDLER|PYTHONIOENCODING|GUNICORN_CMD_ARGS|PORT|FLASK_[A-Z_]+|DJANGO_[A-Z_]+)$/;
 
@@ -455,6 +480,7 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
   // A byte-order mark stays the first character of the file.
   const regionStart = Math.max(model.text.lineStart(regionLine), model.text.hasBom ? 1 : 0);
   const chunks = chunksOf(model, final, regionStart);
+  const chunkByIndex = new Map(chunks.map((c) => [c.info.index, c]));
   const runByIndex = new Map(a.prefixRuns.map((r) => [r.info.index, r]));
 
   // The FROM line of both stages, with the Debian release pinned when the tag has none.
@@ -475,7 +501,12 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
   const builderFrom = fromBody.replace(/^\uFEFF/, '').replace(/\r?\n$/, '').replace(/\s+as\s+\S+\s*$/i, '').trimEnd() + ` AS ${alias}`;
 
   // Which final-stage instructions leave, and how the system RUNs change.
-  const manifestMoves = new Set(a.prefix.filter((i) => isManifestCopy(model, i, a.later) || isToolCopy(model, i)).map((i) => i.index));
+  const split = a.plan.split;
+  const sourceCopies = new Set((split?.layout.sourceCopies ?? []).map((i) => i.index));
+  // With a split install the final stage's own source COPY brings the manifests as well.
+  const covering = split ? [...a.later, ...split.layout.sourceCopies] : a.later;
+  const broad = broadCopies(model, covering);
+  const manifestMoves = new Set(a.prefix.filter((i) => isManifestCopy(model, i, broad) || isToolCopy(model, i)).map((i) => i.index));
   const installed = new Set<string>();
   const systemEdits = new Map<number, { edits: SpanEdit[]; empty: boolean; keptOriginal: boolean }>();
   const extra: string[] = [];
@@ -505,9 +536,11 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
   let prepared = false;
   let prepareAt = a.prefix.findIndex((i) => i === a.firstDeps.info);
   while (prepareAt > 0 && ['COPY', 'ADD'].includes(a.prefix[prepareAt - 1]?.keyword ?? '')) prepareAt--;
+  const seenCommands = new Set<string>();
+  let repeatLead = '';
   for (const [position, info] of a.prefix.entries()) {
     const run = runByIndex.get(info.index);
-    const chunk = chunks.find((c) => c.info === info) as Chunk;
+    const chunk = chunkByIndex.get(info.index) as Chunk;
     const lead = chunk.lead.replace(/\r?\n$/, '');
     const withLead = (text: string): string => (lead === '' ? text : `${lead}${eol}${text}`.replace(/\r?\n/g, eol));
     if (position === prepareAt && !prepared) {
@@ -526,6 +559,11 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
         break;
       case 'COPY':
       case 'ADD':
+        if (split && sourceCopies.has(info.index)) {
+          // Two-phase install: the manifests take the sources' place; the sources come after the installs.
+          if (info === split.layout.sourceCopies[0] && split.layout.manifests.length > 0) builder.push(`COPY ${split.layout.manifests.join(' ')} ./`);
+          break;
+        }
         builder.push(manifestMoves.has(info.index) ? withLead(instructionWithEdits(model, info, [])) : instructionWithEdits(model, info, []));
         break;
       case 'RUN': {
@@ -534,10 +572,24 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
           break;
         }
         if (run.role === 'install' || run.role === 'mixed' || run.role === 'tangled') {
+          const repeats = split ? withoutRepeats(run, seenCommands, SPLIT_ONLY_OPTIONS) : null;
+          // A reordering fix may have repeated an install after the sources: it now runs before them, once.
+          let repeated = repeats !== null && info.index > (split?.layout.sourceCopies[0]?.index ?? Infinity) ? repeats : null;
+          if (repeated === 'drop') {
+            // Its comments go with the project install after the sources; without one, it stays.
+            if (lead === '') break;
+            if ((split?.afterSources.length ?? 0) > 0 && repeatLead === '') {
+              repeatLead = lead;
+              break;
+            }
+            repeated = null;
+          }
           const edits = a.plan.editRun(run);
           if (edits === 'drop') break;
           if ('refused' in edits) return edits;
-          builder.push(withLead(instructionWithEdits(model, info, edits)));
+          const kept = repeated ? edits.filter((e) => ![...repeated.removed].some((c) => e.start >= c.start && e.end <= c.end)) : edits;
+          const all = [...kept, ...(repeated?.edits ?? [])];
+          builder.push(withLead(instructionWithEdits(model, info, overlaps(all) ? edits : all)));
         } else if (run.role === 'system' && systemEdits.has(info.index) && !systemEdits.get(info.index)?.keptOriginal) {
           // None of its packages stay in the final image: its comments describe the builder's copy.
           builder.push(withLead(instructionWithEdits(model, info, [])));
@@ -549,6 +601,12 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
       default:
         break;
     }
+  }
+
+  if (split && split.afterSources.length > 0) {
+    for (const info of split.layout.sourceCopies) builder.push(instructionWithEdits(model, info, []));
+    const [first, ...rest] = split.afterSources;
+    builder.push(repeatLead === '' ? (first as string) : `${repeatLead}${eol}${first as string}`.replace(/\r?\n/g, eol), ...rest);
   }
 
   // The final stage: the same chunks, minus what moved, plus the environment copy.

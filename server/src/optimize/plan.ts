@@ -1,6 +1,6 @@
 // The Optimize pipeline (catalogue §4.2–§4.3): safe phases, then the ticked decisions in phase
 // order, each guarded by the behaviour invariants and by "no new warning or error".
-import { lint, type Finding, type LintOptions } from '../engine/lint';
+import type { Finding, LintOptions, LintResult } from '../engine/lint';
 import { DocumentModel } from '../model/document-model';
 import { apkCommand } from '../shell/apt';
 import { pipInstall } from '../shell/pip';
@@ -9,8 +9,8 @@ import { finalEntry } from '../rules/entrypoint-helpers';
 import { mentionedPrograms, stageRuns } from './analyse';
 import { codePhase, decisionById, decisionForCode, isTicked, MULTI_STAGE, NAMED_DECISIONS, PHASE_TWO_RANK, type DecisionSpec, type Relaxations } from './decisions';
 import { estimateEffect } from './estimate';
-import { addCounts, emptyOverlay, overlaidOptions, overlayChanges, runFixLoop, type FileOverlay, type FixLoopResult } from './fix-loop';
-import { behaviourOf, checkInvariants, protectedStages, stageSpan, type Behaviour } from './invariants';
+import { addCounts, emptyOverlay, lintCache, modelCache, overlayChanges, protectedSpans, spanAt, runFixLoop, type FileOverlay, type FixLoopResult } from './fix-loop';
+import { behaviourOf, checkInvariants, type Behaviour } from './invariants';
 import { planMultiStage } from './multi-stage';
 import { detectProjectType } from './project-type';
 import type { FileChange } from '../fix/apply';
@@ -56,14 +56,9 @@ interface State {
 
 /** Findings outside the stages Optimize leaves untouched. */
 function reachableFindings(model: DocumentModel, findings: readonly Finding[], protectedTexts: readonly string[]): Finding[] {
-  const spans = protectedStages(model)
-    .map((s) => stageSpan(model, s))
-    .filter((span) => protectedTexts.includes(model.content.slice(span.start, span.end)));
+  const spans = protectedSpans(model, protectedTexts);
   if (spans.length === 0) return [...findings];
-  return findings.filter((f) => {
-    const at = model.text.offsetAt(f.range.start);
-    return !spans.some((s) => at >= s.start && at <= s.end);
-  });
+  return findings.filter((f) => spanAt(spans, model.text.offsetAt(f.range.start)) === null);
 }
 
 /**
@@ -82,7 +77,12 @@ export function newProblems(before: readonly Finding[], after: readonly Finding[
     messages.add(`${f.code}|${f.message}`);
   }
   const byCode = new Map<string, Finding[]>();
-  for (const f of after) if (serious(f)) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+  for (const f of after) {
+    if (!serious(f)) continue;
+    const list = byCode.get(f.code);
+    if (list) list.push(f);
+    else byCode.set(f.code, [f]);
+  }
   const out: Finding[] = [];
   for (const [code, list] of byCode) {
     const grew = list.length - (count.get(code) ?? 0);
@@ -148,7 +148,9 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
   const read = env?.readContextFile ?? (env?.workspace ? (path: string): string | undefined => env.workspace?.text(path) : undefined);
   const contextEnv = read ? { readContextFile: read } : {};
   const baseLintOptions: LintOptions = { ...options };
-  const original = new DocumentModel(content);
+  // Parsed texts are shared by the guard, the lints and the estimate.
+  const modelOf = modelCache();
+  const original = modelOf(content);
   const before = behaviourOf(original, contextEnv);
   const protectedTexts = before.protectedStages;
   const state: State = {
@@ -160,10 +162,12 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
     overlay: emptyOverlay(),
   };
   /** Lints see other files as the accepted steps left them. */
-  const lintNow = (text: string): ReturnType<typeof lint> => lint(text, overlaidOptions(baseLintOptions, state.overlay));
+  // One cache for the whole run: each text is linted once, whichever step asks first.
+  const lintText = lintCache(baseLintOptions, modelOf);
+  const lintNow = (text: string): LintResult => lintText(text, state.overlay);
   const guardWith = (relax: Relaxations) => (text: string): string[] => {
     // A proposal whose behaviour cannot even be read is not one we can vouch for.
-    const after = tryAnalysis(() => behaviourOf(new DocumentModel(text), contextEnv));
+    const after = tryAnalysis(() => behaviourOf(modelOf(text), contextEnv));
     return after ? checkInvariants(before, after, withWildcard(relax, before)) : ['the proposal could not be analysed'];
   };
   const phaseOne = (code: string): boolean => codePhase(code) === 1;
@@ -173,7 +177,7 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
     return result ? result.reason : 'the file could not be analysed';
   };
   const loop = (text: string, codes: ReadonlySet<string>, relax: Relaxations, onlyPhaseOne = false): FixLoopResult => {
-    const result = runFixLoop(text, { lint: baseLintOptions, unsafeCodes: codes, guard: guardWith(relax), protectedTexts, overlay: state.overlay, otherFiles: options.otherFiles === true, ...(onlyPhaseOne ? { safeCodes: phaseOne } : {}) });
+    const result = runFixLoop(text, { lint: baseLintOptions, lintText, unsafeCodes: codes, guard: guardWith(relax), protectedTexts, overlay: state.overlay, otherFiles: options.otherFiles === true, ...(onlyPhaseOne ? { safeCodes: phaseOne } : {}) });
     for (const code of result.protectedCodes) state.protectedCodes.add(code);
     return result;
   };
@@ -337,7 +341,7 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
       applied,
     }));
   const applied = [...state.applied.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => a.code.localeCompare(b.code));
-  const estimate = tryAnalysis(() => estimateEffect(original, new DocumentModel(state.text))) ?? emptyEstimate();
+  const estimate = tryAnalysis(() => estimateEffect(original, modelOf(state.text))) ?? emptyEstimate();
   return { text: state.text, applied, skipped: [...unique.values()], decisions, estimate, files: overlayChanges(state.overlay) };
 }
 

@@ -2,6 +2,7 @@
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import type { Word } from '../shell/lexer';
+import { perCommand } from '../shell/memo';
 import type { SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords } from '../shell/query';
 import { copyOperands, joinPath, relativeWithin, workdirBefore } from './copy-paths';
@@ -164,6 +165,13 @@ function numeric(value: string | null): string | null {
 
 /** Recognises useradd/adduser/groupadd/addgroup and reads what it creates. Null for anything else. */
 export function accountCommand(cmd: SimpleCommand): AccountCommand | null {
+  return accountCommandOf(cmd);
+}
+
+// Several rules ask about every command: read each command once.
+const accountCommandOf = perCommand(readAccountCommand);
+
+function readAccountCommand(cmd: SimpleCommand): AccountCommand | null {
   const words = effectiveWords(cmd);
   const programWord = words[0];
   const tool = baseName(programWord);

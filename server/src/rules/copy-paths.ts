@@ -1,7 +1,7 @@
 // Path arithmetic for container paths, plus COPY/ADD operand and WORKDIR resolution shared by rules.
 import type { Flag } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { stageChainInstructions } from '../model/stages';
+import type { Stage } from '../model/stages';
 
 /**
  * Normalizes a POSIX path: collapses repeated slashes and `.` segments and resolves `..`.
@@ -9,6 +9,8 @@ import { stageChainInstructions } from '../model/stages';
  * The empty path and `./` normalize to `.`; trailing slashes are dropped (except for `/`).
  */
 export function normalizePath(path: string): string {
+  // Most paths are already normal; rules normalize in their inner loops, so skip the rebuild.
+  if (path !== '' && !NEEDS_NORMALIZING.test(path)) return path;
   const absolute = path.startsWith('/');
   const out: string[] = [];
   for (const part of path.split('/')) {
@@ -25,9 +27,13 @@ export function normalizePath(path: string): string {
   return joined === '' ? '.' : joined;
 }
 
+/** An empty, `.` or `..` segment, or a trailing slash after something: what normalizing changes. */
+const NEEDS_NORMALIZING = /\/\/|(^|\/)\.\.?(\/|$)|.\/$/;
+
 /** Resolves `path` against `base` the way a shell or Docker does: an absolute `path` wins. */
 export function joinPath(base: string, path: string): string {
-  return path.startsWith('/') ? normalizePath(path) : normalizePath(`${base}/${path}`);
+  if (path.startsWith('/')) return normalizePath(path);
+  return normalizePath(base === '/' ? `/${path}` : `${base}/${path}`);
 }
 
 /** The directory part of a path (`a/b.txt` → `a`, `b.txt` → `.`, `/b` → `/`). */
@@ -110,6 +116,19 @@ const KNOWN_FILE_NAMES = new Set(['Pipfile', 'Dockerfile', 'Makefile', 'Procfile
 
 /** Classifies a COPY/ADD source as written (after variable resolution). */
 export function classifySource(source: string): SourceKind {
+  // Rules classify every source of every COPY once per RUN or COPY they pair it with.
+  const known = sourceKinds.get(source);
+  if (known !== undefined) return known;
+  // Bounded: a long-running server sees ever new sources.
+  if (sourceKinds.size >= 4096) sourceKinds.clear();
+  const kind = readSourceKind(source);
+  sourceKinds.set(source, kind);
+  return kind;
+}
+
+const sourceKinds = new Map<string, SourceKind>();
+
+function readSourceKind(source: string): SourceKind {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith('git@')) return 'remote';
   const norm = normalizePath(source);
   if (norm === '.' || norm === '/') return 'context';
@@ -136,9 +155,29 @@ export interface CopyOperands {
 
 /**
  * The sources and destination of a shell-form COPY/ADD. Returns null when they cannot be read
- * reliably: JSON form, heredocs, quoted operands, or fewer than two operands.
+ * reliably: JSON form, heredocs, quoted operands, or fewer than two operands. The result is
+ * computed once per instruction and shared (frozen): copy it before changing it.
  */
 export function copyOperands(model: DocumentModel, info: InstructionInfo): CopyOperands | null {
+  // Rules read the operands of every COPY several times (once per RUN or COPY they pair it with).
+  let memo = operandsMemo.get(model);
+  if (!memo) {
+    memo = new WeakMap();
+    operandsMemo.set(model, memo);
+  }
+  let op = memo.get(info);
+  if (op === undefined) {
+    op = readCopyOperands(model, info);
+    // Shared by every caller, so frozen: a caller that changed it would fail loudly, not corrupt others.
+    if (op) Object.freeze(Object.assign(op, { sources: Object.freeze(op.sources), flags: Object.freeze(op.flags) }));
+    memo.set(info, op);
+  }
+  return op;
+}
+
+const operandsMemo = new WeakMap<DocumentModel, WeakMap<InstructionInfo, CopyOperands | null>>();
+
+function readCopyOperands(model: DocumentModel, info: InstructionInfo): CopyOperands | null {
   if (info.keyword !== 'COPY' && info.keyword !== 'ADD') return null;
   if (model.isExecForm(info)) return null;
   const node = info.node as unknown as { getHeredocs?: () => unknown[]; getFlags(): Flag[] };
@@ -146,7 +185,7 @@ export function copyOperands(model: DocumentModel, info: InstructionInfo): CopyO
   const args = info.node.getArguments().map((a) => a.getValue());
   // dockerfile-ast splits quoted operands on blanks; rather than guess, give up on quotes.
   if (args.length < 2 || args.some((a) => /["']/.test(a) || a.startsWith('['))) return null;
-  const vars = variablesBefore(model, info);
+  const vars = variableLookupBefore(model, info);
   const resolved = args.map((a) => substitute(a, vars));
   const flags = node.getFlags();
   const fromFlag = flags.find((f) => f.getName() === 'from');
@@ -222,46 +261,159 @@ export interface WorkdirState {
  */
 export function workdirBefore(model: DocumentModel, info: InstructionInfo): WorkdirState | null {
   if (!info.stage) return null;
-  const state: WorkdirState = { dir: '/', fromImage: true };
-  const vars = new Map<string, string>(model.globalArgs);
-  for (const i of stageChainInstructions(info.stage)) {
-    if (i.index >= info.index) break;
-    if (i.keyword === 'ENV' || i.keyword === 'ARG') recordVariables(i, vars, model);
-    if (i.keyword !== 'WORKDIR') continue;
-    const raw = (i.node.getArgumentsContent() ?? '').trim();
-    if (raw === '' || /["'\\]/.test(raw)) return null;
-    const value = substitute(raw, vars);
-    if (value.includes('$')) return null;
-    state.dir = joinPath(state.dir, value);
-    state.fromImage = false;
-  }
-  return state;
+  const scan = stageScan(model, info.stage);
+  const k = lastBefore(scan.workdirAt, info.index);
+  const state = k < 0 ? scan.entryWorkdir : (scan.workdirs[k] as WorkdirState | null);
+  // A fresh object: callers have always received their own.
+  return state ? { dir: state.dir, fromImage: state.fromImage } : null;
 }
 
 /** ENV/ARG values declared in the stage chain before `info` (plus global ARG defaults). */
 export function variablesBefore(model: DocumentModel, info: InstructionInfo): Map<string, string> {
-  const vars = new Map<string, string>(model.globalArgs);
-  if (!info.stage) return vars;
-  for (const i of stageChainInstructions(info.stage)) {
-    if (i.index >= info.index) break;
-    if (i.keyword === 'ENV' || i.keyword === 'ARG') recordVariables(i, vars, model);
+  if (!info.stage) return new Map<string, string>(model.globalArgs);
+  const scan = stageScan(model, info.stage);
+  // Replaying the stage's own changes on a copy of the entry state gives the same map, in the
+  // same insertion order, as walking the whole chain.
+  const vars = new Map<string, string>(scan.entryVars);
+  for (const change of scan.log) {
+    if (change.at >= info.index) break;
+    if (change.value === undefined) vars.delete(change.name);
+    else vars.set(change.name, change.value);
   }
   return vars;
 }
 
-function recordVariables(info: InstructionInfo, vars: Map<string, string>, model: DocumentModel): void {
+/** A read-only lookup of variables: what {@link substitute} needs (a `Map` is one). */
+export interface VariableLookup {
+  get(name: string): string | undefined;
+}
+
+/**
+ * The ENV/ARG values in effect right before `info`, as a lookup that copies nothing: what
+ * {@link variablesBefore} holds, for callers that only substitute (rules call this per RUN).
+ */
+export function variableLookupBefore(model: DocumentModel, info: InstructionInfo): VariableLookup {
+  if (!info.stage) return model.globalArgs;
+  const scan = stageScan(model, info.stage);
+  const first = scan.log[0];
+  if (first === undefined || first.at >= info.index) return scan.entryVars;
+  const last = scan.log[scan.log.length - 1] as VariableChange;
+  if (last.at < info.index) return scan.finalVars;
+  return { get: (name) => lookupBefore(scan, name, info.index) };
+}
+
+/** One ENV/ARG assignment (or removal, `value` undefined) made by the instruction at `at`. */
+interface VariableChange {
+  at: number;
+  name: string;
+  value: string | undefined;
+}
+
+/**
+ * Variables and WORKDIRs of one stage, from one forward pass: what was in effect when the
+ * stage began (its parent's final state), then every change with the instruction that made it.
+ * Each "before this instruction" question is then a binary search instead of a walk of the
+ * whole chain (rules ask per COPY, per RUN and per pair of them, which made lint cubic).
+ */
+interface StageScan {
+  /** What the scan was computed from, so a stage changed afterwards is never served stale. */
+  count: number;
+  parent: Stage | null;
+  entryVars: ReadonlyMap<string, string>;
+  finalVars: ReadonlyMap<string, string>;
+  log: VariableChange[];
+  /** Per name: instruction indexes of its changes, ascending, and the values they set. */
+  history: Map<string, { at: number[]; values: (string | undefined)[] }>;
+  /** null: a WORKDIR in the chain could not be resolved, so no later WORKDIR is known. */
+  entryWorkdir: WorkdirState | null;
+  finalWorkdir: WorkdirState | null;
+  /** Indexes of the stage's WORKDIRs, ascending, and the state right after each. */
+  workdirAt: number[];
+  workdirs: (WorkdirState | null)[];
+}
+
+const stageScans = new WeakMap<DocumentModel, Map<Stage, StageScan>>();
+
+function stageScan(model: DocumentModel, stage: Stage): StageScan {
+  let perModel = stageScans.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    stageScans.set(model, perModel);
+  }
+  const known = perModel.get(stage);
+  if (known && known.count === stage.instructions.length && known.parent === stage.parent) return known;
+  // A parent is always an earlier stage, so its instructions all come before this stage's.
+  const parent = stage.parent ? stageScan(model, stage.parent) : null;
+  const entryVars: ReadonlyMap<string, string> = parent ? parent.finalVars : model.globalArgs;
+  const entryWorkdir: WorkdirState | null = parent ? parent.finalWorkdir : { dir: '/', fromImage: true };
+  const vars = new Map<string, string>(entryVars);
+  const scan: StageScan = { count: stage.instructions.length, parent: stage.parent, entryVars, finalVars: vars, log: [], history: new Map(), entryWorkdir, finalWorkdir: entryWorkdir, workdirAt: [], workdirs: [] };
+  let workdir = entryWorkdir;
+  for (const info of stage.instructions) {
+    if (info.keyword === 'ENV' || info.keyword === 'ARG') recordVariables(info, vars, model, scan);
+    else if (info.keyword === 'WORKDIR' && workdir !== null) {
+      workdir = nextWorkdir(info, workdir, vars);
+      scan.workdirAt.push(info.index);
+      scan.workdirs.push(workdir);
+    }
+  }
+  scan.finalWorkdir = workdir;
+  perModel.set(stage, scan);
+  return scan;
+}
+
+/** The WORKDIR state after a WORKDIR instruction, or null when it cannot be resolved. */
+function nextWorkdir(info: InstructionInfo, state: WorkdirState, vars: ReadonlyMap<string, string>): WorkdirState | null {
+  const raw = (info.node.getArgumentsContent() ?? '').trim();
+  if (raw === '' || /["'\\]/.test(raw)) return null;
+  const value = substitute(raw, vars);
+  if (value.includes('$')) return null;
+  return { dir: joinPath(state.dir, value), fromImage: false };
+}
+
+/** Position of the last entry of ascending `indexes` below `index`, or -1. */
+function lastBefore(indexes: readonly number[], index: number): number {
+  let lo = 0;
+  let hi = indexes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((indexes[mid] as number) < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function lookupBefore(scan: StageScan, name: string, index: number): string | undefined {
+  const h = scan.history.get(name);
+  const k = h ? lastBefore(h.at, index) : -1;
+  return h && k >= 0 ? h.values[k] : scan.entryVars.get(name);
+}
+
+function recordVariables(info: InstructionInfo, vars: Map<string, string>, model: DocumentModel, scan: StageScan): void {
   const props = (info.node as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties();
+  const change = (name: string, value: string | undefined): void => {
+    if (value === undefined) vars.delete(name);
+    else vars.set(name, value);
+    scan.log.push({ at: info.index, name, value });
+    const h = scan.history.get(name);
+    if (!h) scan.history.set(name, { at: [info.index], values: [value] });
+    else if (h.at[h.at.length - 1] === info.index) h.values[h.values.length - 1] = value;
+    else {
+      h.at.push(info.index);
+      h.values.push(value);
+    }
+  };
   for (const p of props) {
     const value = p.getValue();
-    if (value !== null) vars.set(p.getName(), substitute(value, vars));
+    if (value !== null) change(p.getName(), substitute(value, vars));
     // `ARG NAME` without a default re-declares a global ARG inside the stage: keep its default.
-    else if (info.keyword === 'ARG' && model.globalArgs.has(p.getName())) vars.set(p.getName(), model.globalArgs.get(p.getName()) as string);
-    else vars.delete(p.getName());
+    else if (info.keyword === 'ARG' && model.globalArgs.has(p.getName())) change(p.getName(), model.globalArgs.get(p.getName()) as string);
+    else change(p.getName(), undefined);
   }
 }
 
 /** Substitutes `$NAME`, `${NAME}` and `${NAME:-default}`; unknown names stay as written. */
-export function substitute(text: string, vars: ReadonlyMap<string, string>): string {
+export function substitute(text: string, vars: VariableLookup): string {
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
     const value = vars.get(braced ?? bare ?? '');
     if (value !== undefined && value !== '') return value;

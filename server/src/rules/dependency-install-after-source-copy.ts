@@ -3,6 +3,7 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { rootStage, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import { aptCommand, apkCommand } from '../shell/apt';
+import { perCommand } from '../shell/memo';
 import { pipInstall, type PipInstall } from '../shell/pip';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
@@ -332,6 +333,13 @@ export function scanRequirements(text: string): RequirementsScan {
 
 /** Whether a command cannot read files of the build context copied into the image. */
 function harmlessCommand(cmd: SimpleCommand): boolean {
+  return harmlessCommandOf(cmd);
+}
+
+// Asked for every command between a COPY and each install after it: answer once per command.
+const harmlessCommandOf = perCommand(readHarmlessCommand);
+
+function readHarmlessCommand(cmd: SimpleCommand): boolean {
   const words = effectiveWords(cmd);
   const program = baseName(words[0]);
   if (cmd.redirects.length > 0) return false;
@@ -452,10 +460,14 @@ function moveRisks(model: DocumentModel, env: LintEnvironment, stage: Stage, ins
     if (op.from !== null) risks.push('a moved COPY uses `--from`');
     if (op.unresolved) risks.push('a moved COPY uses variables');
   }
-  const between = stage.instructions.filter((i) => i.index > first.info.index && i.index < install.index && !moved.some((m) => m.info === i));
+  // Sets and a minimum instead of scans per instruction: this runs per install, over every
+  // instruction since the first moved COPY, which made a long stage cubic.
+  const movedInfos = new Set(moved.map((m) => m.info));
+  const between = stage.instructions.filter((i) => i.index > first.info.index && i.index < install.index && !movedInfos.has(i));
+  const firstRelative = moved.reduce((min, m) => ((m.op as CopyOperands).dest.startsWith('/') ? min : Math.min(min, m.info.index)), Infinity);
   for (const info of between) {
     if (info.keyword === 'WORKDIR') {
-      const relativeMoved = moved.some((m) => m.info.index < info.index && !(m.op as CopyOperands).dest.startsWith('/'));
+      const relativeMoved = firstRelative < info.index;
       if (relativeMoved) risks.push('a WORKDIR changes the destination of a moved COPY');
       continue;
     }
@@ -654,7 +666,9 @@ export default defineRule({
           const flagged = installs.filter((i) => !dependenciesPrepared(i, copies, earlierRuns) && broadCopies(i, copies).length > 0);
           const firstFlagged = flagged[0];
           if (firstFlagged) {
-            const moved = copies.filter((c) => installs.some((i) => broadCopies(i, copies).includes(c)));
+            // One set for all installs: asking per copy made this cubic in the COPYs of a stage.
+            const broad = new Set(installs.flatMap((i) => broadCopies(i, copies)));
+            const moved = copies.filter((c) => broad.has(c));
             const closest = moved[moved.length - 1] as CopyEntry;
             const hint =
               firstFlagged.kind === 'requirements'

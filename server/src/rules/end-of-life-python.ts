@@ -47,7 +47,8 @@ export default defineRule({
       const longAgo = moreThanAYearAfter(status.eol, env.today);
       const name = minor === '2.7' && tag.minor === null ? 'Python 2' : `Python ${minor}`;
       const fixes: Fix[] = [];
-      const newTag = upgradedTag(tag);
+      // Once the newest minor is past its end of life too, there is nothing newer to move to.
+      const newTag = minor === NEWEST_STABLE_MINOR ? null : upgradedTag(tag);
       // A digest would still select the old image; a version held in an ARG is not edited here.
       const edit = newTag !== null && image.digest === null ? imageEdit(site, image.raw, withTag(image.raw, newTag)) : null;
       if (edit) {

@@ -168,6 +168,24 @@ interface Placement {
  * Dockerfile has no stage or its final image sets neither CMD nor ENTRYPOINT.
  */
 export function finalEntry(model: DocumentModel, env?: Pick<LintEnvironment, 'readContextFile'>): FinalEntry | null {
+  // Seven rules follow the same entry in one lint (which reads context files through one reader).
+  let perModel = entryMemo.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    entryMemo.set(model, perModel);
+  }
+  const reader = env?.readContextFile ?? NO_READER;
+  if (!perModel.has(reader)) perModel.set(reader, readFinalEntry(model, env));
+  return perModel.get(reader) ?? null;
+}
+
+/** The memo key when entry scripts cannot be read. */
+const NO_READER = (): undefined => undefined;
+
+/** Entries per model and per context-file reader (a lint makes one reader for all its rules). */
+const entryMemo = new WeakMap<DocumentModel, Map<(relativePath: string) => string | undefined, FinalEntry | null>>();
+
+function readFinalEntry(model: DocumentModel, env?: Pick<LintEnvironment, 'readContextFile'>): FinalEntry | null {
   const stage = model.finalStage;
   if (!stage) return null;
   const chain = stageChain(stage);

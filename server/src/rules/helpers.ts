@@ -15,14 +15,36 @@ export interface CommandSite {
  * that failed to parse: guessing there would produce false positives.
  */
 export function* runCommands(model: DocumentModel, stage?: Stage): Generator<CommandSite> {
+  yield* commandSites(model, stage);
+}
+
+/**
+ * The sites {@link runCommands} yields, listed once per model and stage: most rules walk all
+ * of them, so forty rules re-filtering the instructions cost more than the walk itself.
+ */
+function commandSites(model: DocumentModel, stage: Stage | undefined): readonly CommandSite[] {
+  let perModel = sitesMemo.get(model);
+  if (!perModel) {
+    perModel = new Map();
+    sitesMemo.set(model, perModel);
+  }
+  const key = stage ?? model;
   const infos = stage ? stage.instructions : model.instructions;
+  const known = perModel.get(key);
+  // Stages are built once; the count guards against one changed after the list was made.
+  if (known && known.count === infos.length) return known.sites;
+  const sites: CommandSite[] = [];
   for (const info of infos) {
     if (info.keyword !== 'RUN') continue;
     const script = model.shellOf(info);
     if (!script || script.error !== undefined) continue;
-    for (const command of script.commands) yield { info, script, command };
+    for (const command of script.commands) sites.push({ info, script, command });
   }
+  perModel.set(key, { count: infos.length, sites });
+  return sites;
 }
+
+const sitesMemo = new WeakMap<DocumentModel, Map<Stage | DocumentModel, { count: number; sites: CommandSite[] }>>();
 
 /** Flags of an instruction (`--mount`, `--from`, `--chown`, …), empty when it has none. */
 export function flagsOf(info: InstructionInfo): Flag[] {
@@ -48,14 +70,66 @@ export function runMounts(info: InstructionInfo): Map<string, string>[] {
 
 /** Properties of ENV (and ARG with a value) instructions in a stage chain before `before`. */
 export function definedVariables(stage: Stage, before: InstructionInfo | null, keywords: readonly string[] = ['ENV', 'ARG']): Map<string, string | null> {
+  // `before` in an ancestor stage: walk the chain as written (never the case for a stage's own instructions).
+  if (before && before.index <= stage.fromInfo.index) return definedInChain(stage, before, keywords);
+  const scan = definitionScan(stage, keywords);
+  // Replaying the stage's own definitions on a copy of its entry state gives the same map, in
+  // the same insertion order, as walking the whole chain; rules ask this per RUN.
+  const vars = new Map<string, string | null>(scan.entry);
+  for (const d of scan.own) {
+    if (before && d.at >= before.index) break;
+    vars.set(d.name, d.value);
+  }
+  return vars;
+}
+
+function definedInChain(stage: Stage, before: InstructionInfo, keywords: readonly string[]): Map<string, string | null> {
   const vars = new Map<string, string | null>();
   for (const info of stageChainInstructions(stage)) {
-    if (before && info.index >= before.index) break;
+    if (info.index >= before.index) break;
     if (!keywords.includes(info.keyword)) continue;
     const props = (info.node as unknown as { getProperties(): Property[] }).getProperties();
     for (const p of props) vars.set(p.getName(), p.getValue());
   }
   return vars;
+}
+
+/** The definitions of one stage for one keyword set, on top of those of its parent chain. */
+interface DefinitionScan {
+  count: number;
+  parent: Stage | null;
+  /** Definitions of the parent chain (all of them: a parent's instructions come first). */
+  entry: ReadonlyMap<string, string | null>;
+  /** Everything defined by the end of the stage. */
+  final: ReadonlyMap<string, string | null>;
+  own: { at: number; name: string; value: string | null }[];
+}
+
+const definitionScans = new WeakMap<Stage, Map<string, DefinitionScan>>();
+
+function definitionScan(stage: Stage, keywords: readonly string[]): DefinitionScan {
+  let perStage = definitionScans.get(stage);
+  if (!perStage) {
+    perStage = new Map();
+    definitionScans.set(stage, perStage);
+  }
+  const key = keywords.join(' ');
+  const known = perStage.get(key);
+  if (known && known.count === stage.instructions.length && known.parent === stage.parent) return known;
+  const entry: ReadonlyMap<string, string | null> = stage.parent ? definitionScan(stage.parent, keywords).final : new Map();
+  const final = new Map(entry);
+  const own: DefinitionScan['own'] = [];
+  for (const info of stage.instructions) {
+    if (!keywords.includes(info.keyword)) continue;
+    const props = (info.node as unknown as { getProperties(): Property[] }).getProperties();
+    for (const p of props) {
+      own.push({ at: info.index, name: p.getName(), value: p.getValue() });
+      final.set(p.getName(), p.getValue());
+    }
+  }
+  const scan: DefinitionScan = { count: stage.instructions.length, parent: stage.parent, entry, final, own };
+  perStage.set(key, scan);
+  return scan;
 }
 
 /** The instructions of a keyword within a stage. */

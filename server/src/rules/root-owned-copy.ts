@@ -6,7 +6,7 @@ import type { SimpleCommand } from '../shell/parser';
 import { isPathOrUrl, pipInstall } from '../shell/pip';
 import { baseName, effectiveWords } from '../shell/query';
 import { accountCommand, accountHistory, creationOf, type AccountHistory } from './account-helpers';
-import { classifySource, copyOperands, joinPath, relativeWithin, sourcePathFor, substitute, variablesBefore, workdirBefore, type CopyOperands } from './copy-paths';
+import { classifySource, copyOperands, joinPath, relativeWithin, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange } from './edit-helpers';
 import { definedVariables, flagsOf, runMounts } from './helpers';
@@ -44,14 +44,38 @@ const LASTLOG_RECORD = 292;
 
 /** The effective `USER` before an instruction in its stage chain: `root` when none, null when unknown. */
 function userBefore(stage: Stage, info: InstructionInfo): string | null {
+  const users = chainUsers(stage);
   let user = 'root';
-  for (const i of stageChainInstructions(stage)) {
-    if (i.index >= info.index) break;
-    if (i.keyword !== 'USER') continue;
-    const value = (i.node.getArgumentsContent() ?? '').trim();
-    user = value;
+  // The last USER before `info` (binary search: this is asked per RUN and per COPY).
+  let lo = 0;
+  let hi = users.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((users[mid] as ChainUser).at < info.index) lo = mid + 1;
+    else hi = mid;
   }
+  if (lo > 0) user = (users[lo - 1] as ChainUser).value;
   return user === '' || /[$"'\\\s]/.test(user) ? null : user;
+}
+
+/** A USER instruction of a stage chain and its value. */
+interface ChainUser {
+  at: number;
+  value: string;
+}
+
+const usersMemo = new WeakMap<Stage, ChainUser[]>();
+
+/** The USER instructions of a stage chain, in order (chains are ordered: parents come first). */
+function chainUsers(stage: Stage): ChainUser[] {
+  let users = usersMemo.get(stage);
+  if (!users) {
+    users = stageChainInstructions(stage)
+      .filter((i) => i.keyword === 'USER')
+      .map((i) => ({ at: i.index, value: (i.node.getArgumentsContent() ?? '').trim() }));
+    usersMemo.set(stage, users);
+  }
+  return users;
 }
 
 function isRootUser(value: string): boolean {
@@ -84,6 +108,10 @@ interface CommandInContext {
   words: Word[];
   program: string;
   cwd: string | null;
+  /** The ENV/ARG values in effect for the RUN. */
+  vars: VariableLookup;
+  /** {@link mentionedPaths}, once computed. */
+  paths?: MentionedPath[];
 }
 
 /**
@@ -91,14 +119,27 @@ interface CommandInContext {
  * Null when the script was not fully understood.
  */
 function commandsWithCwd(model: DocumentModel, info: InstructionInfo): CommandInContext[] | null {
+  // Asked for every RUN once per COPY before it and once per COPY after it: read each RUN once.
+  let known = commandsMemo.get(info);
+  if (known === undefined) {
+    known = readCommandsWithCwd(model, info);
+    commandsMemo.set(info, known);
+  }
+  return known;
+}
+
+const commandsMemo = new WeakMap<InstructionInfo, CommandInContext[] | null>();
+
+function readCommandsWithCwd(model: DocumentModel, info: InstructionInfo): CommandInContext[] | null {
   const script = model.shellOf(info);
   if (!script || script.error !== undefined || script.opaque.length > 0) return null;
   let cwd: string | null = workdirBefore(model, info)?.dir ?? null;
+  const vars = variableLookupBefore(model, info);
   const out: CommandInContext[] = [];
   for (const command of script.commands) {
     const words = effectiveWords(command);
     const program = baseName(words[0]);
-    out.push({ command, words, program, cwd });
+    out.push({ command, words, program, cwd, vars });
     if (program === 'cd' || program === 'pushd' || program === 'popd') {
       const target = words[1];
       // A `cd` inside `( … )` only lasts for the group; we do not track where it ends.
@@ -109,7 +150,7 @@ function commandsWithCwd(model: DocumentModel, info: InstructionInfo): CommandIn
 }
 
 /** Resolves a word to an absolute path (ENV/ARG values substituted), or null when unknown. */
-function resolveWord(value: string, cwd: string | null, vars: ReadonlyMap<string, string>): string | null {
+function resolveWord(value: string, cwd: string | null, vars: VariableLookup): string | null {
   const text = value.includes('$') ? substitute(value, vars) : value;
   if (text.includes('$') || text.includes('`')) return null;
   if (text.startsWith('/')) return joinPath('/', text);
@@ -117,7 +158,12 @@ function resolveWord(value: string, cwd: string | null, vars: ReadonlyMap<string
 }
 
 /** The paths a command mentions: operands and `--opt=value` values (only home options for account tools). */
-function mentionedPaths(c: CommandInContext, vars: ReadonlyMap<string, string>): MentionedPath[] {
+function mentionedPaths(c: CommandInContext): MentionedPath[] {
+  c.paths ??= readMentionedPaths(c, c.vars);
+  return c.paths;
+}
+
+function readMentionedPaths(c: CommandInContext, vars: VariableLookup): MentionedPath[] {
   const out: MentionedPath[] = [];
   const add = (word: Word, value: string): void => {
     if (value !== '') out.push({ word, path: resolveWord(value, c.cwd, vars) });
@@ -191,7 +237,7 @@ function workdirPath(model: DocumentModel, info: InstructionInfo): string | null
   const raw = (info.node.getArgumentsContent() ?? '').trim();
   const before = workdirBefore(model, info);
   if (!before || raw === '' || /["'\\]/.test(raw)) return null;
-  const value = substitute(raw, variablesBefore(model, info));
+  const value = substitute(raw, variableLookupBefore(model, info));
   return value.includes('$') ? null : joinPath(before.dir, value);
 }
 
@@ -215,8 +261,7 @@ function mayCreate(model: DocumentModel, info: InstructionInfo, dir: string): bo
     case 'RUN': {
       const commands = commandsWithCwd(model, info);
       if (commands === null) return mentionsLastSegment(model, info, dir);
-      const vars = variablesBefore(model, info);
-      return commands.some((c) => !HARMLESS.has(c.program) && mentionedPaths(c, vars).some((m) => m.path === null || relativeWithin(m.path, dir) !== null));
+      return commands.some((c) => !HARMLESS.has(c.program) && mentionedPaths(c).some((m) => m.path === null || relativeWithin(m.path, dir) !== null));
     }
     default:
       return false;
@@ -237,8 +282,7 @@ function mentionsLastSegment(model: DocumentModel, info: InstructionInfo, dir: s
 function changesOwnerOf(model: DocumentModel, info: InstructionInfo, dir: string): boolean {
   const commands = commandsWithCwd(model, info);
   if (commands === null) return mentionsLastSegment(model, info, dir);
-  const vars = variablesBefore(model, info);
-  return commands.some((c) => OWNERSHIP_CHANGERS.has(c.program) && mentionedPaths(c, vars).some((m) => m.path === null || relativeWithin(dir, m.path) !== null));
+  return commands.some((c) => OWNERSHIP_CHANGERS.has(c.program) && mentionedPaths(c).some((m) => m.path === null || relativeWithin(dir, m.path) !== null));
 }
 
 /** How the destination directory came to belong to root. */
@@ -354,7 +398,7 @@ interface PathWrite {
 
 /** The writes of one command at or below the destination (only kinds that need write access there). */
 function writesOf(ctx: RuleContext, c: CommandInContext, dest: CopyDestination, stage: Stage, run: InstructionInfo): PathWrite[] {
-  const vars = variablesBefore(ctx.model, run);
+  const vars = c.vars;
   const resolve = (w: Word): string | null => resolveWord(w.value, c.cwd, vars);
   const inDest = (p: string | null): p is string => p !== null && relativeWithin(p, dest.dir) !== null && !isExempt(p);
   const write = (p: string, needsDestination: boolean): PathWrite => {
@@ -430,14 +474,37 @@ function mountsOver(info: InstructionInfo, dir: string): boolean {
   });
 }
 
+/** Position of the first instruction of `list` (ordered by index) that comes after `index`. */
+function firstAfter(list: readonly InstructionInfo[], index: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as InstructionInfo).index <= index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the stage's last RUN that runs as a known non-root user, or -1 (no write to look for). */
+function lastNonRootRun(stage: Stage): number {
+  for (let k = stage.instructions.length - 1; k >= 0; k--) {
+    const info = stage.instructions[k] as InstructionInfo;
+    if (info.keyword !== 'RUN') continue;
+    const user = userBefore(stage, info);
+    if (user !== null && !isRootUser(user)) return info.index;
+  }
+  return -1;
+}
+
 /** The first write under `dest` by a non-root user after the COPY, or null (also when unsure). */
 function firstWrite(ctx: RuleContext, stage: Stage, copy: InstructionInfo, dest: CopyDestination): Write | null {
   const { model } = ctx;
   /** Later COPYs with `--chown`: entries they bring belong to the user, the directory itself does not change. */
   const chowned: InstructionInfo[] = [];
   const broughtByChown = (entry: string): boolean => chowned.some((i) => copyMayBring(model, i, entry));
-  for (const info of stage.instructions) {
-    if (info.index <= copy.index) continue;
+  for (let k = firstAfter(stage.instructions, copy.index); k < stage.instructions.length; k++) {
+    const info = stage.instructions[k] as InstructionInfo;
     if ((info.keyword === 'COPY' || info.keyword === 'ADD') && flagsOf(info).some((f) => f.getName() === 'chown' || f.getName() === 'chmod')) chowned.push(info);
     if (info.keyword === 'WORKDIR') {
       const path = workdirPath(model, info);
@@ -452,9 +519,8 @@ function firstWrite(ctx: RuleContext, stage: Stage, copy: InstructionInfo, dest:
     const user = userBefore(stage, info);
     if (user === null) return null;
     if (mountsOver(info, dest.dir)) return null;
-    const vars = variablesBefore(model, info);
     for (const c of commands) {
-      if (OWNERSHIP_CHANGERS.has(c.program) && mentionedPaths(c, vars).some((m) => m.path === null || related(m.path, dest.dir))) return null;
+      if (OWNERSHIP_CHANGERS.has(c.program) && mentionedPaths(c).some((m) => m.path === null || related(m.path, dest.dir))) return null;
       if (isRootUser(user) || USER_SWITCHERS.has(baseName(c.command.words[0]))) continue;
       // Writes into copied entries only concern the COPY that brought them.
       const found = writesOf(ctx, c, dest, stage, info).find((w) => {
@@ -510,7 +576,11 @@ function checkCopies(ctx: RuleContext): void {
   // Several COPYs into one root-owned directory share a write that needs the directory itself: report it once.
   const reported = new Set<string>();
   for (const stage of model.stages) {
+    // Only a RUN as a non-root user can be the write this rule is about: COPYs after the last
+    // one need no further look (this keeps typical files, which switch USER at the end, linear).
+    const lastWriter = lastNonRootRun(stage);
     for (const copy of stage.instructions) {
+      if (copy.index >= lastWriter) break;
       if (copy.keyword !== 'COPY' && copy.keyword !== 'ADD') continue;
       if (flagsOf(copy).some((f) => ['chown', 'chmod', 'from'].includes(f.getName()))) continue;
       const dest = copyDestination(model, copy);

@@ -6,7 +6,7 @@ import { aptCommand, apkCommand } from '../shell/apt';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
 import type { Fix } from './types';
-import { copyOperands, joinPath, normalizePath, substitute, variablesBefore, workdirBefore } from './copy-paths';
+import { copyOperands, joinPath, normalizePath, substitute, variableLookupBefore, workdirBefore } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 import { blockStartLine, lineEnd, mountsOf, removeBlocks } from './layer-helpers';
@@ -49,7 +49,7 @@ function pathCandidate(value: string): string | null {
  * programs other than the package managers count as reading their working directory.
  */
 function referencesOf(model: DocumentModel, info: InstructionInfo, script: ShellScript, readsCwd: boolean): References {
-  const vars = variablesBefore(model, info);
+  const vars = variableLookupBefore(model, info);
   const cwd = script.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c))) ? null : workdirBefore(model, info)?.dir ?? null;
   const refs: References = { paths: [], unknown: false };
   const words: Word[] = script.commands.flatMap((c) => [
@@ -126,13 +126,32 @@ function isSystemDest(dest: string): boolean {
 
 /** Whether a RUN between the COPY and the install might prepare what the install needs. */
 function preparesInstall(model: DocumentModel, info: InstructionInfo, refs: References): boolean {
-  const script = model.shellOf(info);
-  if (!script || !fullyUnderstood(script)) return true;
-  if (CONFIG_TEXT_RE.test(model.content.slice(script.start, script.end))) return true;
-  if (script.commands.some((c) => CONFIGURING.test(baseName(effectiveWords(c)[0])) || /(^|\/)[^/]*\.sh$|^\.\.?\//.test(effectiveWords(c)[0]?.value ?? ''))) return true;
+  const own = preparedPaths(model, info);
   // It creates or changes a path that the install uses (a venv, a downloaded .deb, …).
-  const own = referencesOf(model, info, script, false);
-  return own.unknown || own.paths.some((p) => refs.paths.some((r) => overlaps(p, r)));
+  return own === null || own.unknown || own.paths.some((p) => refs.paths.some((r) => overlaps(p, r)));
+}
+
+/**
+ * The paths a RUN refers to when judged as a step before an install, or null when it may
+ * prepare any install. Memoized: every install looks back over every RUN before it.
+ */
+function preparedPaths(model: DocumentModel, info: InstructionInfo): References | null {
+  let known = preparedMemo.get(info);
+  if (known === undefined) {
+    known = readPreparedPaths(model, info);
+    preparedMemo.set(info, known);
+  }
+  return known;
+}
+
+const preparedMemo = new WeakMap<InstructionInfo, References | null>();
+
+function readPreparedPaths(model: DocumentModel, info: InstructionInfo): References | null {
+  const script = model.shellOf(info);
+  if (!script || !fullyUnderstood(script)) return null;
+  if (CONFIG_TEXT_RE.test(model.content.slice(script.start, script.end))) return null;
+  if (script.commands.some((c) => CONFIGURING.test(baseName(effectiveWords(c)[0])) || /(^|\/)[^/]*\.sh$|^\.\.?\//.test(effectiveWords(c)[0]?.value ?? ''))) return null;
+  return referencesOf(model, info, script, false);
 }
 
 /** The first package install of a script (apt install or apk add), or null. */
@@ -248,7 +267,8 @@ export default defineRule({
         if (refs.unknown) continue;
         // Walk back to the last instruction the install may depend on; source COPYs after it are the finding.
         let target: InstructionInfo | null = null;
-        for (const prev of [...stage.instructions].reverse()) {
+        for (let k = stage.instructions.length - 1; k >= 0; k--) {
+          const prev = stage.instructions[k] as InstructionInfo;
           if (prev.index >= info.index) continue;
           if (prev.keyword === 'COPY' || prev.keyword === 'ADD') {
             const entry = copyEntry(model, prev);

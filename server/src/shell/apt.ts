@@ -1,6 +1,7 @@
 // Argument models of Debian's apt-get/apt and Alpine's apk.
 import type { Word } from './lexer';
 import type { ShellScript, SimpleCommand } from './parser';
+import { perCommand } from './memo';
 import { baseName, effectiveWords } from './query';
 
 export interface AptCommand {
@@ -20,6 +21,13 @@ const APT_VALUE_OPTIONS = new Set(['-o', '-t', '-c', '--option', '--target-relea
 
 /** Recognises an apt-get/apt/aptitude invocation. */
 export function aptCommand(cmd: SimpleCommand): AptCommand | null {
+  return aptCommandOf(cmd);
+}
+
+// Asked by several rules about every command: read each command once.
+const aptCommandOf = perCommand(readAptCommand);
+
+function readAptCommand(cmd: SimpleCommand): AptCommand | null {
   const words = effectiveWords(cmd);
   const tool = baseName(words[0]);
   if (tool !== 'apt-get' && tool !== 'apt' && tool !== 'aptitude') return null;
@@ -125,6 +133,12 @@ const APK_VALUE_OPTIONS = new Set(['-t', '--virtual', '-X', '--repository', '-p'
 
 /** Recognises an `apk` invocation. */
 export function apkCommand(cmd: SimpleCommand): ApkCommand | null {
+  return apkCommandOf(cmd);
+}
+
+const apkCommandOf = perCommand(readApkCommand);
+
+function readApkCommand(cmd: SimpleCommand): ApkCommand | null {
   const words = effectiveWords(cmd);
   if (baseName(words[0]) !== 'apk') return null;
   const options: Word[] = [];

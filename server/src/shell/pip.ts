@@ -1,6 +1,8 @@
 // Argument model of `pip install` (also `python -m pip`, `uv pip`, `poetry run pip`, `pipenv run pip`).
 import type { Word } from './lexer';
 import type { SimpleCommand } from './parser';
+import { perCommand } from './memo';
+import { splitOptions, type ParsedOption } from './options';
 import { baseName, effectiveWords } from './query';
 
 /** pip options that take a value (as a separate word or after `=`). */
@@ -17,14 +19,8 @@ const VALUE_OPTIONS = new Set([
 /** uv also spells `--python` as `-p`. */
 const UV_VALUE_OPTIONS: ReadonlySet<string> = new Set([...VALUE_OPTIONS, '-p']);
 
-export interface PipOption {
-  /** Canonical name as written, e.g. `-r` or `--requirement` (without `=value`). */
-  name: string;
-  word: Word;
-  /** The value: the next word, or the `=value`/attached part of this word (as text). */
-  value: string | null;
-  valueWord: Word | null;
-}
+/** One pip option (the shape every argument model here shares). */
+export type PipOption = ParsedOption;
 
 export type PipRunner = 'pip' | 'python-m-pip' | 'uv' | 'poetry-run' | 'pipenv-run';
 
@@ -51,6 +47,13 @@ const PYTHON_VALUE_OPTIONS = new Set(['-W', '-X', '--check-hash-based-pycs']);
 
 /** Recognises a pip install command; returns null for anything else. */
 export function pipInstall(cmd: SimpleCommand): PipInstall | null {
+  return pipInstallOf(cmd);
+}
+
+// Asked by a dozen rules about every command: read each command once.
+const pipInstallOf = perCommand(readPipInstall);
+
+function readPipInstall(cmd: SimpleCommand): PipInstall | null {
   const words = effectiveWords(cmd);
   const located = locateInstall(words);
   if (!located) return null;
@@ -77,52 +80,7 @@ export function pipInstall(cmd: SimpleCommand): PipInstall | null {
  * `--name value`, `-rFILE`, `-r FILE`, clusters such as `-qU` and `-qr FILE`, and `--`.
  */
 function parseOptions(words: Word[], valueOptions: ReadonlySet<string>): { options: PipOption[]; operands: Word[] } {
-  const options: PipOption[] = [];
-  const operands: Word[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as Word;
-    const v = w.value;
-    if (v === '--') {
-      operands.push(...words.slice(i + 1));
-      break;
-    }
-    if (v.startsWith('--')) {
-      const eq = v.indexOf('=');
-      const name = eq >= 0 ? v.slice(0, eq) : v;
-      if (eq >= 0) {
-        options.push({ name, word: w, value: v.slice(eq + 1), valueWord: null });
-      } else if (valueOptions.has(name)) {
-        const next = words[i + 1] ?? null;
-        options.push({ name, word: w, value: next ? next.value : null, valueWord: next });
-        i++;
-      } else {
-        options.push({ name, word: w, value: null, valueWord: null });
-      }
-      continue;
-    }
-    if (v.startsWith('-') && v.length > 1) {
-      // A cluster of short flags; the first one that takes a value consumes the rest of the
-      // word, or the next word when nothing is attached (`-qr requirements.txt`).
-      for (let k = 1; k < v.length; k++) {
-        const name = `-${v[k] as string}`;
-        if (!valueOptions.has(name)) {
-          options.push({ name, word: w, value: null, valueWord: null });
-          continue;
-        }
-        if (k + 1 < v.length) {
-          options.push({ name, word: w, value: v.slice(k + 1).replace(/^=/, ''), valueWord: null });
-        } else {
-          const next = words[i + 1] ?? null;
-          options.push({ name, word: w, value: next ? next.value : null, valueWord: next });
-          i++;
-        }
-        break;
-      }
-      continue;
-    }
-    operands.push(w);
-  }
-  return { options, operands };
+  return splitOptions(words, valueOptions);
 }
 
 interface InstallLocation {

@@ -1,5 +1,6 @@
 // Query vocabulary over parsed shell scripts (ideas from hadolint's Shell module).
 import type { Word } from './lexer';
+import { perCommand } from './memo';
 import type { ShellScript, SimpleCommand } from './parser';
 
 /** Last path segment of a word: `/usr/bin/pip3` → `pip3`. */
@@ -28,8 +29,17 @@ const WRAPPERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
 /**
  * The words of a command after stripping wrappers such as `sudo`, `exec`, `env A=b`,
  * `nice -n 5` or `time`. `command -v`/`-V` only look a name up, so they are kept as is.
+ * The list is shared by every caller (frozen): copy it before changing it.
  */
 export function effectiveWords(cmd: SimpleCommand): Word[] {
+  return effectiveWordsOf(cmd);
+}
+
+// Computed once per command and shared, so frozen: a caller that changed the list would fail
+// loudly instead of changing it for every other rule.
+const effectiveWordsOf = perCommand((cmd) => Object.freeze(readEffectiveWords(cmd)) as Word[]);
+
+function readEffectiveWords(cmd: SimpleCommand): Word[] {
   const words = cmd.words;
   let i = 0;
   while (i < words.length) {
@@ -64,8 +74,10 @@ export function effectiveWords(cmd: SimpleCommand): Word[] {
 
 /** The effective program name (basename) of a command. */
 export function programName(cmd: SimpleCommand): string {
-  return baseName(effectiveWords(cmd)[0]);
+  return programNameOf(cmd);
 }
+
+const programNameOf = perCommand((cmd) => baseName(effectiveWordsOf(cmd)[0]));
 
 /** Inline environment: `A=1 B=2 cmd` and `env A=1 cmd`. */
 export function inlineEnv(cmd: SimpleCommand): Map<string, string> {

@@ -2,20 +2,15 @@
 import type { Word } from './lexer';
 import type { SimpleCommand } from './parser';
 import { pipInstall, type PipInstall } from './pip';
+import { perCommand } from './memo';
+import { splitOptions, type ParsedOption } from './options';
 import { baseName, effectiveWords, inlineEnv } from './query';
 
 /** The project tools whose subcommands are modelled here. */
 export type ToolName = 'poetry' | 'pipenv' | 'uv';
 
 /** One option of a tool command line. */
-export interface ToolOption {
-  /** The option name as written, without `=value` (`--only`, `-E`). */
-  name: string;
-  word: Word;
-  /** The value: the next word, or the `=value`/attached part of this word (as text). */
-  value: string | null;
-  valueWord: Word | null;
-}
+export type ToolOption = ParsedOption;
 
 /** A recognised `poetry …`, `pipenv …` or `uv …` subcommand with its parsed arguments. */
 export interface ToolCommand {
@@ -76,49 +71,7 @@ function toolArguments(cmd: SimpleCommand, tool: ToolName): Word[] | null {
  * `--name value`, `-xVALUE`, `-x VALUE`, flag clusters (`-nq`) and `--`.
  */
 export function parseToolOptions(words: readonly Word[], valueOptions: ReadonlySet<string>): { options: ToolOption[]; operands: Word[] } {
-  const options: ToolOption[] = [];
-  const operands: Word[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as Word;
-    const v = w.value;
-    if (v === '--') {
-      operands.push(...words.slice(i + 1));
-      break;
-    }
-    if (v.startsWith('--')) {
-      const eq = v.indexOf('=');
-      if (eq >= 0) {
-        options.push({ name: v.slice(0, eq), word: w, value: v.slice(eq + 1), valueWord: null });
-      } else if (valueOptions.has(v)) {
-        const next = words[i + 1] ?? null;
-        options.push({ name: v, word: w, value: next ? next.value : null, valueWord: next });
-        i++;
-      } else {
-        options.push({ name: v, word: w, value: null, valueWord: null });
-      }
-      continue;
-    }
-    if (v.startsWith('-') && v.length > 1) {
-      for (let k = 1; k < v.length; k++) {
-        const name = `-${v[k] as string}`;
-        if (!valueOptions.has(name)) {
-          options.push({ name, word: w, value: null, valueWord: null });
-          continue;
-        }
-        if (k + 1 < v.length) {
-          options.push({ name, word: w, value: v.slice(k + 1).replace(/^=/, ''), valueWord: null });
-        } else {
-          const next = words[i + 1] ?? null;
-          options.push({ name, word: w, value: next ? next.value : null, valueWord: next });
-          i++;
-        }
-        break;
-      }
-      continue;
-    }
-    operands.push(w);
-  }
-  return { options, operands };
+  return splitOptions(words, valueOptions);
 }
 
 /**
@@ -126,8 +79,33 @@ export function parseToolOptions(words: readonly Word[], valueOptions: ReadonlyS
  * subcommand must be written literally: `poetry $CMD` is never guessed at.
  */
 export function toolCommand(cmd: SimpleCommand, tool: ToolName, subcommand: string): ToolCommand | null {
-  const args = toolArguments(cmd, tool);
+  // Rules ask about every command for each tool and subcommand: most commands run no tool at all.
+  const args = TOOL_ARGUMENTS[tool](cmd);
   if (!args) return null;
+  let answers = subcommandMemo.get(args);
+  if (!answers) {
+    answers = new Map();
+    subcommandMemo.set(args, answers);
+  }
+  let answer = answers.get(subcommand);
+  if (answer === undefined) {
+    answer = readToolCommand(cmd, tool, subcommand, args);
+    answers.set(subcommand, answer);
+  }
+  return answer;
+}
+
+/** {@link toolArguments} per tool, memoized per command. */
+const TOOL_ARGUMENTS: Record<ToolName, (cmd: SimpleCommand) => Word[] | null> = {
+  poetry: perCommand((cmd) => toolArguments(cmd, 'poetry')),
+  pipenv: perCommand((cmd) => toolArguments(cmd, 'pipenv')),
+  uv: perCommand((cmd) => toolArguments(cmd, 'uv')),
+};
+
+/** Answers per subcommand, keyed by the (memoized) argument list of a command that runs the tool. */
+const subcommandMemo = new WeakMap<Word[], Map<string, ToolCommand | null>>();
+
+function readToolCommand(cmd: SimpleCommand, tool: ToolName, subcommand: string, args: readonly Word[]): ToolCommand | null {
   const valueOptions = VALUE_OPTIONS[tool];
   let i = 0;
   while (i < args.length && (args[i] as Word).value.startsWith('-') && (args[i] as Word).value !== '--') {

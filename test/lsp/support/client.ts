@@ -1,6 +1,7 @@
 // A small typed LSP client for protocol tests: records what the server sends and answers the
 // server's own requests (configuration, refresh, showDocument) like an editor would.
 import {
+  ApplyWorkspaceEditRequest,
   CodeActionRequest,
   ConfigurationRequest,
   DiagnosticRefreshRequest,
@@ -20,6 +21,7 @@ import {
   ShowDocumentRequest,
   ShowMessageNotification,
   ShutdownRequest,
+  type ApplyWorkspaceEditParams,
   type ClientCapabilities,
   type CodeAction,
   type Command,
@@ -56,12 +58,21 @@ export interface ClientProfile {
   showDocument?: boolean;
   /** `workspace.didChangeWatchedFiles.dynamicRegistration`. Defaults to false. */
   watchFiles?: boolean;
+  /** `workspace.applyEdit`: the client applies edits the server sends. Defaults to false. */
+  applyEdit?: boolean;
+  /** `clientInfo.name` (VS Code sends its application name, e.g. `Visual Studio Code`). */
+  clientName?: string;
+  /** `initializationOptions`. */
+  initializationOptions?: unknown;
+  /** `rootUri` (the workspace folder). Defaults to null. */
+  rootUri?: string;
 }
 
 /** The capabilities an editor with the given profile would send. */
 export function capabilitiesOf(profile: ClientProfile): ClientCapabilities {
   return {
     workspace: {
+      applyEdit: profile.applyEdit ?? false,
       configuration: profile.configuration ?? true,
       diagnostics: { refreshSupport: profile.refresh ?? true },
       workspaceEdit: { documentChanges: profile.documentChanges ?? true },
@@ -71,7 +82,7 @@ export function capabilitiesOf(profile: ClientProfile): ClientCapabilities {
       synchronization: { dynamicRegistration: false },
       ...(profile.pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
       publishDiagnostics: { versionSupport: true, tagSupport: { valueSet: [1, 2] }, codeDescriptionSupport: true, dataSupport: true },
-      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, isPreferredSupport: true, dataSupport: true },
+      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'refactor.rewrite', 'source', 'source.fixAll'] } }, isPreferredSupport: true, dataSupport: true },
       hover: { contentFormat: (profile.hoverFormat ?? ['markdown', 'plaintext']) as ('markdown' | 'plaintext')[] },
     },
     window: { showDocument: { support: profile.showDocument ?? true } },
@@ -93,6 +104,10 @@ export class TestClient {
   readonly logs: string[] = [];
   readonly shownDocuments: ShowDocumentParams[] = [];
   readonly registrations: Registration[] = [];
+  /** `workspace/applyEdit` requests the server sent, in order. */
+  readonly appliedEdits: ApplyWorkspaceEditParams[] = [];
+  /** The answer to the next `workspace/applyEdit` requests (an editor refuses stale edits). */
+  applyEditAnswer: { applied: boolean; failureReason?: string } = { applied: true };
   refreshRequests = 0;
   initializeResult: InitializeResult | undefined;
   private readonly publishWaiters: Waiter<PublishDiagnosticsParams>[] = [];
@@ -110,6 +125,10 @@ export class TestClient {
     connection.onRequest(ShowDocumentRequest.type, (params) => {
       this.shownDocuments.push(params);
       return { success: true };
+    });
+    connection.onRequest(ApplyWorkspaceEditRequest.type, (params) => {
+      this.appliedEdits.push(params);
+      return this.applyEditAnswer;
     });
     connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations);
@@ -129,9 +148,16 @@ export class TestClient {
     connection.listen();
   }
 
-  async initialize(profile: ClientProfile, rootUri: string | null = null): Promise<InitializeResult> {
+  async initialize(profile: ClientProfile, rootUri: string | null = profile.rootUri ?? null): Promise<InitializeResult> {
     // processId null: the server would otherwise poll this very process and keep it alive.
-    this.initializeResult = await this.connection.sendRequest(InitializeRequest.type, { processId: null, rootUri, capabilities: capabilitiesOf(profile), workspaceFolders: null });
+    this.initializeResult = await this.connection.sendRequest(InitializeRequest.type, {
+      processId: null,
+      rootUri,
+      capabilities: capabilitiesOf(profile),
+      workspaceFolders: null,
+      ...(profile.clientName !== undefined ? { clientInfo: { name: profile.clientName } } : {}),
+      ...(profile.initializationOptions !== undefined ? { initializationOptions: profile.initializationOptions } : {}),
+    });
     await this.connection.sendNotification(InitializedNotification.type, {});
     return this.initializeResult;
   }

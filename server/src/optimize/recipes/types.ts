@@ -5,6 +5,7 @@ import type { Stage } from '../../model/stages';
 import type { Word } from '../../shell/lexer';
 import type { SimpleCommand } from '../../shell/parser';
 import type { RunFacts } from '../analyse';
+import type { SplitLayout } from './two-phase';
 
 /** A replacement of document text between two offsets. */
 export interface SpanEdit {
@@ -27,6 +28,8 @@ export interface RecipeInput {
   variables: ReadonlyMap<string, string>;
   /** The programs the container starts (first words of its commands). */
   entryPrograms: readonly string[];
+  /** Reads a file of the build context (undefined: missing or no context known). */
+  readContextFile?: (relativePath: string) => string | undefined;
 }
 
 /** How the builder installs: the environment to copy and the edits of the install RUNs. */
@@ -42,6 +45,12 @@ export interface BuilderPlan {
    * builder does without it, or a refusal.
    */
   editRun(run: RunFacts): SpanEdit[] | 'drop' | { refused: string };
+  /**
+   * Two-phase install (lock-file projects): `editRun` then gives the dependencies-only form,
+   * the whole-context COPYs move after it, followed by `afterSources` (complete RUN
+   * instructions that install the project itself, possibly none).
+   */
+  split?: { layout: SplitLayout; afterSources: string[] };
 }
 
 /** A recipe's answer: a plan, or why the project cannot be rewritten with it. */

@@ -1,9 +1,11 @@
 FROM python:3.13-slim-trixie AS builder
 COPY --from=ghcr.io/astral-sh/uv:0.5.11 /uv /uvx /bin/
 WORKDIR /app
-COPY . .
+COPY pyproject.toml uv.lock ./
 ENV UV_COMPILE_BYTECODE=1
 ENV UV_PYTHON_DOWNLOADS=0
+RUN uv sync --no-install-project --locked --no-dev --no-cache
+COPY . .
 RUN uv sync --no-editable --locked --no-dev --no-cache
 
 FROM python:3.13-slim-trixie
