@@ -3,7 +3,7 @@ import { DISTROLESS_PYTHON, distrolessPython } from '../knowledge/base-images';
 import { impliedCodename, supportMinor } from '../knowledge/image-info';
 import { NEWEST_STABLE_MINOR } from '../knowledge/python-releases';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { applyImageEdit, formatPythonTag, imageEdit, imageSite, parseImageRef, withTag, type ImageRef, type PythonTag } from '../model/image-ref';
+import { formatPythonTag, imageSite, parseImageRef, withTag, type ImageRef, type PythonTag } from '../model/image-ref';
 import { resolveStageRef, rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import { pipInstall } from '../shell/pip';
@@ -11,7 +11,7 @@ import type { SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, programName } from '../shell/query';
 import { copyOperands, isGlob, joinPath, lastSegment, normalizePath, relativeWithin, workdirBefore, type CopyOperands } from './copy-paths';
 import { defineRule } from './define-rule';
-import { replaceSpan } from './edit-helpers';
+import { imageReferenceFix, replaceSpan } from './edit-helpers';
 import type { Fix, RuleContext } from './types';
 import { venvCreateDir } from './venv-activation-in-run';
 import { projectMinor } from './workspace-helpers';
@@ -307,13 +307,7 @@ function retagFix(model: DocumentModel, root: Stage, own: Profile, other: Profil
   }
   if (replacement === null || replacement === own.ref.raw) return null;
   const site = imageSite(model.text, root.from, model.escapeChar);
-  const edit = site ? imageEdit(site, own.ref.raw, replacement) : null;
-  if (!site || !edit) return null;
-  return {
-    title: `Switch ${who} to \`${applyImageEdit(site, edit)}\` to match ${like}`,
-    applicability: 'unsafe',
-    edits: [replaceSpan(model, edit.start, edit.end, edit.newText)],
-  };
+  return site ? imageReferenceFix(model, site, own.ref.raw, replacement, (w) => `Switch ${who} to \`${w}\` to match ${like}`) : null;
 }
 
 /** The absolute destination of a venv copied from `source`, when it differs from `source`. */
