@@ -1,6 +1,7 @@
 // Protocol constants and payload types shared by the server and the VS Code client.
 // The client imports only types and constants from here, never server runtime code.
 import type { Range, TextEdit } from './model/text';
+import type { OptimizeDecision } from './optimize/types';
 
 /** executeCommand id: returns the Optimize proposal for a document (see OptimizeCommandResult). */
 export const OPTIMIZE_COMMAND = 'pydockerfile.server.optimize';
@@ -59,21 +60,11 @@ export interface OptimizeCommandArgs {
   otherFiles?: boolean;
 }
 
-/** An unsafe step of Optimize the user can tick (docs/optimize.md lists the ids). */
-export interface OptimizeDecisionData {
-  id: string;
-  title: string;
-  /** Why to tick it and what it may change (shown next to the checkbox). */
-  explanation: string;
-  /** Rule codes whose fixes explain the step. */
-  codes: string[];
-  /** Pre-selected (and ticked by `includeUnsafe`). */
-  default: boolean;
-  /** Ticked for this proposal. */
-  ticked: boolean;
-  /** Changed this proposal. */
-  applied: boolean;
-}
+/**
+ * An unsafe step of Optimize the user can tick (docs/optimize.md lists the ids): the engine's
+ * decision as it is, so the wire shape cannot drift from what Optimize produces.
+ */
+export type OptimizeDecisionData = OptimizeDecision;
 
 /** The expected effect of a proposal: figures from a dated table, always presented as an estimate. */
 export interface OptimizeEstimateData {
