@@ -9,6 +9,7 @@ import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { insertAt, removeCommandEdit, removeInstruction, replaceSpan } from './edit-helpers';
 import { flagsOf } from './helpers';
+import { parsedRuns } from './run-scripts';
 
 /** What the instructions after a lone update do with the package index. */
 type NextUse =
@@ -176,19 +177,15 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    for (const stage of model.stages) {
-      for (const info of stage.instructions) {
-        if (info.keyword !== 'RUN') continue;
-        const script = model.shellOf(info);
-        const update = script ? loneAptUpdate(script) : null;
-        if (!script || !update) continue;
-        const written = `${aptCommand(update)?.tool ?? 'apt-get'} update`;
-        ctx.report({
-          range: model.text.rangeOf(update.start, update.end),
-          message: `\`${written}\` runs without an install in the same \`RUN\`, so a cached layer can serve a stale package index`,
-          fixes: fixesFor(model, stage, info, script, update),
-        });
-      }
+    for (const { stage, info, script } of parsedRuns(model)) {
+      const update = loneAptUpdate(script);
+      if (!update) continue;
+      const written = `${aptCommand(update)?.tool ?? 'apt-get'} update`;
+      ctx.report({
+        range: model.text.rangeOf(update.start, update.end),
+        message: `\`${written}\` runs without an install in the same \`RUN\`, so a cached layer can serve a stale package index`,
+        fixes: fixesFor(model, stage, info, script, update),
+      });
     }
   },
 });

@@ -15,6 +15,7 @@ import { imageReferenceFix, replaceSpan } from './edit-helpers';
 import type { Fix, RuleContext } from './types';
 import { venvCreateDir } from './venv-activation-in-run';
 import { projectMinor } from './workspace-helpers';
+import { parsedRuns } from './run-scripts';
 
 /** What an image offers a copied environment: interpreter minor, C library, Debian release. */
 interface Profile {
@@ -153,10 +154,7 @@ function environmentDirs(model: DocumentModel, stage: Stage): { venvs: string[];
   const venvs: string[] = [];
   const installs: string[] = [];
   const foreign: string[] = [];
-  for (const info of stageChainInstructions(stage)) {
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
+  for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     for (const cmd of script.commands) {
       // After a `cd` in the same RUN, relative paths mean something else.
       const moved = script.commands.some((c) => c.index < cmd.index && ['cd', 'pushd', 'popd'].includes(programName(c)));

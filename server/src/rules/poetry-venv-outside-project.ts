@@ -10,6 +10,7 @@ import type { CommandSite } from './helpers';
 import { insertLinesBefore } from './edit-helpers';
 import { copyOperands, joinPath, lastSegment, workdirBefore } from './copy-paths';
 import { isTruthy, variableAt } from './tool-helpers';
+import { parsedRuns } from './run-scripts';
 
 interface PoetryInstallSite {
   site: CommandSite;
@@ -22,10 +23,7 @@ type VenvPlacement = 'in-project' | 'cache-dir' | 'no-venv' | 'unknown';
 /** The `poetry install`/`poetry sync` commands of a stage chain, in order. */
 function poetryInstalls(model: DocumentModel, stage: Stage): PoetryInstallSite[] {
   const found: PoetryInstallSite[] = [];
-  for (const info of stageChainInstructions(stage)) {
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
+  for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     for (const command of script.commands) {
       const cmd = poetryInstall(command) ?? poetrySync(command);
       if (cmd) found.push({ site: { info, script, command }, cmd });

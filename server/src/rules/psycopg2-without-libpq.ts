@@ -8,6 +8,7 @@ import { insertLinesBefore, insertLinesAfter } from './edit-helpers';
 import { imageFamily } from './layer-helpers';
 import type { Fix, RuleContext } from './types';
 import { installedPackages, type InstalledPackage } from './workspace-helpers';
+import { parsedRuns } from './run-scripts';
 
 /** Packages that provide `pg_config` and the libpq headers, per package manager. */
 const BUILD_PACKAGES = new Set(['libpq-dev', 'postgresql-dev', 'postgresql15-dev', 'postgresql16-dev', 'postgresql17-dev']);
@@ -20,11 +21,8 @@ const RUNTIME_PACKAGES = new Set(['libpq5', 'libpq', 'postgresql-libs', ...BUILD
  */
 function systemPackages(model: DocumentModel, stage: Stage, before: { info: InstructionInfo; command: SimpleCommand } | null): Set<string> {
   const names = new Set<string>();
-  for (const info of stageChainInstructions(stage)) {
+  for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     if (before && info.index > before.info.index) break;
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
     for (const cmd of script.commands) {
       if (before && info === before.info && cmd.index >= before.command.index) break;
       const apt = aptCommand(cmd);

@@ -9,6 +9,7 @@ import { defineRule } from './define-rule';
 import { runCommands, type CommandSite } from './helpers';
 import { insertLinesAfter, removeCommandEdit, removeInstruction } from './edit-helpers';
 import { joinPath, workdirBefore } from './copy-paths';
+import { parsedRuns } from './run-scripts';
 
 type UseKind = 'sourced' | 'executed' | 'chmod';
 
@@ -114,11 +115,8 @@ function creatingRun(model: DocumentModel, use: ActivationUse, dir: string): Ins
   const stage = use.site.info.stage;
   if (!stage) return null;
   let found: InstructionInfo | null = null;
-  for (const info of stageChainInstructions(stage)) {
+  for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     if (info.index > use.site.info.index) break;
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
     for (const cmd of script.commands) {
       if (info === use.site.info && cmd.index >= use.site.command.index) break;
       const created = venvCreateDir(cmd);
