@@ -8,8 +8,7 @@ import type { TextEdit } from '../model/text';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { insertAt, removeCommandEdit, removeInstruction, replaceSpan } from './edit-helpers';
-import { flagsOf } from './helpers';
-import { parsedRuns } from './run-scripts';
+import { flagKey, parsedRuns } from './run-scripts';
 
 /** What the instructions after a lone update do with the package index. */
 type NextUse =
@@ -92,14 +91,6 @@ function descendantMayUseIndex(model: DocumentModel, stage: Stage): boolean {
 function descendsFrom(stage: Stage, ancestor: Stage): boolean {
   for (let s = stage.parent; s; s = s.parent) if (s === ancestor) return true;
   return false;
-}
-
-/** A stable text for comparing the flags of two RUNs (`--mount`, `--network`, …). */
-function flagKey(info: InstructionInfo): string {
-  return flagsOf(info)
-    .map((f) => `${f.getName()}=${f.getValue() ?? ''}`)
-    .sort()
-    .join(' ');
 }
 
 /**

@@ -8,14 +8,14 @@ import { resolveStageRef, rootStage, stageChainInstructions, type Stage } from '
 import type { TextEdit } from '../model/text';
 import { pipInstall } from '../shell/pip';
 import type { SimpleCommand } from '../shell/parser';
-import { baseName, effectiveWords, programName } from '../shell/query';
+import { baseName, effectiveWords } from '../shell/query';
 import { copyOperands, isGlob, joinPath, lastSegment, normalizePath, relativeWithin, workdirBefore, type CopyOperands } from './copy-paths';
 import { defineRule } from './define-rule';
 import { imageReferenceFix, replaceSpan } from './edit-helpers';
 import type { Fix, RuleContext } from './types';
 import { venvCreateDir } from './venv-activation-in-run';
 import { projectMinor } from './workspace-helpers';
-import { parsedRuns } from './run-scripts';
+import { changesDirectoryBefore, parsedRuns } from './run-scripts';
 
 /** What an image offers a copied environment: interpreter minor, C library, Debian release. */
 interface Profile {
@@ -157,7 +157,7 @@ function environmentDirs(model: DocumentModel, stage: Stage): { venvs: string[];
   for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     for (const cmd of script.commands) {
       // After a `cd` in the same RUN, relative paths mean something else.
-      const moved = script.commands.some((c) => c.index < cmd.index && ['cd', 'pushd', 'popd'].includes(programName(c)));
+      const moved = changesDirectoryBefore(script, cmd.index);
       const absolute = (written: string): string | null => {
         if (written.startsWith('/')) return normalizePath(written);
         if (moved) return null;

@@ -2,7 +2,6 @@
 import type { DocumentModel } from '../model/document-model';
 import type { Range } from '../model/text';
 import { resolveStageRef, rootStage, stageChainInstructions, type Stage } from '../model/stages';
-import { programName } from '../shell/query';
 import { poetryConfig, poetryInstall, poetrySync, venvCreate, type ToolCommand } from '../shell/tools';
 import type { Fix, RuleContext } from './types';
 import { defineRule } from './define-rule';
@@ -10,7 +9,7 @@ import type { CommandSite } from './helpers';
 import { insertLinesBefore } from './edit-helpers';
 import { copyOperands, joinPath, lastSegment, workdirBefore } from './copy-paths';
 import { isTruthy, variableAt } from './tool-helpers';
-import { parsedRuns } from './run-scripts';
+import { changesDirectoryBefore, parsedRuns } from './run-scripts';
 
 interface PoetryInstallSite {
   site: CommandSite;
@@ -114,7 +113,7 @@ function createsVenvAt(model: DocumentModel, stage: Stage, dir: string): boolean
 function projectDir(model: DocumentModel, install: PoetryInstallSite): string | null {
   if (install.cmd.has('-C', '--directory', '-P', '--project')) return null;
   const { site } = install;
-  if (site.script.commands.some((c) => c.index < site.command.index && ['cd', 'pushd', 'popd'].includes(programName(c)))) return null;
+  if (changesDirectoryBefore(site.script, site.command.index)) return null;
   const wd = workdirBefore(model, site.info);
   if (!wd || !site.info.stage || (wd.fromImage && !rootStage(site.info.stage).image?.isPython)) return null;
   return wd.dir;

@@ -1,7 +1,11 @@
-// The shell-form RUN instructions whose scripts parsed, with their stage: the loop most RUN rules start with.
+// Shell-form RUN scripts as rules read them: the RUNs whose scripts parsed (with their stage),
+// a comparable key of a RUN's flags, and the directory a path written in a RUN command means.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import type { Stage } from '../model/stages';
+import { rootStage, type Stage } from '../model/stages';
 import type { ShellScript } from '../shell/parser';
+import { programName } from '../shell/query';
+import { joinPath, workdirBefore } from './copy-paths';
+import { flagsOf, type CommandSite } from './helpers';
 
 /** A shell-form RUN whose script parsed, with the stage it belongs to. */
 export interface RunScript {
@@ -23,4 +27,34 @@ export function* parsedRuns(model: DocumentModel, infos: readonly InstructionInf
     if (!script || script.error !== undefined) continue;
     yield { stage: info.stage, info, script };
   }
+}
+
+/** A stable text for comparing the flags of two RUNs (`--mount`, `--network`, …). */
+export function flagKey(info: InstructionInfo): string {
+  return flagsOf(info)
+    .map((f) => `${f.getName()}=${f.getValue() ?? ''}`)
+    .sort()
+    .join(' ');
+}
+
+/**
+ * Whether a command of the script before index `index` changes directory (`cd`, `pushd`,
+ * `popd`): relative paths written after it no longer mean what the WORKDIR says.
+ */
+export function changesDirectoryBefore(script: ShellScript, index: number): boolean {
+  return script.commands.some((c) => c.index < index && ['cd', 'pushd', 'popd'].includes(programName(c)));
+}
+
+/**
+ * The absolute path a path written in a RUN command refers to, or null when the working
+ * directory is not known for sure: a `cd` earlier in the RUN, an unresolved WORKDIR, or a base
+ * image other than the official python image, whose own default WORKDIR we cannot see.
+ */
+export function resolveRunPath(model: DocumentModel, site: CommandSite, written: string): string | null {
+  if (written.startsWith('/')) return joinPath('/', written);
+  if (changesDirectoryBefore(site.script, site.command.index)) return null;
+  const wd = workdirBefore(model, site.info);
+  if (!wd || !site.info.stage) return null;
+  if (wd.fromImage && !rootStage(site.info.stage).image?.isPython) return null;
+  return joinPath(wd.dir, written);
 }

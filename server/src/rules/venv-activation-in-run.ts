@@ -1,15 +1,14 @@
 // PYD208: "activating" a virtual environment inside RUN, which cannot outlive that RUN.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { rootStage, stageChainInstructions } from '../model/stages';
+import { stageChainInstructions } from '../model/stages';
 import type { Word } from '../shell/lexer';
-import type { ShellScript, SimpleCommand } from '../shell/parser';
-import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
+import type { SimpleCommand } from '../shell/parser';
+import { baseName, effectiveWords, fullyUnderstood } from '../shell/query';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { runCommands, type CommandSite } from './helpers';
 import { insertLinesAfter, removeCommandEdit, removeInstruction } from './edit-helpers';
-import { joinPath, workdirBefore } from './copy-paths';
-import { parsedRuns } from './run-scripts';
+import { parsedRuns, resolveRunPath } from './run-scripts';
 
 type UseKind = 'sourced' | 'executed' | 'chmod';
 
@@ -91,25 +90,6 @@ export function venvCreateDir(cmd: SimpleCommand): string | null {
   return fallback;
 }
 
-/** Whether a command of the script before `index` changes the working directory. */
-function changesDirectoryBefore(script: ShellScript, index: number): boolean {
-  return script.commands.some((c) => c.index < index && ['cd', 'pushd', 'popd'].includes(programName(c)));
-}
-
-/**
- * The absolute directory a path written in a RUN command refers to, or null when the working
- * directory is not known for sure (a `cd` earlier in the RUN, an unresolved WORKDIR, or a base
- * image other than the official python image whose own default WORKDIR we cannot see).
- */
-function absoluteDir(model: DocumentModel, info: InstructionInfo, script: ShellScript, index: number, written: string): string | null {
-  if (written.startsWith('/')) return joinPath('/', written);
-  if (changesDirectoryBefore(script, index)) return null;
-  const wd = workdirBefore(model, info);
-  if (!wd || !info.stage) return null;
-  if (wd.fromImage && !rootStage(info.stage).image?.isPython) return null;
-  return joinPath(wd.dir, written);
-}
-
 /** The RUN (up to the activation) that creates the virtual environment at `dir`, if any. */
 function creatingRun(model: DocumentModel, use: ActivationUse, dir: string): InstructionInfo | null {
   const stage = use.site.info.stage;
@@ -120,7 +100,7 @@ function creatingRun(model: DocumentModel, use: ActivationUse, dir: string): Ins
     for (const cmd of script.commands) {
       if (info === use.site.info && cmd.index >= use.site.command.index) break;
       const created = venvCreateDir(cmd);
-      if (created !== null && absoluteDir(model, info, script, cmd.index, created) === dir) found = info;
+      if (created !== null && resolveRunPath(model, { info, script, command: cmd }, created) === dir) found = info;
     }
   }
   return found;
@@ -140,7 +120,7 @@ function pathAlreadySet(model: DocumentModel, dir: string): boolean {
 function envFix(model: DocumentModel, use: ActivationUse): Fix | null {
   const written = use.path.value.replace(ACTIVATE_RE, '') || '.';
   if (use.path.hasExpansion) return null;
-  const dir = absoluteDir(model, use.site.info, use.site.script, use.site.command.index, written);
+  const dir = resolveRunPath(model, use.site, written);
   if (dir === null || !/^\/[A-Za-z0-9._\/-]*$/.test(dir) || pathAlreadySet(model, dir)) return null;
   const creator = creatingRun(model, use, dir);
   if (!creator) return null;
