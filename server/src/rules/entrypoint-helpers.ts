@@ -139,7 +139,7 @@ export function execWords(model: DocumentModel, info: InstructionInfo): EntryWor
 }
 
 /** The last path segment of a program word (`/opt/venv/bin/gunicorn` → `gunicorn`). */
-function pathBase(value: string | undefined): string {
+export function pathBase(value: string | undefined): string {
   if (value === undefined) return '';
   return value.slice(value.lastIndexOf('/') + 1);
 }
