@@ -26,6 +26,7 @@ import {
 import { classifySpec } from './unpinned-pip-package';
 import { venvCreateDir } from './venv-activation-in-run';
 import { commandDirectory } from '../workspace/dockerfile-files';
+import { optionValue } from './run-scripts';
 
 type InstallKind = 'requirements' | 'project' | 'poetry' | 'pipenv' | 'uv-sync';
 
@@ -113,18 +114,6 @@ function subcommand(words: { value: string }[], from: number, valueOptions: Read
     i += valueOptions.has((words[i] as { value: string }).value) ? 2 : 1;
   }
   return { sub: words[i]?.value ?? null, index: i };
-}
-
-/** The value of the first of the given options (`--opt v` or `--opt=v`), or null. */
-function optionValue(words: { value: string }[], names: readonly string[]): string | null {
-  for (let i = 0; i < words.length; i++) {
-    const v = (words[i] as { value: string }).value;
-    for (const name of names) {
-      if (v === name) return words[i + 1]?.value ?? null;
-      if (v.startsWith(`${name}=`)) return v.slice(name.length + 1);
-    }
-  }
-  return null;
 }
 
 /** Recognises the dependency installs of one RUN script. */

@@ -14,7 +14,7 @@ import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
 import { definedVariables, flagsOf } from './helpers';
 import { addSyntaxDirective, mountsOf, usesBuildKit, type MountInfo } from './layer-helpers';
-import { parsedRuns } from './run-scripts';
+import { optionValue, parsedRuns } from './run-scripts';
 
 type Manager = 'pip' | 'uv' | 'poetry' | 'pipenv' | 'apt';
 
@@ -52,17 +52,6 @@ function subcommandAt(words: Word[], from: number): Word | null {
   for (let i = from; i < words.length; i++) {
     const w = words[i] as Word;
     if (!w.value.startsWith('-')) return w;
-  }
-  return null;
-}
-
-function optionValue(words: Word[], names: readonly string[]): string | null {
-  for (let i = 0; i < words.length; i++) {
-    const v = (words[i] as Word).value;
-    for (const n of names) {
-      if (v === n) return words[i + 1]?.value ?? null;
-      if (v.startsWith(`${n}=`)) return v.slice(n.length + 1);
-    }
   }
   return null;
 }

@@ -1,5 +1,6 @@
 // Shell-form RUN scripts as rules read them: the RUNs whose scripts parsed (with their stage),
-// a comparable key of a RUN's flags, and the directory a path written in a RUN command means.
+// a comparable key of a RUN's flags, option values of a command, and the directory a path
+// written in a RUN command means.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { rootStage, type Stage } from '../model/stages';
 import type { ShellScript } from '../shell/parser';
@@ -57,4 +58,19 @@ export function resolveRunPath(model: DocumentModel, site: CommandSite, written:
   if (!wd || !site.info.stage) return null;
   if (wd.fromImage && !rootStage(site.info.stage).image?.isPython) return null;
   return joinPath(wd.dir, written);
+}
+
+/**
+ * The value of the first of the given options anywhere among a command's words (`--opt v`,
+ * `--opt=v`), or null. For options the package-manager models do not know.
+ */
+export function optionValue(words: readonly { value: string }[], names: readonly string[]): string | null {
+  for (let i = 0; i < words.length; i++) {
+    const v = (words[i] as { value: string }).value;
+    for (const name of names) {
+      if (v === name) return words[i + 1]?.value ?? null;
+      if (v.startsWith(`${name}=`)) return v.slice(name.length + 1);
+    }
+  }
+  return null;
 }
