@@ -10,7 +10,6 @@ import { copyOperands, joinPath, normalizePath, substitute, variablesBefore, wor
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 import { blockStartLine, lineEnd, mountsOf, removeBlocks } from './layer-helpers';
-import { parsedRuns } from './run-scripts';
 
 /** Destinations that configure the system (apt sources, keys, certificates, …), not the app. */
 const SYSTEM_DIRS = ['/etc', '/usr', '/var', '/lib', '/lib32', '/lib64', '/libx32', '/bin', '/sbin', '/boot', '/root', '/run', '/sys', '/proc', '/dev'];
@@ -238,32 +237,36 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    for (const { stage, info, script } of parsedRuns(model)) {
-      if (!fullyUnderstood(script)) continue;
-      const install = packageInstall(script);
-      if (!install) continue;
-      const refs = referencesOf(model, info, script, true);
-      if (refs.unknown) continue;
-      // Walk back to the last instruction the install may depend on; source COPYs after it are the finding.
-      let target: InstructionInfo | null = null;
-      for (const prev of [...stage.instructions].reverse()) {
-        if (prev.index >= info.index) continue;
-        if (prev.keyword === 'COPY' || prev.keyword === 'ADD') {
-          const entry = copyEntry(model, prev);
-          if (entry.dest === null || isSystemDest(entry.dest) || refs.paths.some((p) => overlaps(p, entry.dest as string))) break;
-          if (entry.fromContext) target = prev;
-          continue;
+    for (const stage of model.stages) {
+      for (const info of stage.instructions) {
+        if (info.keyword !== 'RUN') continue;
+        const script = model.shellOf(info);
+        if (!script || !fullyUnderstood(script)) continue;
+        const install = packageInstall(script);
+        if (!install) continue;
+        const refs = referencesOf(model, info, script, true);
+        if (refs.unknown) continue;
+        // Walk back to the last instruction the install may depend on; source COPYs after it are the finding.
+        let target: InstructionInfo | null = null;
+        for (const prev of [...stage.instructions].reverse()) {
+          if (prev.index >= info.index) continue;
+          if (prev.keyword === 'COPY' || prev.keyword === 'ADD') {
+            const entry = copyEntry(model, prev);
+            if (entry.dest === null || isSystemDest(entry.dest) || refs.paths.some((p) => overlaps(p, entry.dest as string))) break;
+            if (entry.fromContext) target = prev;
+            continue;
+          }
+          if (prev.keyword === 'RUN' && preparesInstall(model, prev, refs)) break;
+          if (prev.keyword === 'ONBUILD') break;
         }
-        if (prev.keyword === 'RUN' && preparesInstall(model, prev, refs)) break;
-        if (prev.keyword === 'ONBUILD') break;
+        if (!target) continue;
+        const tool = effectiveWords(install.command)[0] as Word;
+        ctx.report({
+          range: model.text.rangeOf(tool.start, install.head.end),
+          message: `\`${install.tool}\` runs after \`${copyLabel(model, target)}\`, so every change to the copied files runs it again`,
+          fixes: [moveFix(model, stage, target, info, script)],
+        });
       }
-      if (!target) continue;
-      const tool = effectiveWords(install.command)[0] as Word;
-      ctx.report({
-        range: model.text.rangeOf(tool.start, install.head.end),
-        message: `\`${install.tool}\` runs after \`${copyLabel(model, target)}\`, so every change to the copied files runs it again`,
-        fixes: [moveFix(model, stage, target, info, script)],
-      });
     }
   },
 });
