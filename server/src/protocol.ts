@@ -1,7 +1,7 @@
 // Protocol constants and payload types shared by the server and the VS Code client.
 // The client imports only types and constants from here, never server runtime code.
 import type { Range, TextEdit } from './model/text';
-import type { OptimizeDecision } from './optimize/types';
+import type { AppliedCount, OptimizeDecision, OptimizeEstimate, SkippedStep } from './optimize/types';
 
 /** executeCommand id: returns the Optimize proposal for a document (see OptimizeCommandResult). */
 export const OPTIMIZE_COMMAND = 'pydockerfile.server.optimize';
@@ -67,15 +67,7 @@ export interface OptimizeCommandArgs {
 export type OptimizeDecisionData = OptimizeDecision;
 
 /** The expected effect of a proposal: figures from a dated table, always presented as an estimate. */
-export interface OptimizeEstimateData {
-  kind: 'estimate';
-  base: { from: string; to: string; compressedMb: number; diskMb: number } | null;
-  buildPackagesRemoved: string[];
-  noLongerRebuiltOnSourceChange: string[];
-  /** Ready-to-show lines, each labelled as an estimate where it gives a number. */
-  lines: string[];
-  dataDate: string;
-}
+export type OptimizeEstimateData = OptimizeEstimate;
 
 /** A change of another file of the build context that goes with a proposal. */
 export interface OptimizeFileEdit {
@@ -94,8 +86,8 @@ export interface OptimizeCommandResult {
   version: number;
   text: string;
   edits: TextEdit[];
-  applied: { code: string; count: number }[];
-  skipped: { step: string; reason: string }[];
+  applied: AppliedCount[];
+  skipped: SkippedStep[];
   changed: boolean;
   /** Optimize: every unsafe step the file offers, ticked or not (absent for fix-all). */
   decisions?: OptimizeDecisionData[];
