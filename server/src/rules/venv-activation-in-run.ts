@@ -4,6 +4,7 @@ import { stageChainInstructions } from '../model/stages';
 import type { Word } from '../shell/lexer';
 import type { SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, fullyUnderstood } from '../shell/query';
+import { venvCreate } from '../shell/tools';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { runCommands, type CommandSite } from './helpers';
@@ -23,16 +24,7 @@ interface ActivationUse {
 }
 
 const ACTIVATE_RE = /(^|\/)bin\/activate$/;
-const PYTHON_RE = /^python(\d+(\.\d+)?)?$/;
 const CHMOD_FLAG_RE = /^-[RvcfH]+$/;
-
-/** Options of `python -m venv`, `virtualenv` and `uv venv` that take a value. */
-const VENV_VALUE_OPTIONS = new Set([
-  '--prompt', '-p', '--python', '--activators', '--seeder', '--creator', '--app-data', '--extra-search-dir',
-  '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--index', '--default-index', '--cache-dir',
-  '--link-mode', '--index-strategy', '--keyring-provider', '--exclude-newer', '--directory', '--project',
-  '--config-file',
-]);
 
 /** Classifies a command that sources, executes or chmods a venv `activate` script. */
 function activationUse(site: CommandSite): Omit<ActivationUse, 'site'> | null {
@@ -62,32 +54,7 @@ function chmodFiles(args: Word[]): Word[] {
 
 /** The directory a venv-creating command creates, as written, or null for other commands. */
 export function venvCreateDir(cmd: SimpleCommand): string | null {
-  const words = effectiveWords(cmd);
-  const name = baseName(words[0]);
-  let from = -1;
-  let fallback: string | null = null;
-  if (PYTHON_RE.test(name)) {
-    let i = 1;
-    while (i < words.length && (words[i] as Word).value.startsWith('-') && (words[i] as Word).value !== '-m') i++;
-    const module = words[i + 1]?.value;
-    if (words[i]?.value === '-m' && (module === 'venv' || module === 'virtualenv')) from = i + 2;
-  } else if (name === 'virtualenv') {
-    from = 1;
-  } else if (name === 'uv' && words[1]?.value === 'venv') {
-    from = 2;
-    fallback = '.venv';
-  }
-  if (from < 0) return null;
-  for (let i = from; i < words.length; i++) {
-    const w = words[i] as Word;
-    if (w.value === '--') return words[i + 1] && !words[i + 1]?.hasExpansion ? (words[i + 1] as Word).value : null;
-    if (w.value.startsWith('-')) {
-      if (VENV_VALUE_OPTIONS.has(w.value)) i++;
-      continue;
-    }
-    return w.hasExpansion ? null : w.value;
-  }
-  return fallback;
+  return venvCreate(cmd)?.dir ?? null;
 }
 
 /** The RUN (up to the activation) that creates the virtual environment at `dir`, if any. */
