@@ -1,6 +1,7 @@
 // Protocol constants and payload types shared by the server and the VS Code client.
 // The client imports only types and constants from here, never server runtime code.
 import type { Range, TextEdit } from './model/text';
+import type { AppliedCount, OptimizeDecision, OptimizeEstimate, SkippedStep } from './optimize/types';
 
 /** executeCommand id: returns the Optimize proposal for a document (see OptimizeCommandResult). */
 export const OPTIMIZE_COMMAND = 'pydockerfile.server.optimize';
@@ -75,32 +76,14 @@ export interface OptimizeCommandArgs {
   otherFiles?: boolean;
 }
 
-/** An unsafe step of Optimize the user can tick (docs/optimize.md lists the ids). */
-export interface OptimizeDecisionData {
-  id: string;
-  title: string;
-  /** Why to tick it and what it may change (shown next to the checkbox). */
-  explanation: string;
-  /** Rule codes whose fixes explain the step. */
-  codes: string[];
-  /** Pre-selected (and ticked by `includeUnsafe`). */
-  default: boolean;
-  /** Ticked for this proposal. */
-  ticked: boolean;
-  /** Changed this proposal. */
-  applied: boolean;
-}
+/**
+ * An unsafe step of Optimize the user can tick (docs/optimize.md lists the ids): the engine's
+ * decision as it is, so the wire shape cannot drift from what Optimize produces.
+ */
+export type OptimizeDecisionData = OptimizeDecision;
 
 /** The expected effect of a proposal: figures from a dated table, always presented as an estimate. */
-export interface OptimizeEstimateData {
-  kind: 'estimate';
-  base: { from: string; to: string; compressedMb: number; diskMb: number } | null;
-  buildPackagesRemoved: string[];
-  noLongerRebuiltOnSourceChange: string[];
-  /** Ready-to-show lines, each labelled as an estimate where it gives a number. */
-  lines: string[];
-  dataDate: string;
-}
+export type OptimizeEstimateData = OptimizeEstimate;
 
 /** A change of another file of the build context that goes with a proposal. */
 export interface OptimizeFileEdit {
@@ -119,8 +102,8 @@ export interface OptimizeCommandResult {
   version: number;
   text: string;
   edits: TextEdit[];
-  applied: { code: string; count: number }[];
-  skipped: { step: string; reason: string }[];
+  applied: AppliedCount[];
+  skipped: SkippedStep[];
   changed: boolean;
   /** Optimize: every unsafe step the file offers, ticked or not (absent for fix-all). */
   decisions?: OptimizeDecisionData[];

@@ -4,10 +4,12 @@ import { describe, it } from 'node:test';
 import { parseDocument } from '../../server/src/model/document-model';
 import {
   finalEntry,
+  gunicornConfigOption,
   parseScriptText,
   pythonEntry,
   pythonInvocation,
   serverCmd,
+  serverCommands,
   valuesOf,
   type FinalEntry,
 } from '../../server/src/rules/entrypoint-helpers';
@@ -179,5 +181,21 @@ describe('serverCmd and pythonEntry', () => {
     assert.equal(inv.module, null);
     assert.deepEqual(inv.script, { path: 'app.py', index: 5 });
     assert.equal(pythonInvocation(['gunicorn']), null);
+  });
+});
+
+describe('serverCommands and gunicornConfigOption', () => {
+  it('yields the server commands of the entry with the arguments after the server word', () => {
+    const entry = entryOf('FROM python:3.12-slim\nCMD python manage.py migrate && python -m gunicorn -c conf.py shop.wsgi\n');
+    const found = [...serverCommands(entry)];
+    assert.deepEqual(found.map((s) => [s.match.server, s.args]), [['gunicorn', ['-c', 'conf.py', 'shop.wsgi']]]);
+  });
+
+  it('reads `-c`/`--config` in every spelling, undefined when its value is missing', () => {
+    assert.equal(gunicornConfigOption(['-c', 'conf.py', 'app:app']), 'conf.py');
+    assert.equal(gunicornConfigOption(['--config=python:conf']), 'python:conf');
+    assert.equal(gunicornConfigOption(['-cconf.py']), 'conf.py');
+    assert.equal(gunicornConfigOption(['app:app', '--config']), undefined);
+    assert.equal(gunicornConfigOption(['-b', '0.0.0.0:8000', 'app:app']), null);
   });
 });

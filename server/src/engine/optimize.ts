@@ -6,27 +6,13 @@ import type { FileChange } from '../fix/apply';
 import { syntaxProblemCount } from '../fix/apply';
 import { diffEdits } from '../fix/diff';
 import { inputRefusal } from './guards';
-import { emptyEstimate, planOptimize } from '../optimize/plan';
+import { emptyEstimate, planOptimize, type PlanOptions } from '../optimize/plan';
 import type { AppliedCount, OptimizeDecision, OptimizeEstimate, SkippedStep } from '../optimize/types';
-import type { LintOptions } from './lint';
 
 export type { AppliedCount, OptimizeDecision, OptimizeEstimate, SkippedStep } from '../optimize/types';
 
-export interface OptimizeOptions extends LintOptions {
-  /**
-   * Tick every decision whose default is on (unsafe steps that may change how the image
-   * builds; end-of-life upgrades stay unticked). Ignored when `decisions` is given.
-   */
-  unsafe?: boolean;
-  /** Tick exactly these decision ids (`multi-stage`, `slim-runtime`, `fix:PYD304`, …). */
-  decisions?: readonly string[];
-  /**
-   * Also apply fixes that create or edit other files of the build context (`.dockerignore`,
-   * an entry script's `exec`); they come back in `files`. Off by default: callers that only
-   * write the Dockerfile must not claim those fixes.
-   */
-  otherFiles?: boolean;
-}
+/** Lint options plus which decisions to tick and whether other files may change: the plan's options. */
+export type OptimizeOptions = PlanOptions;
 
 export interface OptimizeResult {
   text: string;

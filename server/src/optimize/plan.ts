@@ -17,11 +17,18 @@ import type { FileChange } from '../fix/apply';
 import type { AppliedCount, OptimizeDecision, OptimizeEstimate, SkippedStep } from './types';
 
 export interface PlanOptions extends LintOptions {
-  /** Tick every decision whose default is on (`--unsafe`). */
+  /**
+   * Tick every decision whose default is on (`--unsafe`: unsafe steps that may change how the
+   * image builds; end-of-life upgrades stay unticked). Ignored when `decisions` is given.
+   */
   unsafe?: boolean;
-  /** Tick exactly these decision ids; wins over `unsafe`. */
+  /** Tick exactly these decision ids (`multi-stage`, `slim-runtime`, `fix:PYD304`, …); wins over `unsafe`. */
   decisions?: readonly string[];
-  /** Also apply fixes that create or edit other files of the build context (default: false). */
+  /**
+   * Also apply fixes that create or edit other files of the build context (`.dockerignore`,
+   * an entry script's `exec`); they come back in `files`. Off by default: callers that only
+   * write the Dockerfile must not claim those fixes.
+   */
   otherFiles?: boolean;
 }
 

@@ -187,6 +187,8 @@ function readAccountCommand(cmd: SimpleCommand): AccountCommand | null {
   const idWord = idOption ? idOption.valueWord : null;
   const id = numeric(literalValue(idOption));
   const [first, second] = args.operands;
+  /** The user named by the first operand, with the primary group the tool's option gives. */
+  const user = (primary: ParsedOption | undefined): AccountCommand => ({ ...base, creates: 'user', name: literal(first), id, idWord, primaryGroup: literalValue(primary), uncertain });
   if (tool === 'groupadd') {
     // `-f` turns `-g` off when that GID is taken.
     if (has('f', 'force')) uncertain = true;
@@ -206,25 +208,11 @@ function readAccountCommand(cmd: SimpleCommand): AccountCommand | null {
       return { ...base, creates: 'membership', name: literal(first), group: literal(second), id: null, idWord: null, uncertain: uncertain || args.operands.length !== 2 };
     }
     // BusyBox: `-G GROUP` is the primary group (its `-g` is the GECOS field); Debian: `--ingroup`/`--gid`.
-    const primary = option('G', 'ingroup', 'gid');
-    return {
-      ...base,
-      creates: 'user',
-      name: literal(first),
-      id,
-      idWord,
-      primaryGroup: literalValue(primary),
-      uncertain: uncertain || args.operands.length > 2,
-    };
+    return { ...user(option('G', 'ingroup', 'gid')), uncertain: uncertain || args.operands.length > 2 };
   }
   const primary = option('g', 'gid');
   return {
-    ...base,
-    creates: 'user',
-    name: literal(first),
-    id,
-    idWord,
-    primaryGroup: literalValue(primary),
+    ...user(primary),
     userGroup: primary === undefined && !has('N', 'no-user-group'),
     supplementaryGroups: has('G', 'groups'),
     noLogInit: has('l', 'no-log-init'),

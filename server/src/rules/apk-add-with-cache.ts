@@ -9,6 +9,7 @@ import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { insertAt, removeCommandEdit } from './edit-helpers';
 import { mountCovers, rmClears } from './layer-helpers';
+import { parsedRuns } from './run-scripts';
 
 /** Where apk keeps downloaded indexes (and packages, when a cache is configured). */
 const APK_CACHE_DIRS = ['/var/cache/apk', '/etc/apk/cache'];
@@ -87,26 +88,21 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    for (const stage of model.stages) {
-      for (const info of stage.instructions) {
-        if (info.keyword !== 'RUN') continue;
-        const script = model.shellOf(info);
-        if (!script || script.error !== undefined) continue;
-        const apks = apkCommands(script);
-        const flagged = apks.filter((a) => a.sub === 'add' && a.subWord && !a.noCache && !cacheHandled(info, script, a));
-        if (flagged.length === 0) continue;
-        const fix = runFix(model, script, apks);
-        for (const apk of flagged) {
-          const tool = effectiveWords(apk.command)[0] as Word;
-          ctx.report({
-            range: model.text.rangeOf(tool.start, (apk.subWord as Word).end),
-            message: stage.ships
-              ? '`apk add` without `--no-cache` leaves the package index in the layer'
-              : '`apk add` without `--no-cache` leaves the package index in this builder layer (only copied files ship)',
-            severity: stage.ships ? 'warning' : 'hint',
-            fixes: [fix],
-          });
-        }
+    for (const { stage, info, script } of parsedRuns(model)) {
+      const apks = apkCommands(script);
+      const flagged = apks.filter((a) => a.sub === 'add' && a.subWord && !a.noCache && !cacheHandled(info, script, a));
+      if (flagged.length === 0) continue;
+      const fix = runFix(model, script, apks);
+      for (const apk of flagged) {
+        const tool = effectiveWords(apk.command)[0] as Word;
+        ctx.report({
+          range: model.text.rangeOf(tool.start, (apk.subWord as Word).end),
+          message: stage.ships
+            ? '`apk add` without `--no-cache` leaves the package index in the layer'
+            : '`apk add` without `--no-cache` leaves the package index in this builder layer (only copied files ship)',
+          severity: stage.ships ? 'warning' : 'hint',
+          fixes: [fix],
+        });
       }
     }
   },

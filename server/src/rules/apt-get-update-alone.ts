@@ -8,7 +8,7 @@ import type { TextEdit } from '../model/text';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { insertAt, removeCommandEdit, removeInstruction, replaceSpan } from './edit-helpers';
-import { flagsOf } from './helpers';
+import { flagKey, parsedRuns } from './run-scripts';
 
 /** What the instructions after a lone update do with the package index. */
 type NextUse =
@@ -93,14 +93,6 @@ function descendsFrom(stage: Stage, ancestor: Stage): boolean {
   return false;
 }
 
-/** A stable text for comparing the flags of two RUNs (`--mount`, `--network`, …). */
-function flagKey(info: InstructionInfo): string {
-  return flagsOf(info)
-    .map((f) => `${f.getName()}=${f.getValue() ?? ''}`)
-    .sort()
-    .join(' ');
-}
-
 /**
  * The update command as one line of shell. Its options (`-qq`, `-o Acquire::Retries=3`),
  * wrappers and inline variables move with it.
@@ -176,19 +168,15 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    for (const stage of model.stages) {
-      for (const info of stage.instructions) {
-        if (info.keyword !== 'RUN') continue;
-        const script = model.shellOf(info);
-        const update = script ? loneAptUpdate(script) : null;
-        if (!script || !update) continue;
-        const written = `${aptCommand(update)?.tool ?? 'apt-get'} update`;
-        ctx.report({
-          range: model.text.rangeOf(update.start, update.end),
-          message: `\`${written}\` runs without an install in the same \`RUN\`, so a cached layer can serve a stale package index`,
-          fixes: fixesFor(model, stage, info, script, update),
-        });
-      }
+    for (const { stage, info, script } of parsedRuns(model)) {
+      const update = loneAptUpdate(script);
+      if (!update) continue;
+      const written = `${aptCommand(update)?.tool ?? 'apt-get'} update`;
+      ctx.report({
+        range: model.text.rangeOf(update.start, update.end),
+        message: `\`${written}\` runs without an install in the same \`RUN\`, so a cached layer can serve a stale package index`,
+        fixes: fixesFor(model, stage, info, script, update),
+      });
     }
   },
 });

@@ -11,6 +11,7 @@ import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 import { execFormArgs, mountCovers, rmClears } from './layer-helpers';
+import { parsedRuns } from './run-scripts';
 
 const LISTS = '/var/lib/apt/lists';
 const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
@@ -150,24 +151,19 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    for (const stage of model.stages) {
+    for (const { stage, info, script } of parsedRuns(model)) {
       if (!stage.ships) continue;
-      for (const info of stage.instructions) {
-        if (info.keyword !== 'RUN') continue;
-        const script = model.shellOf(info);
-        if (!script || script.error !== undefined) continue;
-        const update = script.commands.find(isAptUpdate);
-        if (!update || !script.commands.some(usesAptIndex)) continue;
-        if (listsRemoved(model, script) || mountCovers(info, LISTS)) continue;
-        const apt = aptCommand(update);
-        const tool = effectiveWords(update)[0] as Word;
-        const fix = cleanupFix(model, stage, info, script);
-        ctx.report({
-          range: model.text.rangeOf(tool.start, apt?.subWord?.end ?? update.end),
-          message: `\`${apt?.tool ?? 'apt-get'} update\` leaves its package lists in the layer: remove \`${LISTS}/*\` at the end of the same \`RUN\``,
-          ...(fix ? { fixes: [fix] } : {}),
-        });
-      }
+      const update = script.commands.find(isAptUpdate);
+      if (!update || !script.commands.some(usesAptIndex)) continue;
+      if (listsRemoved(model, script) || mountCovers(info, LISTS)) continue;
+      const apt = aptCommand(update);
+      const tool = effectiveWords(update)[0] as Word;
+      const fix = cleanupFix(model, stage, info, script);
+      ctx.report({
+        range: model.text.rangeOf(tool.start, apt?.subWord?.end ?? update.end),
+        message: `\`${apt?.tool ?? 'apt-get'} update\` leaves its package lists in the layer: remove \`${LISTS}/*\` at the end of the same \`RUN\``,
+        ...(fix ? { fixes: [fix] } : {}),
+      });
     }
   },
 });

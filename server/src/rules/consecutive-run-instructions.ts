@@ -1,6 +1,6 @@
 // PYD307: short RUN instructions in a row, each adding a layer that one RUN could hold.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { stageChainInstructions, type Stage } from '../model/stages';
+import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import { loneAptUpdate } from '../shell/apt';
 import { logicalText } from '../shell/lexer';
 import type { ShellScript } from '../shell/parser';
@@ -8,7 +8,7 @@ import { fullyUnderstood, hasStatefulBuiltin } from '../shell/query';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { keywordRange, replaceSpan } from './edit-helpers';
-import { flagsOf } from './helpers';
+import { flagKey } from './run-scripts';
 
 /** Like hadolint DL3059: RUNs chaining more commands than this were split on purpose. */
 const MAX_COMMANDS = 2;
@@ -25,14 +25,6 @@ interface Candidate {
   flags: string;
 }
 
-/** A stable text for comparing the flags of two RUNs (`--mount`, `--network`, …). */
-function flagKey(info: InstructionInfo): string {
-  return flagsOf(info)
-    .map((f) => `${f.getName()}=${f.getValue() ?? ''}`)
-    .sort()
-    .join(' ');
-}
-
 /**
  * Whether RUNs of the stage run in a POSIX shell: no SHELL switching to PowerShell or cmd,
  * and not a Windows base image (whose default shell is cmd).
@@ -44,9 +36,7 @@ function runsPosixShell(stage: Stage, info: InstructionInfo): boolean {
     const program = /^\s*\[\s*"([^"]*)"/.exec(last.node.getRawArgumentsContent() ?? '')?.[1] ?? '';
     return POSIX_SHELLS.has(program.split('/').pop() ?? '');
   }
-  let root: Stage = stage;
-  while (root.parent) root = root.parent;
-  return !/windows|nanoserver|servercore/i.test(root.image?.raw ?? '');
+  return !/windows|nanoserver|servercore/i.test(rootStage(stage).image?.raw ?? '');
 }
 
 /**

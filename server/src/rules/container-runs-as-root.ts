@@ -2,11 +2,12 @@
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { ImageRef } from '../model/image-ref';
 import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
-import type { TextEdit } from '../model/text';
 import { programName } from '../shell/query';
 import { runCommands } from './helpers';
 import { defineRule } from './define-rule';
-import { insertAt, insertLinesAfter } from './edit-helpers';
+import { insertLinesAfter } from './edit-helpers';
+import { insertLinesAbove } from './env-helpers';
+import { isRootUser } from './python-env-helpers';
 import type { Fix } from './types';
 
 /**
@@ -50,19 +51,6 @@ function rootImageFamily(image: ImageRef | null): Family | null {
   return DEBIAN_BASED.has(name) ? 'debian' : 'other';
 }
 
-/** True for `root`, `0`, `root:<group>` and `0:<group>`: the user part decides the UID. */
-function isRootUser(value: string): boolean {
-  const user = value.split(':')[0]?.trim() ?? '';
-  return user === 'root' || user === '0';
-}
-
-/** The first line of the comment block directly above an instruction (pragmas stay attached). */
-function attachedStartLine(model: DocumentModel, info: InstructionInfo): number {
-  let line = info.range.start.line;
-  while (line > 0 && model.text.lineText(line - 1).trim().startsWith('#') && model.instructionAtLine(line - 1) === undefined) line--;
-  return line;
-}
-
 /** Whether the Dockerfile already creates accounts: then we cannot guess which one to use. */
 function createsUsers(model: DocumentModel, stage: Stage): boolean {
   for (let s: Stage | null = stage; s; s = s.parent) {
@@ -79,13 +67,7 @@ function switchUserFix(model: DocumentModel, final: Stage, lines: string[], titl
   let k = instructions.length;
   while (k > 0 && TRAILING.has((instructions[k - 1] as InstructionInfo).keyword)) k--;
   const before = instructions[k];
-  let edit: TextEdit;
-  if (before) {
-    const indent = /^[ \t]*/.exec(model.text.lineText(before.range.start.line))?.[0] ?? '';
-    edit = insertAt(model, model.text.lineStart(attachedStartLine(model, before)), lines.map((l) => indent + l + model.eol).join(''));
-  } else {
-    edit = insertLinesAfter(model, instructions[instructions.length - 1] ?? final.fromInfo, lines);
-  }
+  const edit = before ? insertLinesAbove(model, before, lines) : insertLinesAfter(model, instructions[instructions.length - 1] ?? final.fromInfo, lines);
   return { title, applicability: 'unsafe', edits: [edit] };
 }
 

@@ -11,6 +11,7 @@ import type { Fix, LintEnvironment } from './types';
 import { defineRule } from './define-rule';
 import { flagsOf, runMounts } from './helpers';
 import { insertAt, replaceSpan } from './edit-helpers';
+import { blockStartLine, lineEnd } from './layer-helpers';
 import {
   classifySource,
   copyOperands,
@@ -25,6 +26,8 @@ import {
 } from './copy-paths';
 import { classifySpec } from './unpinned-pip-package';
 import { venvCreateDir } from './venv-activation-in-run';
+import { commandDirectory } from '../workspace/dockerfile-files';
+import { optionValue } from './run-scripts';
 
 type InstallKind = 'requirements' | 'project' | 'poetry' | 'pipenv' | 'uv-sync';
 
@@ -114,38 +117,6 @@ function subcommand(words: { value: string }[], from: number, valueOptions: Read
   return { sub: words[i]?.value ?? null, index: i };
 }
 
-/** The value of the first of the given options (`--opt v` or `--opt=v`), or null. */
-function optionValue(words: { value: string }[], names: readonly string[]): string | null {
-  for (let i = 0; i < words.length; i++) {
-    const v = (words[i] as { value: string }).value;
-    for (const name of names) {
-      if (v === name) return words[i + 1]?.value ?? null;
-      if (v.startsWith(`${name}=`)) return v.slice(name.length + 1);
-    }
-  }
-  return null;
-}
-
-/**
- * The working directory of a command: the WORKDIR in effect, followed through `cd <literal>`
- * commands that run before it in the same RUN. Null when that cannot be known for sure.
- */
-function cwdAt(model: DocumentModel, info: InstructionInfo, script: ShellScript, index: number): string | null {
-  const wd = workdirBefore(model, info);
-  if (!wd) return null;
-  let dir = wd.dir;
-  for (const cmd of script.commands) {
-    if (cmd.index >= index) break;
-    const name = programName(cmd);
-    if (name === 'popd') return null;
-    if (name !== 'cd' && name !== 'pushd') continue;
-    const target = effectiveWords(cmd)[1];
-    if (!target || target.hasExpansion || target.value === '-' || target.value.startsWith('~') || cmd.depth !== 0) return null;
-    dir = joinPath(dir, target.value);
-  }
-  return dir;
-}
-
 /** Recognises the dependency installs of one RUN script. */
 function findInstalls(model: DocumentModel, info: InstructionInfo, script: ShellScript): InstallCommand[] {
   const installs: InstallCommand[] = [];
@@ -153,7 +124,7 @@ function findInstalls(model: DocumentModel, info: InstructionInfo, script: Shell
     let cwd: string | null | undefined;
     const resolve = (written: string): string | null => {
       if (written.startsWith('/')) return normalizePath(written);
-      if (cwd === undefined) cwd = cwdAt(model, info, script, command.index);
+      if (cwd === undefined) cwd = commandDirectory(model, info, script, command);
       return cwd === null ? null : joinPath(cwd, written);
     };
     const pip = pipInstall(command);
@@ -280,22 +251,6 @@ function broadCopies(install: InstallCommand, copies: readonly CopyEntry[]): Cop
 /** The instruction's text as the user reads it, without flags: `COPY src/ .`. */
 function copyLabel(info: InstructionInfo): string {
   return [info.keyword, ...info.node.getArguments().map((a) => a.getValue())].join(' ');
-}
-
-/** First line of the comment block directly above an instruction (or its own first line). */
-function blockStartLine(model: DocumentModel, info: InstructionInfo): number {
-  let line = info.range.start.line;
-  while (line > 0) {
-    const above = model.text.lineText(line - 1).trim();
-    if (!above.startsWith('#') || model.instructionAtLine(line - 1) !== undefined) break;
-    line--;
-  }
-  return line;
-}
-
-/** Offset of the end of a line, before its terminator. */
-function lineEnd(model: DocumentModel, line: number): number {
-  return model.text.lineStart(line) + model.text.lineText(line).length;
 }
 
 /** The result of reading a requirements file: its includes and anything that blocks a SAFE fix. */
@@ -503,7 +458,7 @@ function moveRisks(model: DocumentModel, env: LintEnvironment, stage: Stage, ins
 function venvInsideMovedCopy(model: DocumentModel, env: LintEnvironment, info: InstructionInfo, script: ShellScript, cmd: SimpleCommand, moved: readonly CopyEntry[]): boolean {
   const written = venvCreateDir(cmd);
   if (written === null) return false;
-  const cwd = cwdAt(model, info, script, cmd.index);
+  const cwd = commandDirectory(model, info, script, cmd);
   if (cwd === null) return true;
   const dir = joinPath(cwd, written);
   return moved.some((entry) => {

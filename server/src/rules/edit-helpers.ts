@@ -1,7 +1,9 @@
 // Small edit builders shared by rules: insertions, replacements and whole-line removals.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { applyImageEdit, imageEdit, type ImageSite } from '../model/image-ref';
 import type { TextEdit } from '../model/text';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
+import type { Fix } from './types';
 
 /** Inserts text at a document offset. */
 export function insertAt(model: DocumentModel, offset: number, newText: string): TextEdit {
@@ -73,4 +75,15 @@ export function removeCommandEdit(model: DocumentModel, script: ShellScript, ind
   if (!prev || !sequential(prev)) return null;
   const end = cmd.connectorToken ? cmd.connectorToken.end : cmd.end;
   return replaceSpan(model, prev.end, end, '');
+}
+
+/**
+ * The unsafe fix that changes a FROM's image reference from `resolved` (its text with ARGs
+ * expanded) to `replacement`, titled from the new reference as written. Null when the change
+ * would reach into an ARG, which is not edited from here.
+ */
+export function imageReferenceFix(model: DocumentModel, site: ImageSite, resolved: string, replacement: string, title: (written: string) => string): Fix | null {
+  const edit = imageEdit(site, resolved, replacement);
+  if (!edit) return null;
+  return { title: title(applyImageEdit(site, edit)), applicability: 'unsafe', edits: [replaceSpan(model, edit.start, edit.end, edit.newText)] };
 }

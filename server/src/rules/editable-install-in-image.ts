@@ -1,9 +1,8 @@
 // PYD204: editable (`-e`, link) installs inside an image, fatal when only the environment is copied on.
 import type { DocumentModel } from '../model/document-model';
 import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
-import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { pipInstall, type PipInstall, type PipOption } from '../shell/pip';
-import { effectiveWords, inlineEnv, programName } from '../shell/query';
+import { effectiveWords, inlineEnv } from '../shell/query';
 import { pipenvInstall, poetryConfig, poetryInstall, poetrySync, uvSync, type ToolCommand } from '../shell/tools';
 import type { TextEdit } from '../model/text';
 import type { Fix, Violation } from './types';
@@ -12,6 +11,7 @@ import { runCommands, type CommandSite } from './helpers';
 import { insertAt, replaceSpan } from './edit-helpers';
 import { copyOperands, copyTarget, joinPath, lastSegment, normalizePath, relativeWithin, variablesBefore, workdirBefore } from './copy-paths';
 import { copiesFrom, describeStage, isRootUser, isVerbatim, removeWordsEdit, userBefore, type StageCopy } from './python-env-helpers';
+import { resolveRunPath } from './run-scripts';
 
 type Installer = 'pip' | 'uv' | 'poetry' | 'pipenv';
 
@@ -43,23 +43,13 @@ function variablesAt(model: DocumentModel, site: CommandSite): Map<string, strin
   return vars;
 }
 
-/** Whether a command earlier in the same script changes directory (then relative paths are unknown). */
-function changesDirectoryBefore(script: ShellScript, command: SimpleCommand): boolean {
-  return script.commands.some((c) => c.index < command.index && ['cd', 'pushd', 'popd'].includes(programName(c)));
-}
-
 /**
  * The absolute path a path written in a RUN command refers to, or null when the working
  * directory is unknown: a `cd` earlier in the RUN, an unresolvable WORKDIR, or a non-python
  * base image whose own default WORKDIR we cannot see.
  */
 function resolveInRun(model: DocumentModel, site: CommandSite, written: string): string | null {
-  if (written.includes('$')) return null;
-  if (written.startsWith('/')) return normalizePath(written);
-  if (changesDirectoryBefore(site.script, site.command) || !site.info.stage) return null;
-  const wd = workdirBefore(model, site.info);
-  if (!wd || (wd.fromImage && !rootStage(site.info.stage).image?.isPython)) return null;
-  return joinPath(wd.dir, written);
+  return written.includes('$') ? null : resolveRunPath(model, site, written);
 }
 
 /** A venv directory named by `VIRTUAL_ENV` or by the first non-system `…/bin` entry of `PATH`. */

@@ -1,9 +1,9 @@
 // PYD103: a stage runs a CPython minor that no longer receives security releases.
 import { moreThanAYearAfter, pythonSupportStatus, supportMinor } from '../knowledge/image-info';
 import { DEFAULT_ALPINE_CODENAME, DEFAULT_CODENAME, NEWEST_STABLE_MINOR, PUBLISHED_CODENAMES } from '../knowledge/python-releases';
-import { applyImageEdit, formatPythonTag, imageEdit, imageSite, withTag, type PythonTag } from '../model/image-ref';
+import { formatPythonTag, imageSite, withTag, type PythonTag } from '../model/image-ref';
 import { defineRule } from './define-rule';
-import { replaceSpan } from './edit-helpers';
+import { imageReferenceFix } from './edit-helpers';
 import type { Fix } from './types';
 
 export default defineRule({
@@ -50,14 +50,8 @@ export default defineRule({
       // Once the newest minor is past its end of life too, there is nothing newer to move to.
       const newTag = minor === NEWEST_STABLE_MINOR ? null : upgradedTag(tag);
       // A digest would still select the old image; a version held in an ARG is not edited here.
-      const edit = newTag !== null && image.digest === null ? imageEdit(site, image.raw, withTag(image.raw, newTag)) : null;
-      if (edit) {
-        fixes.push({
-          title: `Upgrade to \`${applyImageEdit(site, edit)}\``,
-          applicability: 'unsafe',
-          edits: [replaceSpan(model, edit.start, edit.end, edit.newText)],
-        });
-      }
+      const fix = newTag !== null && image.digest === null ? imageReferenceFix(model, site, image.raw, withTag(image.raw, newTag), (w) => `Upgrade to \`${w}\``) : null;
+      if (fix) fixes.push(fix);
       ctx.report({
         range: model.text.rangeOf(range.start, range.end),
         message: longAgo

@@ -1,7 +1,7 @@
 // PYD403: the entry script of the image starts the server without `exec`, or runs without `set -e`.
 import { workdirBefore, joinPath } from './copy-paths';
 import { defineRule } from './define-rule';
-import { pythonEntry } from './entrypoint-helpers';
+import { pathBase, pythonEntry } from './entrypoint-helpers';
 import { effectiveCommand, type ArgvWord } from './service-helpers';
 import type { Fix } from './types';
 import { fileEol, insertion, lineRange } from './workspace-helpers';
@@ -10,20 +10,16 @@ import { contextPathFor } from '../workspace/dockerfile-files';
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh']);
 const INITS = new Set(['tini', 'tini-static', 'dumb-init', 'docker-init']);
 
-function base(value: string | undefined): string {
-  return value === undefined ? '' : value.slice(value.lastIndexOf('/') + 1);
-}
-
 /** The argv word naming the script the container runs, and the arguments it receives. */
 function scriptWord(argv: readonly ArgvWord[]): { word: ArgvWord; args: ArgvWord[] } | null {
   let i = 0;
-  if (INITS.has(base(argv[0]?.value))) {
+  if (INITS.has(pathBase(argv[0]?.value))) {
     i = 1;
     while (argv[i]?.value.startsWith('-')) if ((argv[i++] as ArgvWord).value === '--') break;
   }
   const first = argv[i];
   if (!first || first.expands) return null;
-  if (SHELLS.has(base(first.value))) {
+  if (SHELLS.has(pathBase(first.value))) {
     const file = argv[i + 1];
     // `sh -c "…"` runs a string, not a file; other options make the argv too uncertain.
     if (!file || file.expands || file.value.startsWith('-')) return null;
@@ -87,11 +83,11 @@ export default defineRule({
     const runs = last ? (forwarded ? found.args.map((a) => a.value) : last.words) : [];
     const startsPython = last !== null && !last.exec && runs.length > 0 && pythonEntry(runs);
     if (last && startsPython) {
-      const what = forwarded ? `the command it is given (\`${base(runs[0])}\`)` : `\`${base(runs[0])}\``;
-      const fix: Fix = { title: `Start ${forwarded ? 'the command' : `\`${base(runs[0])}\``} with \`exec\` in \`${path}\``, applicability: 'unsafe', edits: [], fileEdits: [{ path, edits: [insertion(last.line, last.execColumn, 'exec ')] }] };
+      const what = forwarded ? `the command it is given (\`${pathBase(runs[0])}\`)` : `\`${pathBase(runs[0])}\``;
+      const fix: Fix = { title: `Start ${forwarded ? 'the command' : `\`${pathBase(runs[0])}\``} with \`exec\` in \`${path}\``, applicability: 'unsafe', edits: [], fileEdits: [{ path, edits: [insertion(last.line, last.execColumn, 'exec ')] }] };
       const message = `\`${path}\` starts ${what} without \`exec\`, so the shell stays PID 1 and the server never receives SIGTERM on \`docker stop\``;
       ctx.report({ range, message, fixes: [fix] });
-      ctx.report({ range: lineRange(last.line, last.column, lineLength(last.line)), file: path, origin: range, message: `${forwarded ? 'The command' : `\`${base(runs[0])}\``} is started without \`exec\`, so this shell stays PID 1 and never passes SIGTERM on to it` });
+      ctx.report({ range: lineRange(last.line, last.column, lineLength(last.line)), file: path, origin: range, message: `${forwarded ? 'The command' : `\`${pathBase(runs[0])}\``} is started without \`exec\`, so this shell stays PID 1 and never passes SIGTERM on to it` });
     }
     if (!script.errexit && script.commandsBefore > 0 && last !== null && (startsPython || last.exec)) {
       const insertLine = script.headerLine + 1;

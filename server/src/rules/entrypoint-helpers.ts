@@ -139,7 +139,7 @@ export function execWords(model: DocumentModel, info: InstructionInfo): EntryWor
 }
 
 /** The last path segment of a program word (`/opt/venv/bin/gunicorn` → `gunicorn`). */
-function pathBase(value: string | undefined): string {
+export function pathBase(value: string | undefined): string {
   if (value === undefined) return '';
   return value.slice(value.lastIndexOf('/') + 1);
 }
@@ -603,6 +603,39 @@ export function serverCmd(argv: readonly string[]): ServerMatch | null {
   const module = pythonInvocation(argv)?.module;
   const server = module ? SERVER_MODULES.get(module.name) : undefined;
   return module && server ? { server, index: module.index } : null;
+}
+
+/** A command of the final entry that starts a server of `serverCmd`. */
+export interface ServerCommand {
+  command: EntryCommand;
+  /** The values of the command's words. */
+  values: string[];
+  match: ServerMatch;
+  /** The values after the word naming the server: its options and operands. */
+  args: string[];
+}
+
+/** The commands of the final entry that start a Python server, in order. */
+export function* serverCommands(entry: FinalEntry): Generator<ServerCommand> {
+  for (const command of entry.commands) {
+    const values = valuesOf(command.words);
+    const match = serverCmd(values);
+    if (match) yield { command, values, match, args: values.slice(match.index + 1) };
+  }
+}
+
+/**
+ * The value of gunicorn's `-c`/`--config` among its arguments: null when absent, undefined
+ * when the option is the last word and its value cannot be read.
+ */
+export function gunicornConfigOption(args: readonly string[]): string | null | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i] as string;
+    if (v === '-c' || v === '--config') return args[i + 1];
+    if (v.startsWith('--config=')) return v.slice('--config='.length);
+    if (/^-c./.test(v)) return v.slice(2);
+  }
+  return null;
 }
 
 /** `pythonEntry(argv)` of the catalogue: a server of `serverCmd`, a Python interpreter, or a `.py` program. */

@@ -5,6 +5,7 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import { insertAt, removeInstruction, replaceSpan } from './edit-helpers';
+import { blockStartLine } from './layer-helpers';
 
 /** One `KEY=value` (or legacy `KEY value`) of an ENV instruction. */
 export interface EnvSetting {
@@ -54,13 +55,6 @@ export function removeEnvKeyEdit(model: DocumentModel, setting: EnvSetting): Tex
   return replaceSpan(model, start, end, '');
 }
 
-/** The first line of the comment block directly above an instruction (pragmas stay attached). */
-function attachedStartLine(model: DocumentModel, info: InstructionInfo): number {
-  let line = info.range.start.line;
-  while (line > 0 && model.text.lineText(line - 1).trim().startsWith('#') && model.instructionAtLine(line - 1) === undefined) line--;
-  return line;
-}
-
 /**
  * Inserts whole lines above an instruction and the comment block attached to it, so that an
  * ignore pragma written for the instruction keeps applying to it. Uses the instruction's
@@ -68,5 +62,5 @@ function attachedStartLine(model: DocumentModel, info: InstructionInfo): number 
  */
 export function insertLinesAbove(model: DocumentModel, info: InstructionInfo, lines: string[]): TextEdit {
   const indent = /^[ \t]*/.exec(model.text.lineText(info.range.start.line))?.[0] ?? '';
-  return insertAt(model, model.text.lineStart(attachedStartLine(model, info)), lines.map((l) => indent + l + model.eol).join(''));
+  return insertAt(model, model.text.lineStart(blockStartLine(model, info)), lines.map((l) => indent + l + model.eol).join(''));
 }

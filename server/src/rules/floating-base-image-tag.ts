@@ -1,9 +1,9 @@
 // PYD106: a base image other than python used without a tag or with `:latest`.
 import { isTrustedImage } from '../config/trusted-registries';
 import { latestTagOf } from '../knowledge/base-images';
-import { applyImageEdit, imageEdit, imageSite, withTag } from '../model/image-ref';
+import { imageSite, withTag } from '../model/image-ref';
 import { defineRule } from './define-rule';
-import { replaceSpan } from './edit-helpers';
+import { imageReferenceFix } from './edit-helpers';
 import type { Fix } from './types';
 
 export default defineRule({
@@ -46,14 +46,8 @@ export default defineRule({
       const range = site.tag ?? { start: site.start, end: site.end };
       const fixes: Fix[] = [];
       const pinned = latestTagOf(image);
-      const edit = pinned !== undefined ? imageEdit(site, image.raw, withTag(image.raw, pinned)) : null;
-      if (edit) {
-        fixes.push({
-          title: `Pin to \`${applyImageEdit(site, edit)}\` (what \`latest\` resolves to today)`,
-          applicability: 'unsafe',
-          edits: [replaceSpan(model, edit.start, edit.end, edit.newText)],
-        });
-      }
+      const fix = pinned !== undefined ? imageReferenceFix(model, site, image.raw, withTag(image.raw, pinned), (w) => `Pin to \`${w}\` (what \`latest\` resolves to today)`) : null;
+      if (fix) fixes.push(fix);
       ctx.report({
         range: model.text.rangeOf(range.start, range.end),
         message:

@@ -2,9 +2,9 @@
 import { impliedCodename, pythonSupportStatus } from '../knowledge/image-info';
 import { NEWEST_STABLE_MINOR, PUBLISHED_CODENAMES, imageCodenames, pythonRelease } from '../knowledge/python-releases';
 import type { DocumentModel } from '../model/document-model';
-import { applyImageEdit, formatPythonTag, hasRcSuffix, imageEdit, imageSite, minorOf, withTag, type ImageSite, type PythonTag } from '../model/image-ref';
+import { formatPythonTag, hasRcSuffix, imageSite, minorOf, withTag, type ImageSite, type PythonTag } from '../model/image-ref';
 import { defineRule } from './define-rule';
-import { replaceSpan } from './edit-helpers';
+import { imageReferenceFix } from './edit-helpers';
 import type { Fix, LintEnvironment } from './types';
 import { projectMinor, type ProjectMinor } from './workspace-helpers';
 
@@ -88,13 +88,8 @@ function floatingMinorMessage(raw: string, tag: string | null): string {
 function pinFixes(model: DocumentModel, site: ImageSite, resolved: string, tags: readonly { tag: string; why: string }[]): Fix[] {
   const fixes: Fix[] = [];
   for (const { tag, why } of tags) {
-    const edit = imageEdit(site, resolved, withTag(resolved, tag));
-    if (!edit) continue;
-    fixes.push({
-      title: `Pin to \`${applyImageEdit(site, edit)}\`${why}`,
-      applicability: 'unsafe',
-      edits: [replaceSpan(model, edit.start, edit.end, edit.newText)],
-    });
+    const fix = imageReferenceFix(model, site, resolved, withTag(resolved, tag), (w) => `Pin to \`${w}\`${why}`);
+    if (fix) fixes.push(fix);
   }
   return fixes;
 }

@@ -1,10 +1,10 @@
 // PYD101: the image that ships is built on the full (buildpack-deps based) python variant.
 import { formatMb } from '../knowledge/image-info';
 import { variantSize } from '../knowledge/python-releases';
-import { applyImageEdit, formatPythonTag, hasRcSuffix, imageEdit, imageSite, withTag, type ImageRef, type PythonTag } from '../model/image-ref';
+import { formatPythonTag, hasRcSuffix, imageSite, withTag, type ImageRef, type PythonTag } from '../model/image-ref';
 import { rootStage } from '../model/stages';
 import { defineRule } from './define-rule';
-import { replaceSpan } from './edit-helpers';
+import { imageReferenceFix } from './edit-helpers';
 import type { Fix } from './types';
 
 export default defineRule({
@@ -48,14 +48,8 @@ export default defineRule({
     const size = `~${formatMb(full.diskMb)} on disk / ${formatMb(full.compressedMb)} compressed vs ~${formatMb(slim.diskMb)} / ${formatMb(slim.compressedMb)} for \`-slim\``;
     const fixes: Fix[] = [];
     // A digest would keep selecting the full image whatever the tag says.
-    const edit = image.digest === null ? imageEdit(site, image.raw, withTag(image.raw, slimTag(image, tag))) : null;
-    if (edit) {
-      fixes.push({
-        title: `Switch to \`${applyImageEdit(site, edit)}\``,
-        applicability: 'unsafe',
-        edits: [replaceSpan(model, edit.start, edit.end, edit.newText)],
-      });
-    }
+    const fix = image.digest === null ? imageReferenceFix(model, site, image.raw, withTag(image.raw, slimTag(image, tag)), (w) => `Switch to \`${w}\``) : null;
+    if (fix) fixes.push(fix);
     ctx.report({
       range: model.text.rangeOf(site.start, site.end),
       message: `The final image is built on the full \`${withoutDigest(image.raw)}\` image${via}: ${size}`,

@@ -4,24 +4,13 @@ import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 import { lastEnvSetting } from './env-helpers';
-import { execWords, finalEntry, readEntryScript, serverCmd, valuesOf, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
+import { execWords, finalEntry, gunicornConfigOption, readEntryScript, serverCommands, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
 import type { Fix, LintEnvironment } from './types';
 
 /** Invocations that print something and exit instead of serving. */
 const NOT_SERVING = new Set(['-v', '--version', '-h', '--help', '--check-config', '--print-config']);
 
 const OPTION = '--worker-tmp-dir';
-
-/** The value of `-c`/`--config` in gunicorn's arguments: null when absent, undefined when unreadable. */
-function configOption(args: readonly string[]): string | null | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const v = args[i] as string;
-    if (v === '-c' || v === '--config') return args[i + 1];
-    if (v.startsWith('--config=')) return v.slice('--config='.length);
-    if (/^-c./.test(v)) return v.slice(2);
-  }
-  return null;
-}
 
 /**
  * Whether gunicorn's configuration may already set `worker_tmp_dir`: a config module or file we
@@ -97,14 +86,11 @@ export default defineRule({
     const { model } = ctx;
     const entry = finalEntry(model, ctx.env);
     if (!entry) return;
-    for (const command of entry.commands) {
-      const values = valuesOf(command.words);
-      const match = serverCmd(values);
-      if (match?.server !== 'gunicorn') continue;
-      const args = values.slice(match.index + 1);
+    for (const { command, match, args } of serverCommands(entry)) {
+      if (match.server !== 'gunicorn') continue;
       if (args.some((a) => NOT_SERVING.has(a))) continue;
       if (args.some((a) => a === OPTION || a.startsWith(`${OPTION}=`))) continue;
-      if (envMaySetIt(entry, command) || configMaySetIt(ctx.env, configOption(args))) continue;
+      if (envMaySetIt(entry, command) || configMaySetIt(ctx.env, gunicornConfigOption(args))) continue;
       const fix = appendFix(model, command, match.index);
       ctx.report({
         range: anchor(model, entry, command, match.index),

@@ -6,7 +6,7 @@ import { contextPathFor } from '../workspace/dockerfile-files';
 import { joinPath, workdirBefore } from './copy-paths';
 import { defineRule } from './define-rule';
 import { lastEnvSetting } from './env-helpers';
-import { finalEntry, serverCmd, valuesOf } from './entrypoint-helpers';
+import { finalEntry, gunicornConfigOption, serverCommands } from './entrypoint-helpers';
 import { keywordRange } from './edit-helpers';
 import { lineRange } from './workspace-helpers';
 
@@ -22,17 +22,6 @@ function cpuDerivation(conf: GunicornConf): { workers: ConfAssignment; call: str
     const source = conf.assignments.filter((a) => a.name === name && a.line < workers.line).pop();
     const via = source ? CPU_COUNT.exec(source.expression) : null;
     if (via) return { workers, call: via[0].replace(/\s+/g, '').replace(/\($/, '()') };
-  }
-  return null;
-}
-
-/** The value of `-c`/`--config`: null when absent, undefined when it cannot be read. */
-function configOption(args: readonly string[]): string | null | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const v = args[i] as string;
-    if (v === '-c' || v === '--config') return args[i + 1];
-    if (v.startsWith('--config=')) return v.slice('--config='.length);
-    if (/^-c./.test(v)) return v.slice(2);
   }
   return null;
 }
@@ -72,15 +61,12 @@ export default defineRule({
     if (!entry) return;
     const at: InstructionInfo | null = entry.cmd ?? entry.entrypoint;
     if (!at) return;
-    for (const command of entry.commands) {
-      const values = valuesOf(command.words);
-      const server = serverCmd(values);
-      if (server?.server !== 'gunicorn') continue;
-      const args = values.slice(server.index + 1);
+    for (const { command, match, args } of serverCommands(entry)) {
+      if (match.server !== 'gunicorn') continue;
       if (setsWorkers(args)) return;
       const envArgs = command.env.get('GUNICORN_CMD_ARGS') ?? lastEnvSetting(entry.stage, 'GUNICORN_CMD_ARGS')?.value ?? '';
       if (/(^|\s)(-w|--workers)(\s|=|\d|$)/.test(envArgs) || envArgs.includes('$')) return;
-      const config = configOption(args);
+      const config = gunicornConfigOption(args);
       if (config === undefined) return;
       const written = config === null ? 'gunicorn.conf.py' : config.replace(/^file:/, '');
       if (written.startsWith('python:') || written.includes('$')) return;
@@ -92,7 +78,7 @@ export default defineRule({
       if (conf.kind !== 'ok') return;
       const found = cpuDerivation(conf.value);
       if (!found) return;
-      const program = command.words[server.index];
+      const program = command.words[match.index];
       const range: Range = program?.info ? model.text.rangeOf(program.start, program.end) : keywordRange(at);
       ctx.report({ range, message: `\`workers\` in \`${path}\` comes from \`${found.call}\`, which counts the host's CPUs, not the container's CPU limit` });
       ctx.report({

@@ -4,7 +4,7 @@ import type { Range, TextEdit } from '../model/text';
 import { defineRule } from './define-rule';
 import { replaceSpan } from './edit-helpers';
 import { insertLinesAbove, lastEnvSetting } from './env-helpers';
-import { finalEntry, serverCmd, valuesOf, type EntryCommand, type EntryWord, type FinalEntry, type ServerName } from './entrypoint-helpers';
+import { finalEntry, serverCommands, type EntryCommand, type EntryWord, type FinalEntry, type ServerName } from './entrypoint-helpers';
 import type { Fix } from './types';
 
 /** Per server: the catalogue's tuning options that take a value, and those that are flags. */
@@ -165,10 +165,7 @@ export default defineRule({
     const { model } = ctx;
     const entry = finalEntry(model, ctx.env);
     if (!entry) return;
-    for (const command of entry.commands) {
-      const values = valuesOf(command.words);
-      const match = serverCmd(values);
-      if (!match) continue;
+    for (const { command, values, match } of serverCommands(entry)) {
       const from = optionsStart(match.server, values, match.index);
       if (from < 0) continue;
       const options = literalOptions(match.server, command.words, from);

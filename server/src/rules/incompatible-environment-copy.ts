@@ -3,18 +3,19 @@ import { DISTROLESS_PYTHON, distrolessPython } from '../knowledge/base-images';
 import { impliedCodename, supportMinor } from '../knowledge/image-info';
 import { NEWEST_STABLE_MINOR } from '../knowledge/python-releases';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { applyImageEdit, formatPythonTag, imageEdit, imageSite, parseImageRef, withTag, type ImageRef, type PythonTag } from '../model/image-ref';
+import { formatPythonTag, imageSite, parseImageRef, withTag, type ImageRef, type PythonTag } from '../model/image-ref';
 import { resolveStageRef, rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import { pipInstall } from '../shell/pip';
 import type { SimpleCommand } from '../shell/parser';
-import { baseName, effectiveWords, programName } from '../shell/query';
+import { baseName, effectiveWords } from '../shell/query';
 import { copyOperands, isGlob, joinPath, lastSegment, normalizePath, relativeWithin, workdirBefore, type CopyOperands } from './copy-paths';
 import { defineRule } from './define-rule';
-import { replaceSpan } from './edit-helpers';
+import { imageReferenceFix, replaceSpan } from './edit-helpers';
 import type { Fix, RuleContext } from './types';
 import { venvCreateDir } from './venv-activation-in-run';
 import { projectMinor } from './workspace-helpers';
+import { changesDirectoryBefore, parsedRuns } from './run-scripts';
 
 /** What an image offers a copied environment: interpreter minor, C library, Debian release. */
 interface Profile {
@@ -153,13 +154,10 @@ function environmentDirs(model: DocumentModel, stage: Stage): { venvs: string[];
   const venvs: string[] = [];
   const installs: string[] = [];
   const foreign: string[] = [];
-  for (const info of stageChainInstructions(stage)) {
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
+  for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     for (const cmd of script.commands) {
       // After a `cd` in the same RUN, relative paths mean something else.
-      const moved = script.commands.some((c) => c.index < cmd.index && ['cd', 'pushd', 'popd'].includes(programName(c)));
+      const moved = changesDirectoryBefore(script, cmd.index);
       const absolute = (written: string): string | null => {
         if (written.startsWith('/')) return normalizePath(written);
         if (moved) return null;
@@ -307,13 +305,7 @@ function retagFix(model: DocumentModel, root: Stage, own: Profile, other: Profil
   }
   if (replacement === null || replacement === own.ref.raw) return null;
   const site = imageSite(model.text, root.from, model.escapeChar);
-  const edit = site ? imageEdit(site, own.ref.raw, replacement) : null;
-  if (!site || !edit) return null;
-  return {
-    title: `Switch ${who} to \`${applyImageEdit(site, edit)}\` to match ${like}`,
-    applicability: 'unsafe',
-    edits: [replaceSpan(model, edit.start, edit.end, edit.newText)],
-  };
+  return site ? imageReferenceFix(model, site, own.ref.raw, replacement, (w) => `Switch ${who} to \`${w}\` to match ${like}`) : null;
 }
 
 /** The absolute destination of a venv copied from `source`, when it differs from `source`. */

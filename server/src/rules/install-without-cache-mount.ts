@@ -14,6 +14,7 @@ import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
 import { definedVariables, flagsOf } from './helpers';
 import { addSyntaxDirective, mountsOf, usesBuildKit, type MountInfo } from './layer-helpers';
+import { optionValue, parsedRuns } from './run-scripts';
 
 type Manager = 'pip' | 'uv' | 'poetry' | 'pipenv' | 'apt';
 
@@ -51,17 +52,6 @@ function subcommandAt(words: Word[], from: number): Word | null {
   for (let i = from; i < words.length; i++) {
     const w = words[i] as Word;
     if (!w.value.startsWith('-')) return w;
-  }
-  return null;
-}
-
-function optionValue(words: Word[], names: readonly string[]): string | null {
-  for (let i = 0; i < words.length; i++) {
-    const v = (words[i] as Word).value;
-    for (const n of names) {
-      if (v === n) return words[i + 1]?.value ?? null;
-      if (v.startsWith(`${n}=`)) return v.slice(n.length + 1);
-    }
   }
   return null;
 }
@@ -323,32 +313,27 @@ export default defineRule({
     const { model } = ctx;
     // Cache mounts need BuildKit: only files that already rely on it get the builder hint.
     const buildKit = usesBuildKit(model);
-    for (const stage of model.stages) {
-      for (const info of stage.instructions) {
-        if (info.keyword !== 'RUN') continue;
-        const script = model.shellOf(info);
-        if (!script || script.error !== undefined) continue;
-        const mounts = mountsOf(info);
-        for (const command of script.commands) {
-          const install = installOf(command);
-          if (!install) continue;
-          const custom = customCacheDir(stage, info, install);
-          const serving = servingMounts(mounts, install, custom);
-          const cacheMount = serving.find((m) => m.type === 'cache');
-          if (install.manager === 'pip' && cacheMount) {
-            for (const c of pipConflicts(model, stage, info, install, cacheMount)) {
-              ctx.report({ range: model.text.rangeOf(c.range.start, c.range.end), message: c.message, severity: 'info', ...(c.fix ? { fixes: [c.fix] } : {}) });
-            }
+    for (const { stage, info, script } of parsedRuns(model)) {
+      const mounts = mountsOf(info);
+      for (const command of script.commands) {
+        const install = installOf(command);
+        if (!install) continue;
+        const custom = customCacheDir(stage, info, install);
+        const serving = servingMounts(mounts, install, custom);
+        const cacheMount = serving.find((m) => m.type === 'cache');
+        if (install.manager === 'pip' && cacheMount) {
+          for (const c of pipConflicts(model, stage, info, install, cacheMount)) {
+            ctx.report({ range: model.text.rangeOf(c.range.start, c.range.end), message: c.message, severity: 'info', ...(c.fix ? { fixes: [c.fix] } : {}) });
           }
-          if (!buildKit || stage.ships || serving.length > 0) continue;
-          const fix = mountFix(model, stage, info, script, install);
-          ctx.report({
-            range: model.text.rangeOf(install.head.start, install.head.end),
-            message: `\`${install.head.text}\` downloads everything again whenever this builder layer is rebuilt: a BuildKit cache mount keeps the downloads between builds without putting them in a layer`,
-            severity: 'hint',
-            ...(fix ? { fixes: [fix] } : {}),
-          });
         }
+        if (!buildKit || stage.ships || serving.length > 0) continue;
+        const fix = mountFix(model, stage, info, script, install);
+        ctx.report({
+          range: model.text.rangeOf(install.head.start, install.head.end),
+          message: `\`${install.head.text}\` downloads everything again whenever this builder layer is rebuilt: a BuildKit cache mount keeps the downloads between builds without putting them in a layer`,
+          severity: 'hint',
+          ...(fix ? { fixes: [fix] } : {}),
+        });
       }
     }
   },

@@ -7,7 +7,7 @@ import { aptCommand, apkCommand } from '../shell/apt';
 import { defineRule } from './define-rule';
 import { insertAt, insertLinesAfter } from './edit-helpers';
 import { insertLinesAbove } from './env-helpers';
-import { execWords, finalEntry, stageChain, valuesOf, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
+import { execWords, finalEntry, pathBase, stageChain, valuesOf, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
 import { runCommands } from './helpers';
 import type { Fix } from './types';
 
@@ -26,14 +26,10 @@ type Family = 'debian' | 'alpine';
 
 const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
 
-function base(value: string | undefined): string {
-  return value === undefined ? '' : value.slice(value.lastIndexOf('/') + 1);
-}
-
 /** Whether a command starts a service that puts itself in the background and returns. */
 function daemonizes(command: EntryCommand): boolean {
   const values = valuesOf(command.words);
-  const program = base(values[0]);
+  const program = pathBase(values[0]);
   const args = values.slice(1);
   if (program === 'service') return args[1] === 'start' || args[1] === 'restart';
   if ((values[0] ?? '').startsWith('/etc/init.d/')) return args[0] === 'start' || args[0] === 'restart';
@@ -48,12 +44,12 @@ function daemonizes(command: EntryCommand): boolean {
 function multiProcess(entry: FinalEntry): { command: EntryCommand; message: string } | null {
   const background = entry.commands.find((c) => c.background);
   if (background) {
-    const name = base(background.words[0]?.value);
+    const name = pathBase(background.words[0]?.value);
     return { command: background, message: `\`${name}\` runs in the background (\`&\`) with no init as PID 1: nothing reaps its zombie processes or passes stop signals on to it` };
   }
   const daemon = entry.commands.find((c) => !c.last && daemonizes(c));
   if (daemon) {
-    const name = base(daemon.words[0]?.value) === 'service' ? (daemon.words[1]?.value ?? 'service') : base(daemon.words[0]?.value);
+    const name = pathBase(daemon.words[0]?.value) === 'service' ? (daemon.words[1]?.value ?? 'service') : pathBase(daemon.words[0]?.value);
     return { command: daemon, message: `\`${name}\` is started as a daemon next to the main command with no init as PID 1: nothing reaps zombies or stops it cleanly` };
   }
   return null;
@@ -152,7 +148,7 @@ export default defineRule({
     const { model } = ctx;
     const entry = finalEntry(model, ctx.env);
     if (!entry || entry.init !== null) return;
-    if (entry.commands.some((c) => SUPERVISORS.has(base(c.words[0]?.value)))) return;
+    if (entry.commands.some((c) => SUPERVISORS.has(pathBase(c.words[0]?.value)))) return;
     const found = multiProcess(entry);
     if (!found) return;
     const fix = tiniFix(model, entry);

@@ -11,6 +11,7 @@ import { runCommands, type CommandSite } from './helpers';
 import { insertAt } from './edit-helpers';
 import { joinPath, workdirBefore } from './copy-paths';
 import { removeOptionEdit, requiresMajorAtLeast, toolInstall, variableAt } from './tool-helpers';
+import { changesDirectoryBefore } from './run-scripts';
 
 /** `-r` values that read the requirements from the pipe. */
 const STDIN_FILES = new Set(['/dev/stdin', '-', '/proc/self/fd/0', '/dev/fd/0']);
@@ -29,7 +30,7 @@ interface ExportSite {
 function absolutePath(model: DocumentModel, site: CommandSite, written: string): string | null {
   if (written.includes('$')) return null;
   if (written.startsWith('/')) return joinPath('/', written);
-  if (site.script.commands.some((c) => c.index < site.command.index && ['cd', 'pushd', 'popd'].includes(programName(c)))) return null;
+  if (changesDirectoryBefore(site.script, site.command.index)) return null;
   const wd = workdirBefore(model, site.info);
   const stage = site.info.stage;
   if (!wd || !stage || (wd.fromImage && !rootStage(stage).image?.isPython)) return null;

@@ -2,7 +2,6 @@
 import type { DocumentModel } from '../model/document-model';
 import type { Range } from '../model/text';
 import { resolveStageRef, rootStage, stageChainInstructions, type Stage } from '../model/stages';
-import { programName } from '../shell/query';
 import { poetryConfig, poetryInstall, poetrySync, venvCreate, type ToolCommand } from '../shell/tools';
 import type { Fix, RuleContext } from './types';
 import { defineRule } from './define-rule';
@@ -10,6 +9,7 @@ import type { CommandSite } from './helpers';
 import { insertLinesBefore } from './edit-helpers';
 import { copyOperands, joinPath, lastSegment, workdirBefore } from './copy-paths';
 import { isTruthy, variableAt } from './tool-helpers';
+import { changesDirectoryBefore, parsedRuns } from './run-scripts';
 
 interface PoetryInstallSite {
   site: CommandSite;
@@ -22,10 +22,7 @@ type VenvPlacement = 'in-project' | 'cache-dir' | 'no-venv' | 'unknown';
 /** The `poetry install`/`poetry sync` commands of a stage chain, in order. */
 function poetryInstalls(model: DocumentModel, stage: Stage): PoetryInstallSite[] {
   const found: PoetryInstallSite[] = [];
-  for (const info of stageChainInstructions(stage)) {
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
+  for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     for (const command of script.commands) {
       const cmd = poetryInstall(command) ?? poetrySync(command);
       if (cmd) found.push({ site: { info, script, command }, cmd });
@@ -116,7 +113,7 @@ function createsVenvAt(model: DocumentModel, stage: Stage, dir: string): boolean
 function projectDir(model: DocumentModel, install: PoetryInstallSite): string | null {
   if (install.cmd.has('-C', '--directory', '-P', '--project')) return null;
   const { site } = install;
-  if (site.script.commands.some((c) => c.index < site.command.index && ['cd', 'pushd', 'popd'].includes(programName(c)))) return null;
+  if (changesDirectoryBefore(site.script, site.command.index)) return null;
   const wd = workdirBefore(model, site.info);
   if (!wd || !site.info.stage || (wd.fromImage && !rootStage(site.info.stage).image?.isPython)) return null;
   return wd.dir;

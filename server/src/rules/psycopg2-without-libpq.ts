@@ -1,6 +1,6 @@
 // PYD207: psycopg2 built without libpq headers, or shipped without libpq; psycopg2-binary in production.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { stageChainInstructions, type Stage } from '../model/stages';
+import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import { apkCommand, aptCommand } from '../shell/apt';
 import type { SimpleCommand } from '../shell/parser';
 import { defineRule } from './define-rule';
@@ -8,6 +8,7 @@ import { insertLinesBefore, insertLinesAfter } from './edit-helpers';
 import { imageFamily } from './layer-helpers';
 import type { Fix, RuleContext } from './types';
 import { installedPackages, type InstalledPackage } from './workspace-helpers';
+import { parsedRuns } from './run-scripts';
 
 /** Packages that provide `pg_config` and the libpq headers, per package manager. */
 const BUILD_PACKAGES = new Set(['libpq-dev', 'postgresql-dev', 'postgresql15-dev', 'postgresql16-dev', 'postgresql17-dev']);
@@ -20,11 +21,8 @@ const RUNTIME_PACKAGES = new Set(['libpq5', 'libpq', 'postgresql-libs', ...BUILD
  */
 function systemPackages(model: DocumentModel, stage: Stage, before: { info: InstructionInfo; command: SimpleCommand } | null): Set<string> {
   const names = new Set<string>();
-  for (const info of stageChainInstructions(stage)) {
+  for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     if (before && info.index > before.info.index) break;
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
     for (const cmd of script.commands) {
       if (before && info === before.info && cmd.index >= before.command.index) break;
       const apt = aptCommand(cmd);
@@ -53,15 +51,13 @@ function removedLater(model: DocumentModel, stage: Stage, name: string): boolean
 
 /** The full python image (buildpack-deps) already has `libpq-dev` and a compiler. */
 function hasFullImage(stage: Stage): boolean {
-  let root: Stage = stage;
-  while (root.parent) root = root.parent;
+  const root = rootStage(stage);
   return root.image?.isPython === true && root.image.python?.variant === 'full';
 }
 
 /** The distroless python image has no libpq and no package manager to add it. */
 function isDistroless(stage: Stage): boolean {
-  let root: Stage = stage;
-  while (root.parent) root = root.parent;
+  const root = rootStage(stage);
   return root.image !== null && /distroless\/python/.test(root.image.raw);
 }
 
@@ -134,11 +130,7 @@ function checkPsycopg2(ctx: RuleContext, pkg: InstalledPackage, final: Stage, re
   const { model } = ctx;
   const stage = pkg.site.stage;
   const family = imageFamily(stage);
-  const python = (s: Stage): boolean => {
-    let root: Stage = s;
-    while (root.parent) root = root.parent;
-    return root.image?.isPython === true;
-  };
+  const python = (s: Stage): boolean => rootStage(s).image?.isPython === true;
   if (!python(stage) || (family !== 'debian' && family !== 'alpine')) return;
   const before = systemPackages(model, stage, pkg.site);
   const canBuild = hasFullImage(stage) || [...before].some((p) => BUILD_PACKAGES.has(p));

@@ -4,6 +4,7 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import { effectiveWords } from '../shell/query';
 import { classifySource, copyOperands, joinPath, normalizePath, sourcePathFor, substitute, variablesBefore, workdirBefore } from './copy-paths';
+import { effectiveCommands, stageChain } from './entrypoint-helpers';
 import type { LintEnvironment } from './types';
 
 /** One argument of the command, with its document offsets (the whole JSON string in exec form). */
@@ -20,34 +21,6 @@ export interface EffectiveCommand {
   argv: ArgvWord[];
   /** The ENTRYPOINT and/or CMD it comes from, in that order. */
   instructions: InstructionInfo[];
-}
-
-/** Oldest-first list of a stage and the stages it is built `FROM`. */
-function stageChain(stage: Stage): Stage[] {
-  const chain: Stage[] = [];
-  for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
-  return chain;
-}
-
-/**
- * The CMD and ENTRYPOINT in effect after a stage chain, replayed like the builder: an
- * ENTRYPOINT clears a CMD inherited from an earlier stage, not one set earlier in its own stage.
- */
-export function effectiveInstructions(stage: Stage): { cmd: InstructionInfo | null; entrypoint: InstructionInfo | null } {
-  const result: { cmd: InstructionInfo | null; entrypoint: InstructionInfo | null } = { cmd: null, entrypoint: null };
-  for (const s of stageChain(stage)) {
-    let cmdInStage = false;
-    for (const info of s.instructions) {
-      if (info.keyword === 'CMD') {
-        result.cmd = info;
-        cmdInStage = true;
-      } else if (info.keyword === 'ENTRYPOINT') {
-        result.entrypoint = info;
-        if (!cmdInStage) result.cmd = null;
-      }
-    }
-  }
-  return result;
 }
 
 /** The argv of an exec-form instruction. */
@@ -77,7 +50,7 @@ function shellArgv(model: DocumentModel, info: InstructionInfo): ArgvWord[] | nu
 
 /** The argv the final stage starts with, or null when it cannot be read reliably. */
 export function effectiveCommand(model: DocumentModel, stage: Stage): EffectiveCommand | null {
-  const { cmd, entrypoint } = effectiveInstructions(stage);
+  const { cmd, entrypoint } = effectiveCommands(stageChain(stage));
   // A custom SHELL changes what shell form means (exec form does not use it).
   const customShell = stageChainInstructions(stage).some((i) => i.keyword === 'SHELL');
   const argvOf = (info: InstructionInfo): ArgvWord[] | null => {

@@ -3,7 +3,8 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { ImageRef } from '../model/image-ref';
 import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import { defineRule } from './define-rule';
-import { insertAt, insertLinesAfter } from './edit-helpers';
+import { insertLinesAfter } from './edit-helpers';
+import { insertLinesAbove } from './env-helpers';
 import {
   effectiveCommand,
   exposedPorts,
@@ -71,27 +72,14 @@ function healthcheckLine(port: number): string {
   return `HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 CMD ["python", "-c", ${JSON.stringify(probe)}]`;
 }
 
-/** The first line of the comment block directly above an instruction (it stays attached). */
-function attachedStartLine(model: DocumentModel, info: InstructionInfo): number {
-  let line = info.range.start.line;
-  while (line > 0 && model.text.lineText(line - 1).trim().startsWith('#') && model.instructionAtLine(line - 1) === undefined) line--;
-  return line;
-}
-
 /** Inserts the HEALTHCHECK above the closing CMD/ENTRYPOINT block of the stage (or at its end). */
 function healthcheckFix(model: DocumentModel, stage: Stage, port: number): Fix {
   const instructions = stage.instructions;
   let k = instructions.length;
   while (k > 0 && ['CMD', 'ENTRYPOINT'].includes((instructions[k - 1] as InstructionInfo).keyword)) k--;
   const before = instructions[k];
-  const line = healthcheckLine(port);
-  let edit;
-  if (before) {
-    const indent = /^[ \t]*/.exec(model.text.lineText(before.range.start.line))?.[0] ?? '';
-    edit = insertAt(model, model.text.lineStart(attachedStartLine(model, before)), indent + line + model.eol);
-  } else {
-    edit = insertLinesAfter(model, instructions[instructions.length - 1] ?? stage.fromInfo, [line]);
-  }
+  const lines = [healthcheckLine(port)];
+  const edit = before ? insertLinesAbove(model, before, lines) : insertLinesAfter(model, instructions[instructions.length - 1] ?? stage.fromInfo, lines);
   return { title: `Add a \`HEALTHCHECK\` that probes \`http://127.0.0.1:${port}/\``, applicability: 'unsafe', edits: [edit] };
 }
 

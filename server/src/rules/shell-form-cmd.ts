@@ -1,11 +1,11 @@
 // PYD401: the image's CMD or ENTRYPOINT is written in shell form, so `/bin/sh -c` becomes PID 1.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import type { Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import { logicalText, type LogicalText, type Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { defineRule } from './define-rule';
 import { replaceSpan } from './edit-helpers';
+import { effectiveCommands, stageChain } from './entrypoint-helpers';
 import type { Applicability, Fix, LintEnvironment } from './types';
 
 /**
@@ -20,40 +20,6 @@ const SHELL_ONLY = new Set([
   'source', 'suspend', 'time', 'times', 'trap', 'type', 'typeset', 'ulimit', 'umask', 'unalias', 'unset',
   'until', 'wait', 'while',
 ]);
-
-/** The CMD and ENTRYPOINT that end up in the image config of the final stage. */
-interface Effective {
-  cmd: InstructionInfo | null;
-  entrypoint: InstructionInfo | null;
-}
-
-/** Oldest-first list of a stage and its `FROM <stage>` ancestors. */
-function stageChain(stage: Stage): Stage[] {
-  const chain: Stage[] = [];
-  for (let s: Stage | null = stage; s; s = s.parent) chain.unshift(s);
-  return chain;
-}
-
-/**
- * Replays CMD/ENTRYPOINT like the builder does: setting ENTRYPOINT clears a CMD inherited
- * from an earlier stage (or the base image), but not one set earlier in the same stage.
- */
-function effectiveCommands(chain: Stage[]): Effective {
-  const result: Effective = { cmd: null, entrypoint: null };
-  for (const stage of chain) {
-    let cmdInStage = false;
-    for (const info of stage.instructions) {
-      if (info.keyword === 'CMD') {
-        result.cmd = info;
-        cmdInStage = true;
-      } else if (info.keyword === 'ENTRYPOINT') {
-        result.entrypoint = info;
-        if (!cmdInStage) result.cmd = null;
-      }
-    }
-  }
-  return result;
-}
 
 /** Characters of a raw shell word that are outside any quotes (escaped ones included). */
 function unquotedChars(raw: string): string {

@@ -1,6 +1,6 @@
 // PYD209: a virtual environment is created but nothing ever runs from it.
 import type { DocumentModel } from '../model/document-model';
-import { rootStage, type Stage } from '../model/stages';
+import type { Stage } from '../model/stages';
 import type { Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
@@ -9,8 +9,9 @@ import { defineRule } from './define-rule';
 import { runCommands, type CommandSite } from './helpers';
 import { removeCommandEdit, removeInstruction } from './edit-helpers';
 import { insertLinesBelow } from './python-env-helpers';
-import { joinPath, lastSegment, workdirBefore } from './copy-paths';
+import { lastSegment } from './copy-paths';
 import { venvCreateDir } from './venv-activation-in-run';
+import { resolveRunPath } from './run-scripts';
 
 const ACTIVATE_RE = /(^|\/)bin\/activate$/;
 /** Tools that pick up a project-local `.venv` on their own (uv always; Poetry and Pipenv when configured). */
@@ -23,20 +24,6 @@ interface VenvCreation {
   written: string;
   /** The absolute directory. */
   dir: string;
-}
-
-/** Whether a command earlier in the same script changes directory. */
-function changesDirectoryBefore(script: ShellScript, command: SimpleCommand): boolean {
-  return script.commands.some((c) => c.index < command.index && ['cd', 'pushd', 'popd'].includes(programName(c)));
-}
-
-/** The absolute venv directory, or null when the working directory of the command is unknown. */
-function absoluteVenvDir(model: DocumentModel, site: CommandSite, written: string): string | null {
-  if (written.startsWith('/')) return joinPath('/', written);
-  if (changesDirectoryBefore(site.script, site.command) || !site.info.stage) return null;
-  const wd = workdirBefore(model, site.info);
-  if (!wd || (wd.fromImage && !rootStage(site.info.stage).image?.isPython)) return null;
-  return joinPath(wd.dir, written);
 }
 
 /**
@@ -160,7 +147,7 @@ function creations(model: DocumentModel): VenvCreation[] {
   for (const site of runCommands(model)) {
     const written = venvCreateDir(site.command);
     if (written === null || written.includes('$')) continue;
-    const dir = absoluteVenvDir(model, site, written);
+    const dir = resolveRunPath(model, site, written);
     if (dir !== null && dir !== '/') found.push({ site, written, dir });
   }
   return found;

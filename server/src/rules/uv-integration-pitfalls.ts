@@ -14,6 +14,7 @@ import { flagsOf, runCommands, runMounts, type CommandSite } from './helpers';
 import { insertAt, insertLinesBefore } from './edit-helpers';
 import { substitute, variablesBefore } from './copy-paths';
 import { copiedStages, isTruthy, stagesReachingImage, toolInstall, variableAt } from './tool-helpers';
+import { optionValue } from './run-scripts';
 
 /** A uv command that installs packages, with what fixes need to know about it. */
 interface UvInstall {
@@ -94,20 +95,6 @@ function cacheRemovedLater(site: CommandSite): boolean {
     if (program === 'uv') return words.some((w, i) => w.value === 'cache' && ['clean', 'prune'].includes(words[i + 1]?.value ?? ''));
     return program === "rm" && words.some((w) => /\.cache|uv/.test(w.value));
   });
-}
-
-/**
- * The value of a long option anywhere on a command line (`--name value` or `--name=value`).
- * Read from the words directly because the pip model does not know uv-only options.
- */
-function optionValue(command: SimpleCommand, name: string): string | undefined {
-  const words = effectiveWords(command);
-  for (let i = 0; i < words.length; i++) {
-    const v = (words[i] as Word).value;
-    if (v === name) return words[i + 1]?.value;
-    if (v.startsWith(`${name}=`)) return v.slice(name.length + 1);
-  }
-  return undefined;
 }
 
 /** An environment setting as a command sees it: true/false, or null when it cannot be known. */
@@ -305,7 +292,7 @@ function installFindings(ctx: RuleContext): Finding[] {
     // (c) cache mount without copy link mode: one finding per RUN.
     const mount = uvCacheMount(site.info, configured);
     if (mount && !mountsChecked.has(site.info)) {
-      const mode = optionValue(site.command, '--link-mode') ?? variableAt(site, 'UV_LINK_MODE');
+      const mode = optionValue(effectiveWords(site.command), ['--link-mode']) ?? variableAt(site, 'UV_LINK_MODE');
       if (mode !== null && mode !== 'copy') {
         mountsChecked.add(site.info);
         if (!linkModeRun.has(stage)) linkModeRun.set(stage, site.info);

@@ -1,14 +1,15 @@
 // PYD208: "activating" a virtual environment inside RUN, which cannot outlive that RUN.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { rootStage, stageChainInstructions } from '../model/stages';
+import { stageChainInstructions } from '../model/stages';
 import type { Word } from '../shell/lexer';
-import type { ShellScript, SimpleCommand } from '../shell/parser';
-import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
+import type { SimpleCommand } from '../shell/parser';
+import { baseName, effectiveWords, fullyUnderstood } from '../shell/query';
+import { venvCreate } from '../shell/tools';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { runCommands, type CommandSite } from './helpers';
 import { insertLinesAfter, removeCommandEdit, removeInstruction } from './edit-helpers';
-import { joinPath, workdirBefore } from './copy-paths';
+import { parsedRuns, resolveRunPath } from './run-scripts';
 
 type UseKind = 'sourced' | 'executed' | 'chmod';
 
@@ -23,16 +24,7 @@ interface ActivationUse {
 }
 
 const ACTIVATE_RE = /(^|\/)bin\/activate$/;
-const PYTHON_RE = /^python(\d+(\.\d+)?)?$/;
 const CHMOD_FLAG_RE = /^-[RvcfH]+$/;
-
-/** Options of `python -m venv`, `virtualenv` and `uv venv` that take a value. */
-const VENV_VALUE_OPTIONS = new Set([
-  '--prompt', '-p', '--python', '--activators', '--seeder', '--creator', '--app-data', '--extra-search-dir',
-  '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--index', '--default-index', '--cache-dir',
-  '--link-mode', '--index-strategy', '--keyring-provider', '--exclude-newer', '--directory', '--project',
-  '--config-file',
-]);
 
 /** Classifies a command that sources, executes or chmods a venv `activate` script. */
 function activationUse(site: CommandSite): Omit<ActivationUse, 'site'> | null {
@@ -62,51 +54,7 @@ function chmodFiles(args: Word[]): Word[] {
 
 /** The directory a venv-creating command creates, as written, or null for other commands. */
 export function venvCreateDir(cmd: SimpleCommand): string | null {
-  const words = effectiveWords(cmd);
-  const name = baseName(words[0]);
-  let from = -1;
-  let fallback: string | null = null;
-  if (PYTHON_RE.test(name)) {
-    let i = 1;
-    while (i < words.length && (words[i] as Word).value.startsWith('-') && (words[i] as Word).value !== '-m') i++;
-    const module = words[i + 1]?.value;
-    if (words[i]?.value === '-m' && (module === 'venv' || module === 'virtualenv')) from = i + 2;
-  } else if (name === 'virtualenv') {
-    from = 1;
-  } else if (name === 'uv' && words[1]?.value === 'venv') {
-    from = 2;
-    fallback = '.venv';
-  }
-  if (from < 0) return null;
-  for (let i = from; i < words.length; i++) {
-    const w = words[i] as Word;
-    if (w.value === '--') return words[i + 1] && !words[i + 1]?.hasExpansion ? (words[i + 1] as Word).value : null;
-    if (w.value.startsWith('-')) {
-      if (VENV_VALUE_OPTIONS.has(w.value)) i++;
-      continue;
-    }
-    return w.hasExpansion ? null : w.value;
-  }
-  return fallback;
-}
-
-/** Whether a command of the script before `index` changes the working directory. */
-function changesDirectoryBefore(script: ShellScript, index: number): boolean {
-  return script.commands.some((c) => c.index < index && ['cd', 'pushd', 'popd'].includes(programName(c)));
-}
-
-/**
- * The absolute directory a path written in a RUN command refers to, or null when the working
- * directory is not known for sure (a `cd` earlier in the RUN, an unresolved WORKDIR, or a base
- * image other than the official python image whose own default WORKDIR we cannot see).
- */
-function absoluteDir(model: DocumentModel, info: InstructionInfo, script: ShellScript, index: number, written: string): string | null {
-  if (written.startsWith('/')) return joinPath('/', written);
-  if (changesDirectoryBefore(script, index)) return null;
-  const wd = workdirBefore(model, info);
-  if (!wd || !info.stage) return null;
-  if (wd.fromImage && !rootStage(info.stage).image?.isPython) return null;
-  return joinPath(wd.dir, written);
+  return venvCreate(cmd)?.dir ?? null;
 }
 
 /** The RUN (up to the activation) that creates the virtual environment at `dir`, if any. */
@@ -114,15 +62,12 @@ function creatingRun(model: DocumentModel, use: ActivationUse, dir: string): Ins
   const stage = use.site.info.stage;
   if (!stage) return null;
   let found: InstructionInfo | null = null;
-  for (const info of stageChainInstructions(stage)) {
+  for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
     if (info.index > use.site.info.index) break;
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
     for (const cmd of script.commands) {
       if (info === use.site.info && cmd.index >= use.site.command.index) break;
       const created = venvCreateDir(cmd);
-      if (created !== null && absoluteDir(model, info, script, cmd.index, created) === dir) found = info;
+      if (created !== null && resolveRunPath(model, { info, script, command: cmd }, created) === dir) found = info;
     }
   }
   return found;
@@ -142,7 +87,7 @@ function pathAlreadySet(model: DocumentModel, dir: string): boolean {
 function envFix(model: DocumentModel, use: ActivationUse): Fix | null {
   const written = use.path.value.replace(ACTIVATE_RE, '') || '.';
   if (use.path.hasExpansion) return null;
-  const dir = absoluteDir(model, use.site.info, use.site.script, use.site.command.index, written);
+  const dir = resolveRunPath(model, use.site, written);
   if (dir === null || !/^\/[A-Za-z0-9._\/-]*$/.test(dir) || pathAlreadySet(model, dir)) return null;
   const creator = creatingRun(model, use, dir);
   if (!creator) return null;

@@ -8,6 +8,7 @@ import { hasVersionSpecifier, pipInstall, requirementName } from '../shell/pip';
 import { projectInstalls, requirementsUses, type InstallSite } from '../workspace/dockerfile-files';
 import { newestSatisfying } from '../workspace/project-files';
 import type { Workspace } from '../workspace/workspace';
+import { parsedRuns } from './run-scripts';
 
 /** The Python minor the project asks for, and where that is written. */
 export interface ProjectMinor {
@@ -83,17 +84,12 @@ export interface InstalledPackage {
 export function installedPackages(model: DocumentModel, workspace: Workspace | undefined): InstalledPackage[] {
   const out: InstalledPackage[] = [];
   const commandRange = (site: InstallSite): Range => model.text.rangeOf(site.command.start, site.command.end);
-  for (const stage of model.stages) {
-    for (const info of stage.instructions) {
-      if (info.keyword !== 'RUN') continue;
-      const script = model.shellOf(info);
-      if (!script || script.error !== undefined) continue;
-      for (const command of script.commands) {
-        const pip = pipInstall(command);
-        for (const word of pip?.packages ?? []) {
-          if (word.hasExpansion || !/^[A-Za-z0-9]/.test(word.value) || word.value.includes('/') || (word.value.includes(':') && !hasVersionSpecifier(word.value))) continue;
-          out.push({ name: requirementName(word.value), site: { info, stage, script, command }, from: { kind: 'dockerfile' }, range: model.text.rangeOf(word.start, word.end) });
-        }
+  for (const { stage, info, script } of parsedRuns(model)) {
+    for (const command of script.commands) {
+      const pip = pipInstall(command);
+      for (const word of pip?.packages ?? []) {
+        if (word.hasExpansion || !/^[A-Za-z0-9]/.test(word.value) || word.value.includes('/') || (word.value.includes(':') && !hasVersionSpecifier(word.value))) continue;
+        out.push({ name: requirementName(word.value), site: { info, stage, script, command }, from: { kind: 'dockerfile' }, range: model.text.rangeOf(word.start, word.end) });
       }
     }
   }

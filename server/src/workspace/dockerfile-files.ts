@@ -9,6 +9,7 @@ import { baseName, effectiveWords, programName } from '../shell/query';
 import { pipenvInstall, pipenvSync, poetryInstall, poetrySync, uvSync, type ToolCommand } from '../shell/tools';
 import { classifySource, copyOperands, dirName, joinPath, lastSegment, normalizePath, relativeWithin, sourcePathFor, workdirBefore } from '../rules/copy-paths';
 import { flagsOf } from '../rules/helpers';
+import { parsedRuns } from '../rules/run-scripts';
 
 /** A command of a RUN instruction. */
 export interface InstallSite {
@@ -108,13 +109,8 @@ export function contextPathFor(model: DocumentModel, info: InstructionInfo, cont
 }
 
 function* commands(model: DocumentModel): Generator<InstallSite> {
-  for (const stage of model.stages) {
-    for (const info of stage.instructions) {
-      if (info.keyword !== 'RUN') continue;
-      const script = model.shellOf(info);
-      if (!script || script.error !== undefined) continue;
-      for (const command of script.commands) yield { info, stage, script, command };
-    }
+  for (const { info, stage, script } of parsedRuns(model)) {
+    for (const command of script.commands) yield { info, stage, script, command };
   }
 }
 

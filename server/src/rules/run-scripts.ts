@@ -1,0 +1,76 @@
+// Shell-form RUN scripts as rules read them: the RUNs whose scripts parsed (with their stage),
+// a comparable key of a RUN's flags, option values of a command, and the directory a path
+// written in a RUN command means.
+import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { rootStage, type Stage } from '../model/stages';
+import type { ShellScript } from '../shell/parser';
+import { programName } from '../shell/query';
+import { joinPath, workdirBefore } from './copy-paths';
+import { flagsOf, type CommandSite } from './helpers';
+
+/** A shell-form RUN whose script parsed, with the stage it belongs to. */
+export interface RunScript {
+  stage: Stage;
+  info: InstructionInfo;
+  script: ShellScript;
+}
+
+/**
+ * The RUNs among `infos` (by default every instruction, in document order) whose shell-form
+ * script parsed without error. Exec-form and heredoc RUNs have no script, a script that failed
+ * to parse would only invite guesses (false positives), and a RUN before the first FROM belongs
+ * to no stage: all are skipped.
+ */
+export function* parsedRuns(model: DocumentModel, infos: readonly InstructionInfo[] = model.instructions): Generator<RunScript> {
+  for (const info of infos) {
+    if (info.keyword !== 'RUN' || !info.stage) continue;
+    const script = model.shellOf(info);
+    if (!script || script.error !== undefined) continue;
+    yield { stage: info.stage, info, script };
+  }
+}
+
+/** A stable text for comparing the flags of two RUNs (`--mount`, `--network`, …). */
+export function flagKey(info: InstructionInfo): string {
+  return flagsOf(info)
+    .map((f) => `${f.getName()}=${f.getValue() ?? ''}`)
+    .sort()
+    .join(' ');
+}
+
+/**
+ * Whether a command of the script before index `index` changes directory (`cd`, `pushd`,
+ * `popd`): relative paths written after it no longer mean what the WORKDIR says.
+ */
+export function changesDirectoryBefore(script: ShellScript, index: number): boolean {
+  return script.commands.some((c) => c.index < index && ['cd', 'pushd', 'popd'].includes(programName(c)));
+}
+
+/**
+ * The absolute path a path written in a RUN command refers to, or null when the working
+ * directory is not known for sure: a `cd` earlier in the RUN, an unresolved WORKDIR, or a base
+ * image other than the official python image, whose own default WORKDIR we cannot see.
+ */
+export function resolveRunPath(model: DocumentModel, site: CommandSite, written: string): string | null {
+  if (written.startsWith('/')) return joinPath('/', written);
+  if (changesDirectoryBefore(site.script, site.command.index)) return null;
+  const wd = workdirBefore(model, site.info);
+  if (!wd || !site.info.stage) return null;
+  if (wd.fromImage && !rootStage(site.info.stage).image?.isPython) return null;
+  return joinPath(wd.dir, written);
+}
+
+/**
+ * The value of the first of the given options anywhere among a command's words (`--opt v`,
+ * `--opt=v`), or null. For options the package-manager models do not know.
+ */
+export function optionValue(words: readonly { value: string }[], names: readonly string[]): string | null {
+  for (let i = 0; i < words.length; i++) {
+    const v = (words[i] as { value: string }).value;
+    for (const name of names) {
+      if (v === name) return words[i + 1]?.value ?? null;
+      if (v.startsWith(`${name}=`)) return v.slice(name.length + 1);
+    }
+  }
+  return null;
+}
