@@ -1,7 +1,8 @@
 // `npm run test:e2e`: the extension in a real VS Code (code-server 4.100.3, driven by playwright-core
 // and Debian's chromium), offline. Packages the .vsix, installs it, and walks through what a user does:
-// squiggles, Problems, hover, a quick fix, Optimize with its diff, fix on save. Screenshots of every
-// step go to test-artifacts/e2e/; `-- --update-screenshots` also refreshes the README images in images/.
+// squiggles, Problems, hover, a quick fix, Optimize from Refactor… on line 1 (cancelled) and from the
+// palette with its diff, fix on save. Screenshots of every step go to test-artifacts/e2e/;
+// `-- --update-screenshots` also refreshes the README images in images/.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +17,7 @@ import { contributedGrammars, runGrammarCasesOn } from '../grammar/grammar-harne
 import { installCodeServer, installExtension, listExtensions, runProcess, startCodeServer, type CodeServerDirs, type RunningCodeServer } from './code-server';
 import { Cleanup, formatMs, pollUntil, runSteps, summaryLine, type Step } from './harness';
 import { expectedVsixEntries, zipEntryNames } from './vsix';
-import { CHROMIUM_ARGS, activeEditor, editorLine, editorLines, openFromExplorer, problemRows, runCommand, textPoint } from './workbench';
+import { CHROMIUM_ARGS, activeEditor, chooseMenuAction, editorLine, editorLines, openFromExplorer, problemRows, runCommand, textPoint } from './workbench';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'e2e');
@@ -242,14 +243,7 @@ const steps: Step<E2eContext>[] = [
       const title = `${required(pipCacheFinding(context).fixes[0], 'a PYD201 fix').title} (PYD201)`;
       await menu.locator('.monaco-list-row.action', { hasText: title }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       await screenshot(page, 'quick-fix');
-      // Keyboard, as a user of Ctrl+. would: move the focus to the fix, then Enter. (A click is
-      // swallowed by the pointer block VS Code lays over the page while the menu is fresh.)
-      const rows = await menu.locator('.monaco-list-row.action').count();
-      for (let moves = 0; (await menu.locator('.monaco-list-row.action.focused').getAttribute('aria-label')) !== title; moves++) {
-        if (moves > rows) throw new Error(`could not move the focus to "${title}" in the quick-fix menu`);
-        await page.keyboard.press('ArrowDown');
-      }
-      await page.keyboard.press('Enter');
+      await chooseMenuAction(page, menu, title);
       await menu.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
       await editorLine(page, /RUN\s+pip\s+install\s+--no-cache-dir\s+-r\s+requirements\.txt/).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       const lines = await editorLines(page);
@@ -257,6 +251,63 @@ const steps: Step<E2eContext>[] = [
       const expected = original.map((text) => (text === 'RUN pip install -r requirements.txt' ? 'RUN pip install --no-cache-dir -r requirements.txt' : text));
       assertDeepEqual(lines.slice(0, expected.length), expected, 'the editor text after the quick fix');
       context.beforeOptimize = expected.join('\n');
+    },
+  },
+  {
+    name: 'Refactor… on line 1 offers "Optimize this Dockerfile…", which opens the diff and the decisions; Escape leaves the file unchanged',
+    timeoutMs: 3 * 60_000,
+    async run(context) {
+      const page = required(context.page, 'the page');
+      const before = required(context.beforeOptimize, 'the text after the quick fix');
+      const onDisk = fs.readFileSync(context.dockerfile, 'utf8');
+      // The proposal the preview shows: default decisions ticked, as with the palette command.
+      const proposal = optimize(before, { ...lintOptionsFor(context.dockerfile), unsafe: true, otherFiles: true });
+      if (proposal.decisions.length === 0) throw new Error('the engine offers no decisions: the fixture no longer exercises the decisions list');
+      // The cursor on line 1 (the FROM line), then Refactor… from the palette (its Ctrl+Shift+R
+      // is taken by Chromium's reload in the browser).
+      const firstWords = required(before.split('\n')[0], 'line 1 of the Dockerfile').trim().split(/\s+/);
+      // Monaco may render the spaces as non-breaking ones, which `\s` matches.
+      const firstLine = editorLine(page, new RegExp(`^\\s*${firstWords.map(escapeRegExp).join('\\s+')}\\s*$`));
+      const point = await textPoint(firstLine, required(firstWords[0], 'the first word of line 1'));
+      await page.mouse.click(point.x, point.y);
+      await page.keyboard.press('Escape');
+      await runCommand(page, 'Refactor...', UI_TIMEOUT_MS);
+      const menu = page.locator('.action-widget');
+      await menu.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const title = 'Optimize this Dockerfile…';
+      await menu.locator('.monaco-list-row.action', { hasText: title }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await screenshot(page, 'refactor-menu');
+      await chooseMenuAction(page, menu, title);
+      await menu.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      // The same preview as the palette command: the diff tab and the decisions list.
+      const tab = page.locator('.tab', { hasText: 'Optimize: Dockerfile (proposed)' }).first();
+      await tab.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const diff = page.locator('.monaco-diff-editor').first();
+      const proposedLine = required(proposal.text.split('\n').find((line) => line.startsWith('USER ')), 'a USER line in the proposal');
+      await diff.locator('.editor.modified .view-line', { hasText: proposedLine }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      const picker = page.locator('.quick-input-widget', { hasText: 'Optimize Dockerfile: unsafe steps' });
+      await picker.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      for (const decision of proposal.decisions) {
+        const row = picker.locator('.monaco-list-row', { hasText: decision.title }).first();
+        await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async () => {
+          throw new Error(`the decision "${decision.title}" is not in the list:\n${await picker.innerText()}`);
+        });
+        if ((await rowChecked(row)) !== decision.ticked) throw new Error(`the decision ${decision.id} is not ticked as the engine's default (${decision.ticked ? 'ticked' : 'not ticked'})`);
+      }
+      await screenshot(page, 'refactor-optimize');
+      // Escape cancels: no confirmation, nothing applied; the diff stays open for reading.
+      await page.keyboard.press('Escape');
+      await picker.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+      if (await page.locator('.monaco-dialog-box').isVisible()) throw new Error('a confirmation opened after Escape cancelled Optimize');
+      if (!(await tab.isVisible())) throw new Error('the diff closed when the decisions were cancelled (it should stay open for reading)');
+      // Close the diff (focus is in it) and check the Dockerfile, in the editor and on disk.
+      await runCommand(page, 'View: Close Editor', UI_TIMEOUT_MS);
+      await tab.waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
+      await page.locator('.tab.active', { hasText: 'Dockerfile' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      await waitForEditorText(page, before, 'the editor to show the Dockerfile as before the cancelled Optimize');
+      assertEqualText(fs.readFileSync(context.dockerfile, 'utf8'), onDisk, 'the Dockerfile on disk after the cancelled Optimize');
+      if (fs.existsSync(path.join(context.workspace, '.dockerignore'))) throw new Error('the cancelled Optimize created .dockerignore');
+      await screenshot(page, 'refactor-cancelled');
     },
   },
   {
@@ -538,6 +589,10 @@ function assertDeepEqual(actual: readonly string[], expected: readonly string[],
   const missing = expected.filter((entry) => !actual.includes(entry));
   const extra = actual.filter((entry) => !expected.includes(entry));
   throw new Error(`${what} differ.\n  missing: ${missing.join(', ') || 'none'}\n  unexpected: ${extra.join(', ') || 'none'}\n  actual: ${JSON.stringify(actual)}`);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function assertEqualText(actual: string, expected: string, what: string): void {

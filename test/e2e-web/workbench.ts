@@ -1,5 +1,6 @@
 // Playwright helpers for VS Code's web workbench (code-server 4.100 = VS Code 1.100): open a file,
-// run a palette command, read the editor and the Problems panel, find the pixel position of text.
+// run a palette command or a menu action, read the editor and the Problems panel, find the pixel
+// position of text.
 import type { Locator, Page } from 'playwright-core';
 
 /** Chromium flags for this offline machine (shared/docs/real-vscode.md). */
@@ -50,6 +51,20 @@ export async function runCommand(page: Page, title: string, timeoutMs: number): 
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
   // No wait for the palette to close: a command may open the same quick-input widget again.
   await row.click();
+}
+
+/**
+ * Runs the action titled `title` from an open action menu (the light bulb's or Refactor…'s) the
+ * way a keyboard user does: move the focus to it, then Enter. A click is swallowed by the pointer
+ * block VS Code lays over the page while the menu is fresh.
+ */
+export async function chooseMenuAction(page: Page, menu: Locator, title: string): Promise<void> {
+  const rows = await menu.locator('.monaco-list-row.action').count();
+  for (let moves = 0; (await menu.locator('.monaco-list-row.action.focused').getAttribute('aria-label')) !== title; moves++) {
+    if (moves > rows) throw new Error(`could not move the focus to "${title}" in the menu:\n${await menu.innerText()}`);
+    await page.keyboard.press('ArrowDown');
+  }
+  await page.keyboard.press('Enter');
 }
 
 /**

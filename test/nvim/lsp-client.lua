@@ -1,7 +1,8 @@
 -- Headless Neovim 0.7 as a second real LSP client (run by test/nvim/neovim.test.ts).
 -- Starts pydockerfile-language-server over stdio for buffers whose filetype is `dockerfile`, waits
 -- for the published diagnostics, asks for code actions on the PYD201 finding, applies the quick fix,
--- and writes what it saw as JSON to $PYD_NVIM_RESULT. Always quits, also on errors.
+-- then runs the first-line "Optimize this Dockerfile" action (applied by the server through
+-- workspace/applyEdit), and writes what it saw as JSON to $PYD_NVIM_RESULT. Always quits, also on errors.
 local result_path = os.getenv('PYD_NVIM_RESULT')
 local server = os.getenv('PYD_NVIM_SERVER')
 local node = os.getenv('PYD_NVIM_NODE')
@@ -21,7 +22,8 @@ local function run()
     name = 'pydockerfile',
     cmd = { node, server, '--stdio' },
     root_dir = vim.fn.fnamemodify(file, ':h'),
-    settings = { pydockerfile = { rules = { PYD405 = 'off' } } },
+    -- includeUnsafe: the first-line Optimize also applies the decisions that are on by default.
+    settings = { pydockerfile = { rules = { PYD405 = 'off' }, optimize = { includeUnsafe = true } } },
     -- Neovim 0.7 does not announce `workspace/configuration`, so the server reads settings from
     -- this notification (nvim-lspconfig sends it the same way).
     on_init = function(client)
@@ -94,6 +96,41 @@ local function run()
     end
     return true
   end, 50)
+
+  -- On line 1 the same request lists the refactoring "Optimize this Dockerfile"; without our
+  -- VS Code preview it runs a server command that applies the proposal with workspace/applyEdit.
+  vim.api.nvim_win_set_cursor(0, { 1, 0 })
+  local first = vim.lsp.util.make_range_params()
+  first.context = { diagnostics = vim.lsp.diagnostic.get_line_diagnostics(bufnr) }
+  local first_responses = vim.lsp.buf_request_sync(bufnr, 'textDocument/codeAction', first, WAIT_MS)
+  result.first_line_actions = {}
+  local optimize
+  for _, response in pairs(first_responses or {}) do
+    for _, action in ipairs(response.result or {}) do
+      local command = type(action.command) == 'table' and action.command or nil
+      table.insert(result.first_line_actions, {
+        title = action.title, kind = action.kind, command = command and command.command,
+      })
+      if command and command.command == 'pydockerfile.server.optimizeApply' and not optimize then
+        optimize = command
+      end
+    end
+  end
+  if not optimize then return result end
+  -- The server answers once nvim has applied (or refused) its workspace/applyEdit request.
+  local response = client.request_sync('workspace/executeCommand', {
+    command = optimize.command, arguments = optimize.arguments,
+  }, WAIT_MS, bufnr)
+  if not response or response.err then
+    table.insert(result.log, 'executeCommand failed: ' .. vim.inspect(response and response.err or 'timeout'))
+  end
+  result.optimized = vim.wait(WAIT_MS, function()
+    for _, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+      if line:match('^USER ') then return true end
+    end
+    return false
+  end, 50)
+  result.optimized_lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
   return result
 end
 

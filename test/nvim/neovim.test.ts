@@ -1,5 +1,6 @@
 // Neovim 0.7 (Debian's) as a second real LSP client: headless nvim runs test/nvim/lsp-client.lua, which
-// attaches the built language server over stdio to a `dockerfile` buffer; we assert what nvim saw.
+// attaches the built language server over stdio to a `dockerfile` buffer; we assert what nvim saw:
+// diagnostics, a quick fix, and the first-line Optimize refactoring applied over workspace/applyEdit.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -41,13 +42,16 @@ interface NvimResult {
   applied?: string;
   lines?: string[];
   pyd201_cleared?: boolean;
+  first_line_actions?: { title: string; kind?: string; command?: string }[];
+  optimized?: boolean;
+  optimized_lines?: string[];
 }
 
 const nvimMissing = spawnSync('nvim', ['--version'], { encoding: 'utf8' }).error !== undefined;
 const skipReason = nvimMissing ? 'nvim is not installed (apt-get install neovim; .ci/run installs it)' : false;
 if (skipReason) console.log(`# Neovim LSP test skipped: ${skipReason}`);
 
-test('Neovim 0.7 attaches the server to a dockerfile buffer, shows its diagnostics and applies a quick fix', { skip: skipReason }, async () => {
+test('Neovim 0.7 attaches the server to a dockerfile buffer, shows its diagnostics, applies a quick fix and the first-line Optimize', { skip: skipReason }, async () => {
   assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run npm run build`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pydockerfile-nvim-'));
   try {
@@ -84,6 +88,19 @@ test('Neovim 0.7 attaches the server to a dockerfile buffer, shows its diagnosti
     assert.equal(result.applied, quickFix.title);
     assert.equal(result.lines?.[3], 'RUN pip install --no-cache-dir -r requirements.txt');
     assert.equal(result.pyd201_cleared, true, 'PYD201 disappears once the fix is applied');
+    assert.ok(!titles.some((title) => title.startsWith('Optimize this Dockerfile')), `Optimize is offered on line 1 only, not among: ${titles.join(' | ')}`);
+
+    // Line 1: the refactoring runs the server's command, as nvim has no Optimize preview of its own.
+    const firstLine = result.first_line_actions ?? [];
+    const optimizeAction = firstLine.find((action) => action.title === 'Optimize this Dockerfile');
+    assert.deepEqual(optimizeAction, { title: 'Optimize this Dockerfile', kind: 'refactor.rewrite', command: 'pydockerfile.server.optimizeApply' }, `among: ${firstLine.map((action) => action.title).join(' | ')}`);
+    // includeUnsafe is on in the settings: the default-on non-root user comes with the safe fixes.
+    const optimized = result.optimized_lines ?? [];
+    assert.equal(result.optimized, true, `the buffer gets a USER line (${(result.log ?? []).join('; ')}):\n${optimized.join('\n')}`);
+    assert.ok(optimized.some((line) => /^USER \d+:\d+$/.test(line)), optimized.join('\n'));
+    assert.equal(optimized[0], 'FROM python:3.12-slim-bookworm', 'Optimize keeps the base image line');
+    assert.ok(optimized.includes('RUN pip install --no-cache-dir -r requirements.txt'), 'the quick fix survives Optimize');
+    assert.equal(optimized.at(-1), 'CMD ["python", "-m", "app"]', 'CMD stays the last instruction');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -62,6 +62,13 @@ export const PENDING: readonly PendingBug[] = [
     inputPattern: /\r(?!\n)/,
   },
   {
+    code: 'PYD103',
+    property: 'fix-all-idempotent',
+    bug: 'unsafe fix-all is not idempotent when PYD103 (upgrade to 3.14) and PYD108 (match the 3.12 builder) go in a circle whose fixes change title on the way (`3.14-slim` → `3.12-slim-trixie` → `3.14-slim-trixie`): fix/apply.ts rejects circle culprits by `keyOf` (code, message and title), so the renamed fixes start a new circle and the first run stops at `3.12-slim-trixie`, the second at `3.14-slim-trixie`. Fix in fix/apply.ts: reject a circle\'s culprits by code and the instruction they edit, not by their text',
+    input: 'FROM python:3.12-slim\nCOPY --from=python:3.12 /opt/venv .\nCOPY app/ .',
+    today: '2031-06-30',
+  },
+  {
     code: 'PYD408',
     property: 'optimize-keeps-command',
     bug: 'its guarded fix is safe (catalogue: GUARDED, exec form), so safe Optimize appends `--worker-tmp-dir /dev/shm` to the exec-form gunicorn CMD: the container command changes without a ticked decision. The rule follows the catalogue; the fix belongs in the Optimize pipeline (server/src/optimize/: apply the safe fixes of phase-5 codes that edit CMD/ENTRYPOINT only through the `fix:PYD408` decision, e.g. with fix-loop\'s `safeCodes`)',

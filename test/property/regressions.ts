@@ -64,6 +64,14 @@ export const REGRESSIONS: readonly Regression[] = [
     today: '2031-06-30',
   },
   {
+    name: 'PYD303 appended `&& rm -rf /var/lib/apt/lists/*` to a RUN with a heredoc (here a `<<` typed into a word), text the shell parser leaves opaque: the cleanup could land in the heredoc body or after its terminator; fixed in rules/apt-lists-not-removed.ts (no fix when the RUN has a heredoc)',
+    input: 'FROM python:3.12-slim-bookworm\nFROM python:3.12-slim-bookworm\nRUN pip install --no-cache-dir flask==3.0.3\nCOPY . /app\nRUN apt-get update && apt-get i<<EOFcaf\u00e9nstall -y --no-install-recommends curl',
+  },
+  {
+    name: "a false alarm of the oracle, not of a rule: a DEL or non-ASCII character in a shell-form command is an ordinary word character to the shell, so PYD401's exec form runs the same argv (the oracle's word splitter now accepts them)",
+    input: 'FROM python:3.12-slim-bookworm\nCMD \u007fpython caf\u00e9.py\n',
+  },
+  {
     name: 'PYD503 was cubic in the number of COPY/WORKDIR instructions of a stage (`firstWrite` recomputed the working directory and variables before every instruction for every pair): 400 lines took about 1.2 s of CPU, 800 lines 8 s, 1,600 lines a minute; fixed in rules/root-owned-copy.ts and rules/copy-paths.ts (about 0.1 s for these 600 lines, 0.4 s for 2,400)',
     input: `FROM python:3.12-slim-bookworm\n${'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n'.repeat(150)}USER 10001\nCMD ["python", "app.py"]\n`,
     budgetMs: 3 * 600 + 500,

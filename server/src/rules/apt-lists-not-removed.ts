@@ -72,11 +72,14 @@ function listsNeededLater(model: DocumentModel, stage: Stage, from: number): boo
 
 /**
  * Where the cleanup goes: right after the last character the shell sees (before a trailing
- * `;`). Null when text appended there could be swallowed by a shell comment or would follow a
- * background `&`.
+ * `;`). Null when text appended there could be swallowed by a shell comment or a heredoc, or
+ * would follow a background `&`.
  */
 function appendOffset(model: DocumentModel, info: InstructionInfo, script: ShellScript): number | null {
   if ((script.comments ?? []).length > 0) return null;
+  // A heredoc's body follows its line: text appended at the end could land in the body or
+  // after its terminator, and the parser cannot tell which.
+  if (script.opaque.some((o) => o.reason === 'heredoc')) return null;
   const { chars, offsets } = logicalText(model.content, script.start, info.end, model.escapeChar);
   let k = chars.length - 1;
   while (k >= 0 && /\s/.test(chars[k] as string)) k--;

@@ -5,13 +5,14 @@ import type { TextEdit } from '../model/text';
 import { aptCommand, apkCommand } from '../shell/apt';
 import { perCommand } from '../shell/memo';
 import { pipInstall, type PipInstall } from '../shell/pip';
+import { pipenvInstall } from '../shell/tools';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
-import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
+import { baseName, effectiveWords, fullyUnderstood, hasStatefulBuiltin, programName } from '../shell/query';
 import type { Fix, LintEnvironment } from './types';
 import { defineRule } from './define-rule';
 import { flagsOf, runMounts } from './helpers';
 import { insertAt, replaceSpan } from './edit-helpers';
-import { blockStartLine, lineEnd } from './layer-helpers';
+import { blockStartLine, lineEnd, removeBlocks } from './layer-helpers';
 import {
   classifySource,
   copyOperands,
@@ -56,7 +57,7 @@ interface CopyEntry {
 }
 
 /** Dependency manifests by file name (a COPY of only these "prepares" the dependency layer). */
-const MANIFEST_NAME_RE = /^(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|Pipfile|Pipfile\.lock|uv\.lock|pdm\.lock|setup\.py|setup\.cfg)$/i;
+const MANIFEST_NAME_RE = /^(requirements[^/]*\.(txt|in)|constraints[^/]*\.txt|pyproject\.toml|poetry\.lock|poetry\.toml|Pipfile|Pipfile\.lock|uv\.lock|\.python-version|pdm\.lock|setup\.py|setup\.cfg)$/i;
 /** Globs that only pick manifests, such as `requirements*.txt`. */
 const MANIFEST_GLOB_RE = /(\.(txt|in|toml|lock|cfg)$|^Pipfile|^requirements|^constraints)/i;
 const URL_RE = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -175,6 +176,8 @@ function findInstalls(model: DocumentModel, info: InstructionInfo, script: Shell
 function isFileSource(source: string): boolean {
   const kind = classifySource(source);
   if (kind === 'glob') return MANIFEST_GLOB_RE.test(lastSegment(source));
+  // `.python-version` looks like a directory to the generic guess, but is the manifest its name says.
+  if (kind === 'ambiguous' && MANIFEST_NAME_RE.test(lastSegment(source))) return true;
   return kind === 'file';
 }
 
@@ -195,8 +198,21 @@ function supplies(entry: CopyEntry, manifest: Manifest): boolean {
   if (manifest.path === null || entry.workdir === null) return op.sources.some((s) => lastSegment(s) === lastSegment(manifest.written));
   const path = manifest.path;
   const workdir = entry.workdir;
-  return op.sources.some((s) => sourcePathFor(op, s, workdir, path) !== null);
+  // Every install asks every COPY before it, mostly about the same path: answer once per pair.
+  let known = suppliedPaths.get(entry);
+  if (!known) {
+    known = new Map();
+    suppliedPaths.set(entry, known);
+  }
+  let answer = known.get(path);
+  if (answer === undefined) {
+    answer = op.sources.some((s) => sourcePathFor(op, s, workdir, path) !== null);
+    known.set(path, answer);
+  }
+  return answer;
 }
+
+const suppliedPaths = new WeakMap<CopyEntry, Map<string, boolean>>();
 
 /**
  * The user already split the dependency layer: a COPY of just the manifests (or a bind mount
@@ -237,6 +253,7 @@ function broadCopies(install: InstallCommand, copies: readonly CopyEntry[]): Cop
       if (kind === 'context') return true;
       if (kind === 'glob') return !MANIFEST_GLOB_RE.test(lastSegment(source));
       if (kind !== 'directory' && kind !== 'ambiguous') return false;
+      if (kind === 'ambiguous' && MANIFEST_NAME_RE.test(lastSegment(source))) return false;
       const workdir = entry.workdir;
       if (workdir === null) return false;
       const dest = joinPath(workdir, op.dest);
@@ -518,58 +535,157 @@ function requirementsFix(model: DocumentModel, env: LintEnvironment, stage: Stag
   return { title: `Copy ${names} first and move ${broad} after the install`, applicability: risks.length === 0 ? 'safe' : 'unsafe', edits };
 }
 
-/** Manifests each project tool reads to install the dependencies without the project, in COPY order. */
-const DEPENDENCY_MANIFESTS: Record<'poetry' | 'uv-sync' | 'pipenv', readonly string[]> = {
-  poetry: ['pyproject.toml', 'poetry.lock'],
-  'uv-sync': ['pyproject.toml', 'uv.lock', '.python-version'],
-  pipenv: ['Pipfile', 'Pipfile.lock'],
+type ProjectTool = 'poetry' | 'uv-sync' | 'pipenv';
+
+/** What the dependencies-only install of each project tool reads from the build context. */
+interface ToolManifests {
+  /** The project file, which must exist. */
+  project: string;
+  /** The lock file: copied when it exists, or assumed when the install refuses to run without it. */
+  lock: string;
+  /** Copied too when the build context has them: they change how or where the install runs. */
+  optional: readonly string[];
+  /** Options that make the install fail without the lock file (so it exists even unread). */
+  lockRequired: readonly string[];
+  /** Why the dependencies-only install would need the sources anyway, or null. */
+  needsSources(read: (file: string) => string | undefined): string | null;
+}
+
+const TOOL_MANIFESTS: Record<ProjectTool, ToolManifests> = {
+  poetry: {
+    project: 'pyproject.toml',
+    lock: 'poetry.lock',
+    optional: ['poetry.toml'],
+    // `poetry install` resolves afresh without a lock file: only reading the context can tell.
+    lockRequired: [],
+    needsSources: (read) => (/^\s*[A-Za-z0-9_.-]+\s*=\s*\{[^}\n]*\bpath\s*=/m.test(read('pyproject.toml') ?? '') ? 'a path dependency' : null),
+  },
+  'uv-sync': {
+    project: 'pyproject.toml',
+    lock: 'uv.lock',
+    optional: ['.python-version'],
+    lockRequired: ['--locked', '--frozen'],
+    needsSources: (read) => {
+      const pyproject = read('pyproject.toml') ?? '';
+      if (/^\s*\[tool\.uv\.workspace\]/m.test(pyproject)) return 'a uv workspace';
+      return /\b(path|editable)\s*=/.test(pyproject) ? 'a path source' : null;
+    },
+  },
+  pipenv: {
+    project: 'Pipfile',
+    lock: 'Pipfile.lock',
+    optional: [],
+    lockRequired: ['--deploy', '--ignore-pipfile'],
+    needsSources: (read) => (/\bpath\s*=/.test(read('Pipfile') ?? '') || /"path"\s*:/.test(read('Pipfile.lock') ?? '') ? 'a path entry' : null),
+  },
 };
 
 /** The option that makes the install skip the project itself (Pipenv never installs it). */
-const DEPENDENCIES_ONLY: Record<'poetry' | 'uv-sync' | 'pipenv', string | null> = { poetry: '--no-root', 'uv-sync': '--no-install-project', pipenv: null };
+const DEPENDENCIES_ONLY: Record<ProjectTool, string | null> = { poetry: '--no-root', 'uv-sync': '--no-install-project', pipenv: null };
+
+/** Options after which the install already leaves the project out. */
+const WITHOUT_PROJECT: Record<ProjectTool, readonly string[]> = {
+  poetry: ['--no-root'],
+  'uv-sync': ['--no-install-project', '--no-install-workspace', '--only-group', '--only-dev'],
+  pipenv: [],
+};
+
+/** Which manifests to copy first, and why that copy might fail or differ; null when it cannot be done. */
+function toolManifests(env: LintEnvironment, kind: ProjectTool, dir: string, words: readonly { value: string }[], isSync: boolean): { files: string[]; risks: string[] } | null {
+  const spec = TOOL_MANIFESTS[kind];
+  const at = (name: string): string => (dir === '.' ? name : `${dir}/${name}`);
+  const workspace = env.workspace;
+  // `pipenv sync` installs exactly the lock, like `install --deploy`.
+  const lockRequired = words.some((w) => spec.lockRequired.includes(w.value)) || (kind === 'pipenv' && isSync);
+  if (!workspace) {
+    if (!lockRequired) return null;
+    return { files: [at(spec.project), at(spec.lock)], risks: ['the build context could not be read, so path dependencies and optional files are not known'] };
+  }
+  if (!workspace.exists(at(spec.project))) return null;
+  const lock = workspace.exists(at(spec.lock));
+  if (!lock && lockRequired) return null;
+  const files = [at(spec.project), ...(lock ? [at(spec.lock)] : []), ...spec.optional.map(at).filter((f) => workspace.exists(f))];
+  const blocker = spec.needsSources((file) => workspace.text(at(file)));
+  if (blocker !== null) return null;
+  const risks: string[] = [];
+  if (!lock) risks.push(`there is no \`${spec.lock}\`, so the two installs resolve the dependencies separately`);
+  // The source COPY now comes after the environment: a host `.venv` in the context would land on it.
+  if (workspace.exists(at('.venv/pyvenv.cfg'))) risks.push('the build context has a `.venv` that the source COPY would write over the installed environment');
+  return { files, risks };
+}
 
 /**
- * The two-phase fix for Poetry, uv and Pipenv (always unsafe): right before the broad COPY, copy
- * the manifests that exist in the build context and run the same install without the project;
- * the original install stays where it is and then only adds the project. Needs the workspace to
- * know which manifests exist, and is not offered when anything but COPY/ADD/LABEL/EXPOSE sits
- * between the broad COPY and the install (the early install would run in another environment).
+ * The two-phase fix for Poetry, uv and Pipenv. Right before the broad COPY it copies the manifests
+ * and runs the RUN up to the install there, without the project (`--no-root`,
+ * `--no-install-project`). The original RUN then keeps only the install, which just adds the
+ * project once the sources are there (Poetry and uv are not installed again), or goes away when
+ * the install never installed the project. Not offered when anything but COPY/ADD/LABEL/EXPOSE
+ * sits between the broad COPY and the install (the early install would run in another
+ * environment), or when the manifests are not known to exist.
  */
 function projectFix(model: DocumentModel, env: LintEnvironment, stage: Stage, install: InstructionInfo, script: ShellScript, installs: readonly InstallCommand[], moved: readonly CopyEntry[]): Fix | null {
-  const workspace = env.workspace;
   const only = installs.length === 1 ? installs[0] : undefined;
   const first = moved[0];
-  if (!workspace || !only || !first?.op || (only.kind !== 'poetry' && only.kind !== 'uv-sync' && only.kind !== 'pipenv')) return null;
+  if (!only || !first?.op || first.op.from !== null || first.op.unresolved || (only.kind !== 'poetry' && only.kind !== 'uv-sync' && only.kind !== 'pipenv')) return null;
   const kind = only.kind;
-  if (stage.instructions.some((i) => i.index > first.info.index && i.index < install.index && !['COPY', 'ADD', 'LABEL', 'EXPOSE'].includes(i.keyword))) return null;
+  const between = stage.instructions.filter((i) => i.index > first.info.index && i.index < install.index);
+  if (between.some((i) => !['COPY', 'ADD', 'LABEL', 'EXPOSE'].includes(i.keyword))) return null;
   const wdInstall = workdirBefore(model, install);
   const wdCopy = workdirBefore(model, first.info);
   if (!wdInstall || !wdCopy || wdInstall.fromImage || wdInstall.dir !== wdCopy.dir || only.manifests[0]?.written !== '.') return null;
-  // Every command up to the install is repeated in the early RUN: they must be simple and sequential.
+  // The commands up to the install run early, before the sources; those after it stay where they are.
   const upTo = script.commands.filter((c) => c.index <= only.command.index);
   if (script.opaque.length > 0 || upTo.some((c) => c.depth !== 0 || ['cd', 'pushd', 'popd'].includes(programName(c)) || (c !== only.command && c.connector !== '&&'))) return null;
+  // The early commands leave only files behind; a shell state they set would not reach the install left behind.
+  if (hasStatefulBuiltin({ ...script, commands: upTo })) return null;
   const manifestPath = only.manifests[0]?.path;
   const op = first.op;
   const context = manifestPath ? op.sources.map((s) => sourcePathFor(op, s, wdCopy.dir, manifestPath)).find((p): p is string => p !== null) : undefined;
-  if (context === undefined || !workspace.exists(context)) return null;
-  const dir = dirName(context);
-  const files = DEPENDENCY_MANIFESTS[kind].map((name) => (dir === '.' ? name : `${dir}/${name}`)).filter((p) => workspace.exists(p));
-  if (!files.every((f) => SAFE_PATH_RE.test(f))) return null;
-  const flag = DEPENDENCIES_ONLY[kind];
+  if (context === undefined) return null;
   const words = effectiveWords(only.command);
-  if (flag !== null && words.some((w) => w.value === flag || w.value === '--only-root')) return null;
   // The subcommand word (`install`, `sync`): the flag goes right after it.
   const sub = words.find((w, i) => i > 0 && (w.value === 'install' || w.value === 'sync'));
-  if (!sub) return null;
-  const prefix = model.content.slice(install.start, script.start);
-  const body = flag === null ? model.content.slice(script.start, only.command.end) : `${model.content.slice(script.start, sub.end)} ${flag}${model.content.slice(sub.end, only.command.end)}`;
+  if (!sub || words.some((w) => w.value === '--only-root')) return null;
+  // `pipenv install <package>` also edits the Pipfile, which the source COPY would then put back.
+  if (kind === 'pipenv' && (pipenvInstall(only.command)?.operands.length ?? 0) > 0) return null;
+  const plan = toolManifests(env, kind, dirName(context), words, sub.value === 'sync');
+  if (!plan || !plan.files.every((f) => SAFE_PATH_RE.test(f))) return null;
+  const flag = DEPENDENCIES_ONLY[kind];
+  const installsProject = flag !== null && !words.some((w) => WITHOUT_PROJECT[kind].some((o) => w.value === o || w.value.startsWith(`${o}=`)));
+  const risks = [...plan.risks];
+  if (between.some((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !moved.some((m) => m.info === i))) {
+    risks.push('a COPY between the sources and the install now comes after the dependency install');
+  }
+  if (upTo.some((c) => c !== only.command && !harmlessCommand(c))) risks.push('a command before the install may need the sources');
+
+  const head = model.content.slice(install.start, script.start);
+  const body = installsProject ? `${model.content.slice(script.start, sub.end)} ${flag}${model.content.slice(sub.end, only.command.end)}` : model.content.slice(script.start, only.command.end);
   const indent = /^[ \t]*/.exec(model.text.lineText(first.info.range.start.line))?.[0] ?? '';
-  const lines = [['COPY', ...carriedFlags(first).filter((f) => !f.startsWith('--from')), ...files, './'].join(' '), `${prefix}${body}`];
-  const edit = insertAt(model, model.text.lineStart(blockStartLine(model, first.info)), lines.map((l) => indent + l + model.eol).join(''));
+  const eol = model.eol;
+  const after = script.commands.find((c) => c.index === only.command.index + 1);
+  const edits: TextEdit[] = [];
+  let comments = '';
+  if (installsProject) {
+    // The tool and the dependencies are there already: only the install itself runs again.
+    if (only.command.start > script.start) edits.push(replaceSpan(model, script.start, only.command.start, ''));
+  } else if (after) {
+    // What follows keeps running on its own only after a plain `&&` or `;` (not a pipe, `||` or subshell).
+    if (after.depth !== 0 || (only.command.connector !== '&&' && only.command.connector !== ';')) return null;
+    edits.push(replaceSpan(model, script.start, after.start, ''));
+  } else {
+    // Nothing is left to run after the sources: the RUN moves up whole, with its comments.
+    const blockStart = model.text.lineStart(blockStartLine(model, install));
+    comments = model.content.slice(blockStart, model.text.lineStart(install.range.start.line));
+    edits.push(...removeBlocks(model, [install]));
+  }
+  const lines = [['COPY', ...carriedFlags(first), ...plan.files, './'].join(' '), `${head}${body}`];
+  // The install's comments (when it moves whole) stay right above it.
+  edits.unshift(insertAt(model, model.text.lineStart(blockStartLine(model, first.info)), indent + (lines[0] as string) + eol + comments + indent + (lines[1] as string) + eol));
+  const names = plan.files.map((f) => `\`${f}\``).join(', ');
   return {
-    title: `Install the dependencies from ${files.map((f) => `\`${f}\``).join(', ')} before \`${copyLabel(first.info)}\``,
-    applicability: 'unsafe',
-    edits: [edit],
+    title: `Install the dependencies from ${names} before \`${copyLabel(first.info)}\`${installsProject ? ', and only the project after it' : ''}`,
+    applicability: risks.length === 0 ? 'safe' : 'unsafe',
+    edits,
   };
 }
 
@@ -595,7 +711,7 @@ export default defineRule({
     fixSafety:
       'For `pip install -r` the fix inserts `COPY <requirements file and the files it includes> <its directory>/` right before the install and moves the broad COPY (with the comments directly above it) right after it. ' +
       'It is safe only when the requirements file can be read from the build context and has no editable (`-e`) or local-path requirements, every `-r`/`-c` include can be read too, the broad COPY has no `--from` and its context path is clear (no glob), no WORKDIR changes a relative destination, every RUN in between only runs commands that cannot read the copied files (apt/apk, pip installs of named packages, venv creation, user and directory creation), and the install RUN does not `cd` or run anything else that reads the sources. ' +
-      'Otherwise the same edit is offered as unsafe: a step in between might need the sources, or a later COPY might now overwrite what it used to be overwritten by. For Poetry, uv and Pipenv, when the build context can be read, an unsafe fix copies the manifests that exist (`pyproject.toml` with `poetry.lock`, or with `uv.lock` and `.python-version`; `Pipfile` with `Pipfile.lock`) right before the broad COPY and runs the same install there without the project (`--no-root`, `--no-install-project`); the original install stays and then only adds the project. It is unsafe because the early install runs before the sources exist: a dependency that is a local path, or a build step that needs the sources, fails there. `pip install .` gets no automatic fix: it needs a lock or requirements file first.',
+      'Otherwise the same edit is offered as unsafe: a step in between might need the sources, or a later COPY might now overwrite what it used to be overwritten by. For Poetry, uv and Pipenv the fix copies the manifests (`pyproject.toml` with `poetry.lock` and `poetry.toml`; with `uv.lock` and `.python-version`; `Pipfile` with `Pipfile.lock`) right before the broad COPY and runs the RUN up to the install there, without the project (`--no-root`, `--no-install-project`). After the sources, the original RUN keeps only the install itself, which then just adds the project (the tool and the dependencies are not installed again); when the install never installed the project (Pipenv, `--no-root`) it moves up whole. This is safe when the build context can be read and has the project file and its lock, no path dependency, uv workspace or Pipenv path entry needs the sources, and the commands before the install in the same RUN only install named packages or create users and directories. It is unsafe when there is no lock file (the two installs resolve separately), when another COPY sits between the sources and the install, when such a command may need the sources, or when the build context cannot be read and only `--locked`/`--frozen` (uv) or `--deploy`/`sync` (Pipenv) prove the manifests exist: optional files and path dependencies are then unknown. Without a lock file and an unreadable context there is no fix. `pip install .` gets no automatic fix: it needs a lock or requirements file first.',
     references: [
       'https://docs.docker.com/build/cache/optimize/#order-your-layers',
       'https://docs.docker.com/build/cache/invalidation/',

@@ -171,19 +171,26 @@ export function finalEntry(model: DocumentModel, env?: Pick<LintEnvironment, 're
   // Seven rules follow the same entry in one lint (which reads context files through one reader).
   let perModel = entryMemo.get(model);
   if (!perModel) {
-    perModel = new Map();
+    perModel = new WeakMap();
     entryMemo.set(model, perModel);
   }
   const reader = env?.readContextFile ?? NO_READER;
-  if (!perModel.has(reader)) perModel.set(reader, readFinalEntry(model, env));
-  return perModel.get(reader) ?? null;
+  let entry = perModel.get(reader);
+  if (entry === undefined) {
+    entry = readFinalEntry(model, env);
+    perModel.set(reader, entry);
+  }
+  return entry;
 }
 
 /** The memo key when entry scripts cannot be read. */
 const NO_READER = (): undefined => undefined;
 
-/** Entries per model and per context-file reader (a lint makes one reader for all its rules). */
-const entryMemo = new WeakMap<DocumentModel, Map<(relativePath: string) => string | undefined, FinalEntry | null>>();
+/**
+ * Entries per model and per context-file reader (a lint makes one reader for all its rules);
+ * weak both ways, as a cached model is linted again and again with new readers.
+ */
+const entryMemo = new WeakMap<DocumentModel, WeakMap<(relativePath: string) => string | undefined, FinalEntry | null>>();
 
 function readFinalEntry(model: DocumentModel, env?: Pick<LintEnvironment, 'readContextFile'>): FinalEntry | null {
   const stage = model.finalStage;

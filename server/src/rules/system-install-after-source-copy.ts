@@ -207,20 +207,136 @@ function blockText(model: DocumentModel, info: InstructionInfo): string {
   return model.content.slice(model.text.lineStart(blockStartLine(model, info)), lineEnd(model, info.range.end.line));
 }
 
-function moveFix(model: DocumentModel, stage: Stage, target: InstructionInfo, install: InstructionInfo, script: ShellScript): Fix {
+/** What moving one install RUN above its COPY takes along, and whether that is provably harmless. */
+interface MovePlan {
+  install: InstructionInfo;
+  /** ENV/ARG lines in between that move with it. */
+  vars: InstructionInfo[];
+  safe: boolean;
+}
+
+function movePlan(model: DocumentModel, stage: Stage, target: InstructionInfo, install: InstructionInfo, script: ShellScript): MovePlan {
   const between = stage.instructions.filter((i) => i.index >= target.index && i.index < install.index);
-  const moved = variablesToMove(model, between, install);
-  const staying = between.filter((i) => !moved.includes(i));
-  const movedNames = new Set(moved.flatMap(definedNames));
+  const vars = variablesToMove(model, between, install);
+  const staying = between.filter((i) => !vars.includes(i));
+  const movedNames = new Set(vars.flatMap(definedNames));
   const unsafe =
     staying.some((i) => CONTEXT_KEYWORDS.has(i.keyword)) ||
     staying.some((i) => definedNames(i).some((n) => IMPLICIT_VARIABLE_RE.test(n))) ||
     staying.some((i) => [...referencedNames(model.content.slice(i.start, i.end))].some((n) => movedNames.has(n)) || definedNames(i).some((n) => movedNames.has(n))) ||
     !fullyUnderstood(script) ||
     !script.commands.every((c) => SYSTEM_COMMANDS.test(programName(c)));
-  const blocks = [...moved, install].map((i) => blockText(model, i) + model.eol).join('');
-  const edits = [insertAt(model, model.text.lineStart(blockStartLine(model, target)), blocks), ...removeBlocks(model, [...moved, install])];
-  return { title: `Move the \`RUN\` above \`${copyLabel(model, target)}\``, applicability: unsafe ? 'unsafe' : 'safe', edits };
+  return { install, vars, safe: !unsafe };
+}
+
+/** Moves the installs of `plans` (and their variables) above `target`, keeping their order. */
+function moveFix(model: DocumentModel, target: InstructionInfo, plans: readonly MovePlan[]): Fix {
+  const infos = [...new Set(plans.flatMap((p) => [...p.vars, p.install]))].sort((a, b) => a.index - b.index);
+  const blocks = infos.map((i) => blockText(model, i) + model.eol).join('');
+  const edits = [insertAt(model, model.text.lineStart(blockStartLine(model, target)), blocks), ...removeBlocks(model, infos)];
+  const what = plans.length === 1 ? 'the `RUN`' : `the ${plans.length} \`RUN\` instructions that install packages`;
+  return { title: `Move ${what} above \`${copyLabel(model, target)}\``, applicability: plans.every((p) => p.safe) ? 'safe' : 'unsafe', edits };
+}
+
+/** A COPY an install can move above, and what that move takes along. */
+interface Move {
+  target: InstructionInfo;
+  plan: MovePlan;
+}
+
+/** A flagged install, waiting until its stage is done so installs moving to the same COPY can be grouped. */
+interface Pending {
+  /** The move on its own; null when it can only move together with an earlier install. */
+  own: Move | null;
+  /** The move together with the earlier installs that move safely (see {@link walkBack}), if any. */
+  withSafe: Move | null;
+  /** The move together with the earlier installs, safe or not. */
+  withAny: Move;
+  range: ReturnType<DocumentModel['text']['rangeOf']>;
+  message: string;
+}
+
+/**
+ * Walks back from an install to the last instruction it may depend on. `own` is the earliest
+ * source COPY after that instruction. An earlier flagged install ends the walk too, since it may
+ * configure the package manager, but one in `movers` moves up itself (to the COPY it maps to):
+ * moving both keeps their order, so `chain` continues past it down to (not beyond) that COPY.
+ */
+function walkBack(model: DocumentModel, stage: Stage, info: InstructionInfo, refs: References, movers: ReadonlyMap<InstructionInfo, InstructionInfo>): { own: InstructionInfo | null; chain: InstructionInfo } | null {
+  let target: InstructionInfo | null = null;
+  let own: InstructionInfo | null = null;
+  let bound: InstructionInfo | null = null;
+  for (let k = stage.instructions.length - 1; k >= 0; k--) {
+    const prev = stage.instructions[k] as InstructionInfo;
+    if (prev.index >= info.index) continue;
+    if (bound && prev.index < bound.index) break;
+    if (prev.keyword === 'COPY' || prev.keyword === 'ADD') {
+      const entry = copyEntry(model, prev);
+      if (entry.dest === null || isSystemDest(entry.dest) || refs.paths.some((p) => overlaps(p, entry.dest as string))) break;
+      if (entry.fromContext) target = prev;
+      continue;
+    }
+    if (prev.keyword === 'RUN') {
+      const earlier = movers.get(prev);
+      if (earlier) {
+        if (!bound) own = target;
+        bound = earlier;
+        continue;
+      }
+      if (preparesInstall(model, prev, refs)) break;
+    }
+    if (prev.keyword === 'ONBUILD') break;
+  }
+  if (!bound) return target ? { own: target, chain: target } : null;
+  // Moving up with the earlier installs is only possible to the COPY they move above.
+  if (target === bound) return { own, chain: target };
+  return own ? { own, chain: own } : null;
+}
+
+/**
+ * The group moves of a stage, one fix per COPY (built once, shared by the findings): the moves
+ * that `pick` gives, without variables along and, with `safeOnly`, safe. The safe group leaves
+ * the unsafe moves out: those installs stay below the ones that move.
+ */
+function groupFixes(model: DocumentModel, pending: readonly Pending[], pick: (p: Pending) => Move | null, safeOnly: boolean): (move: Move | null) => Fix | null {
+  const groups = new Map<InstructionInfo, MovePlan[]>();
+  for (const p of pending) {
+    const m = pick(p);
+    if (m && m.plan.vars.length === 0 && (!safeOnly || m.plan.safe)) groups.set(m.target, [...(groups.get(m.target) ?? []), m.plan]);
+  }
+  const fixes = new Map<InstructionInfo, Fix | null>();
+  return (move) => {
+    if (!move || move.plan.vars.length > 0 || (safeOnly && !move.plan.safe)) return null;
+    if (!fixes.has(move.target)) {
+      const plans = groups.get(move.target) ?? [];
+      fixes.set(move.target, plans.length > 1 ? moveFix(model, move.target, plans) : null);
+    }
+    return fixes.get(move.target) ?? null;
+  };
+}
+
+/**
+ * The fixes of each pending finding. Installs that move up together (above the same COPY, no
+ * variables along) get one fix that moves all of them: their own moves touch or overlap (each
+ * spans from its COPY to its RUN), so fix-all could apply only some of them per pass and a file
+ * with many such blocks would not settle within its pass limit. Order: the safe group move, the
+ * install's own move, the group move through unsafe moves; the first safe one is what fix-all
+ * takes, and when none is safe the group move comes first so `--unsafe` also settles quickly.
+ */
+function fixesOf(model: DocumentModel, pending: readonly Pending[]): Fix[][] {
+  const safeGroup = groupFixes(model, pending, (q) => q.withSafe, true);
+  const anyGroup = groupFixes(model, pending, (q) => q.withAny, false);
+  return pending.map((p) => {
+    const own = p.own ? moveFix(model, p.own.target, [p.own.plan]) : null;
+    const withSafe = safeGroup(p.withSafe);
+    const withAny = anyGroup(p.withAny);
+    const fixes = [withSafe, own].filter((f): f is Fix => f !== null && f.applicability === 'safe');
+    const rest = [own, withAny].filter((f): f is Fix => f !== null && !fixes.includes(f));
+    if (fixes.length === 0) rest.reverse();
+    // The same move can come twice (the safe group is also the whole group): offer it once.
+    const all = [...fixes, ...rest];
+    return all.filter((f, i) => all.findIndex((g) => g.title === f.title && g.edits.length === f.edits.length) === i);
+  });
 }
 
 export default defineRule({
@@ -235,7 +351,7 @@ export default defineRule({
   docs: {
     whatItDoes:
       'Flags `apt-get install`, `apt install` and `apk add` in a `RUN` that comes after a COPY or ADD of files from the build context when the `RUN` refers to no path under that COPY\'s destination. ' +
-      'Whatever the install may depend on ends the search: a COPY into a system directory (`/etc`, `/usr`, `/var`, `/root`, …) or of files the `RUN` names (a `.deb`, a package list), and a `RUN` in between that configures the package manager (repositories, keys, anything under `/etc`, scripts) or creates a path the install uses. Only the COPYs after the last such instruction count. ' +
+      'Whatever the install may depend on ends the search: a COPY into a system directory (`/etc`, `/usr`, `/var`, `/root`, …) or of files the `RUN` names (a `.deb`, a package list), and a `RUN` in between that configures the package manager (repositories, keys, anything under `/etc`, scripts) or creates a path the install uses. Only the COPYs after the last such instruction count; an earlier install that is flagged itself does not end the search when it can move up too (with nothing else along), since both then move in their order. ' +
       'RUNs whose words depend on unresolved variables or `$(…)` are not judged.',
     whyItMatters:
       'Docker rebuilds every layer after the first one that changed. Application files change with nearly every commit, system packages rarely, so an install placed after `COPY . .` downloads and installs the same packages again after every code edit, usually the slowest step of the build. ' +
@@ -247,7 +363,8 @@ export default defineRule({
     fixSafety:
       'The fix moves the `RUN` (with the comment lines directly above it) right above the first COPY it does not need, together with the ENV and ARG lines in between that the `RUN` refers to. ' +
       'It is safe when the `RUN` only runs package-manager and simple system commands (`apt-get`, `apk`, `rm`, `ln`, `mkdir`, `useradd`, …), no USER, WORKDIR or SHELL lies in between (the `RUN` would run as another user, elsewhere or in another shell), no ENV or ARG in between sets a variable that apt reads on its own (`DEBIAN_FRONTEND`, proxies, `PATH`, locale, …), and the instructions it jumps over do not use the variables that move with it. ' +
-      'Otherwise the same move is offered as unsafe: a `pip install` in the same `RUN`, for example, may depend on an `ENV PATH` it would now run before.',
+      'Otherwise the same move is offered as unsafe: a `pip install` in the same `RUN`, for example, may depend on an `ENV PATH` it would now run before. ' +
+      'Installs never change their order: one may configure the package manager for the next, so an install stops below an earlier one that stays. When several installs can move above the same COPY, each of them first offers the fix that moves them all in one edit (only the safe moves when that fix is safe), then its own move.',
     references: [
       'https://docs.docker.com/build/cache/optimize/#order-your-layers',
       'https://docs.docker.com/build/cache/invalidation/',
@@ -257,6 +374,10 @@ export default defineRule({
   check(ctx) {
     const { model } = ctx;
     for (const stage of model.stages) {
+      const pending: Pending[] = [];
+      // Installs that others may move up with: by the COPY they move above (safely, or at all).
+      const safeMovers = new Map<InstructionInfo, InstructionInfo>();
+      const anyMovers = new Map<InstructionInfo, InstructionInfo>();
       for (const info of stage.instructions) {
         if (info.keyword !== 'RUN') continue;
         const script = model.shellOf(info);
@@ -266,27 +387,31 @@ export default defineRule({
         const refs = referencesOf(model, info, script, true);
         if (refs.unknown) continue;
         // Walk back to the last instruction the install may depend on; source COPYs after it are the finding.
-        let target: InstructionInfo | null = null;
-        for (let k = stage.instructions.length - 1; k >= 0; k--) {
-          const prev = stage.instructions[k] as InstructionInfo;
-          if (prev.index >= info.index) continue;
-          if (prev.keyword === 'COPY' || prev.keyword === 'ADD') {
-            const entry = copyEntry(model, prev);
-            if (entry.dest === null || isSystemDest(entry.dest) || refs.paths.some((p) => overlaps(p, entry.dest as string))) break;
-            if (entry.fromContext) target = prev;
-            continue;
-          }
-          if (prev.keyword === 'RUN' && preparesInstall(model, prev, refs)) break;
-          if (prev.keyword === 'ONBUILD') break;
-        }
-        if (!target) continue;
+        const anyWalk = walkBack(model, stage, info, refs, anyMovers);
+        if (!anyWalk) continue;
+        const safeWalk = walkBack(model, stage, info, refs, safeMovers);
+        const plans = new Map<InstructionInfo, MovePlan>();
+        const move = (target: InstructionInfo | null | undefined): Move | null => {
+          if (!target) return null;
+          const plan = plans.get(target) ?? movePlan(model, stage, target, info, script);
+          plans.set(target, plan);
+          return { target, plan };
+        };
         const tool = effectiveWords(install.command)[0] as Word;
-        ctx.report({
+        const entry: Pending = {
+          own: move(anyWalk.own),
+          withSafe: move(safeWalk?.chain),
+          withAny: move(anyWalk.chain) as Move,
           range: model.text.rangeOf(tool.start, install.head.end),
-          message: `\`${install.tool}\` runs after \`${copyLabel(model, target)}\`, so every change to the copied files runs it again`,
-          fixes: [moveFix(model, stage, target, info, script)],
-        });
+          message: `\`${install.tool}\` runs after \`${copyLabel(model, anyWalk.own ?? anyWalk.chain)}\`, so every change to the copied files runs it again`,
+        };
+        pending.push(entry);
+        // Only an install that moves with nothing else can let a later one follow it up.
+        if (entry.withSafe && entry.withSafe.plan.vars.length === 0 && entry.withSafe.plan.safe) safeMovers.set(info, entry.withSafe.target);
+        if (entry.withAny.plan.vars.length === 0) anyMovers.set(info, entry.withAny.target);
       }
+      const fixes = fixesOf(model, pending);
+      pending.forEach((p, k) => ctx.report({ range: p.range, message: p.message, fixes: fixes[k] ?? [] }));
     }
   },
 });
