@@ -221,7 +221,6 @@ function buildReport(info, r) {
     ['Language server over stdio', 'pydockerfile (push)', 'pydockerfile (pull)', 'dockerfile-language-server-nodejs', 'ours (push) / peer'],
     [
       lspRow('start-up: spawn → `initialize` result (median)', startup),
-      lspRow('start-up beyond Node.js itself (minus an empty server)', (x) => (r.lsp.nodeStartup?.median === undefined ? null : startup(x) - r.lsp.nodeStartup.median)),
       lspRow('open 5,000 lines → diagnostics', (x) => x.largeOpenMs),
       lspRow('change → diagnostics, typical file, p50', (x) => x.smallChange.p50),
       lspRow('change → diagnostics, typical file, p95', (x) => x.smallChange.p95),

@@ -31,7 +31,7 @@ import { inputRefusal } from './engine/guards';
 import { isoToday, lint as lintText, type LintOptions } from './engine/lint';
 import { CONTEXT_FILE_GLOBS, RelatedDiagnostics, WorkspaceStore } from './features/build-context';
 import type { WorkspaceFs } from './workspace/workspace-fs';
-import { codeActions, multiFileEdit, type OptimizeVia } from './features/code-actions';
+import { codeActions, multiFileEdit, readFixAllActionData, resolveCodeAction, type CodeActionClient, type CodeActionDocument, type OptimizeVia } from './features/code-actions';
 import { toDiagnostic, toDiagnostics } from './features/diagnostics';
 import { hoverAt, preferredFormat } from './features/hover';
 import { disabledResult, optimizeDocument, readOptimizeArgs, unchangedResult } from './features/optimize';
@@ -85,6 +85,8 @@ interface ClientFeatures {
   applyEdit: boolean;
   /** The client runs `pydockerfile.optimizeDockerfile` (our VS Code extension), which previews Optimize. */
   optimizePreview: boolean;
+  /** The client resolves the `edit` of code actions and keeps their `data` (see CodeActionClient.resolveEdit). */
+  resolveEdit: boolean;
   /** Workspace folder URIs, to show configuration file paths relative to them. */
   workspaceFolders: string[];
 }
@@ -104,7 +106,8 @@ export function serverCapabilities(pullDiagnostics: boolean): ServerCapabilities
   return {
     textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
     ...(pullDiagnostics ? { diagnosticProvider: { identifier: 'pydockerfile', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_CODE_ACTION_KIND] },
+    // resolveProvider: fix-all actions leave their edit to `codeAction/resolve` in clients that can resolve.
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, FIX_ALL_CODE_ACTION_KIND], resolveProvider: true },
     hoverProvider: true,
     executeCommandProvider: { commands: [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND, OPTIMIZE_APPLY_COMMAND] },
     // Clients ask for custom requests only when announced (an unknown request is an error).
@@ -241,6 +244,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     watchFiles: false,
     applyEdit: false,
     optimizePreview: false,
+    resolveEdit: false,
     workspaceFolders: [],
   };
   // Clients without `workspace/configuration` may still push settings with didChangeConfiguration.
@@ -356,6 +360,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       watchFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
       applyEdit: caps.workspace?.applyEdit === true,
       optimizePreview: hasOptimizePreview(params),
+      resolveEdit: caps.textDocument?.codeAction?.dataSupport === true && (caps.textDocument.codeAction.resolveSupport?.properties.includes('edit') ?? false),
       workspaceFolders: params.workspaceFolders ? params.workspaceFolders.map((f) => f.uri) : params.rootUri ? [params.rootUri] : [],
     };
     return {
@@ -411,6 +416,36 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     return pullDiagnostics(params);
   });
 
+  /** What the code-action feature needs about the current version of a document. */
+  const actionDocument = (state: DocumentState, lint: CachedLint, range?: CodeActionDocument['range']): CodeActionDocument => ({
+    uri: lint.uri,
+    version: lint.version,
+    text: lint.text,
+    model: lint.model,
+    findings: lint.findings,
+    ...(range ? { range } : {}),
+    fixAllText: (level, codes) => {
+      try {
+        return cache.fixAllText(lint, state.settingsKey, level, codes);
+      } catch (error) {
+        // A broken fix must not take the other actions down: offer no fix-all instead.
+        log(`pydockerfile: fix-all failed on ${lint.uri}: ${describeError(error)}`);
+        return lint.text;
+      }
+    },
+    fileUri: (path) => workspaces.fileUri(lint.uri, path),
+    fixAllFiles: (level, codes) => {
+      try {
+        // Shares the fix-all run (and its cache entry) with fixAllText above.
+        return cache.fixAllFiles(lint, state.settingsKey, level, codes);
+      } catch (error) {
+        log(`pydockerfile: fix-all failed on ${lint.uri}: ${describeError(error)}`);
+        return [];
+      }
+    },
+  });
+  const actionClient = (): CodeActionClient => ({ documentChanges: client.documentChanges, optimize: optimizeVia(), resolveEdit: client.resolveEdit });
+
   connection.onCodeAction(
     guard('computing code actions', [] as CodeAction[], async (params, token) => {
       throwIfCancelled(token);
@@ -419,39 +454,25 @@ export function startServer(connection: Connection, options: ServerOptions = {})
       throwIfCancelled(token);
       const lint = state?.lint;
       if (!state || !lint) return [];
-      return codeActions(
-        {
-          uri: lint.uri,
-          version: lint.version,
-          text: lint.text,
-          model: lint.model,
-          findings: lint.findings,
-          range: params.range,
-          fixAllText: (level, codes) => {
-            try {
-              return cache.fixAllText(lint, state.settingsKey, level, codes);
-            } catch (error) {
-              // A broken fix must not take the other actions down: offer no fix-all instead.
-              log(`pydockerfile: fix-all failed on ${lint.uri}: ${describeError(error)}`);
-              return lint.text;
-            }
-          },
-          fileUri: (path) => workspaces.fileUri(lint.uri, path),
-          fixAllFiles: (level, codes) => {
-            try {
-              // Shares the fix-all run (and its cache entry) with fixAllText above.
-              return cache.fixAllFiles(lint, state.settingsKey, level, codes);
-            } catch (error) {
-              log(`pydockerfile: fix-all failed on ${lint.uri}: ${describeError(error)}`);
-              return [];
-            }
-          },
-        },
-        params.context,
-        { documentChanges: client.documentChanges, optimize: optimizeVia() },
-      );
+      return codeActions(actionDocument(state, lint, params.range), params.context, actionClient());
     }),
   );
+
+  // Fix-all actions offered without their edit get it here, for the version they were offered for only.
+  const resolveAction = guard('resolving a code action', undefined as CodeAction | undefined, async (action: CodeAction, token?: CancellationToken) => {
+    throwIfCancelled(token);
+    const data = readFixAllActionData(action.data);
+    if (!data) return action;
+    // A newer version makes the action stale: answer it without computing fix-all at all.
+    const state = documents.get(data.uri)?.version === data.version ? await stateOf(data.uri) : undefined;
+    throwIfCancelled(token);
+    return resolveCodeAction(action, state?.lint ? actionDocument(state, state.lint) : undefined, actionClient());
+  });
+  connection.onCodeActionResolve(async (action, token) => {
+    const resolved = await resolveAction(action, token);
+    // After a failure the action comes back without an edit, never with one the client made up.
+    return resolved ?? resolveCodeAction(action, undefined, actionClient());
+  });
 
   connection.onHover(
     guard('computing a hover', null as Hover | null, async (params, token) => {

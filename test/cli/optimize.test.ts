@@ -87,7 +87,10 @@ describe('optimize on the example app', () => {
         .findings.filter((f) => f.fixes.some((fix) => fix.applicability === 'safe' && fix.edits.length === 0))
         .map((f) => f.code),
     );
-    assert.deepEqual(findings.filter((f) => f.fix !== null && !otherFilesOnly.has(f.code)).map((f) => f.code), [], 'safe fixes left after optimize');
+    // A safe fix that changes the container's command (PYD408) runs only through its decision,
+    // which plain `optimize` leaves unticked.
+    const unticked = new Set(result.decisions.filter((d) => !d.ticked).flatMap((d) => d.codes));
+    assert.deepEqual(findings.filter((f) => f.fix !== null && !otherFilesOnly.has(f.code) && !unticked.has(f.code)).map((f) => f.code), [], 'safe fixes left after optimize');
     const again = runCli(['optimize', 'Dockerfile'], dir);
     assert.equal(again.status, 0);
     assert.equal(again.stdout, run.stdout, 'optimizing the output again changed it');

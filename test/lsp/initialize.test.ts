@@ -10,7 +10,7 @@ describe('initialize', () => {
       const caps = client.initializeResult?.capabilities;
       assert.deepEqual(caps?.diagnosticProvider, { identifier: 'pydockerfile', interFileDependencies: true, workspaceDiagnostics: false });
       assert.deepEqual(caps?.textDocumentSync, { openClose: true, change: 2 });
-      assert.deepEqual(caps?.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite', FIX_ALL_CODE_ACTION_KIND] });
+      assert.deepEqual(caps?.codeActionProvider, { codeActionKinds: ['quickfix', 'refactor.rewrite', FIX_ALL_CODE_ACTION_KIND], resolveProvider: true });
       assert.equal(caps?.hoverProvider, true);
       assert.deepEqual(caps?.executeCommandProvider?.commands, [OPTIMIZE_COMMAND, FIX_ALL_COMMAND, SHOW_DOCUMENTATION_COMMAND, OPTIMIZE_APPLY_COMMAND]);
       // The VS Code client sends pydockerfile/ruleSummary only to a server that announces it.

@@ -47,33 +47,6 @@ export interface PendingBug {
 
 /** Rule bugs awaiting a fix in the rule's own file (reported to its owner). */
 export const PENDING: readonly PendingBug[] = [
-  {
-    code: '*',
-    property: 'fix-all-keeps-text',
-    bug: '`Text.lineText` (server/src/model/text.ts) strips `\\r\\n` and `\\n` but not a lone CR, which the document model counts as a line end; `insertLinesAfter` (rules/edit-helpers.ts) then inserts after the CR, turning it into a CRLF and splitting the next line (here PYD406 after PYD313: `COPY ./src /w\\r` + `\\nRUN python -m compileall -q /w` + `ww`). Fix: `.replace(/\\r\\n$|[\\r\\n]$/, \'\')` in `lineText`',
-    input: 'FROM python:3.12-slim-bookworm\nADD ./src /w\rww',
-    inputPattern: /\r(?!\n)/,
-  },
-  {
-    code: '*',
-    property: 'fix-keeps-text',
-    bug: 'the same lone-CR bug of `Text.lineText`, shown by one fix alone (PYD406 inserting its compile step after a copy whose line ends with a lone CR)',
-    input: 'FROM python:3.12-slim-bookworm\nCOPY ./src /w\rww\nUSER 10001\n',
-    inputPattern: /\r(?!\n)/,
-  },
-  {
-    code: 'PYD103',
-    property: 'fix-all-idempotent',
-    bug: 'unsafe fix-all is not idempotent when PYD103 (upgrade to 3.14) and PYD108 (match the 3.12 builder) go in a circle whose fixes change title on the way (`3.14-slim` → `3.12-slim-trixie` → `3.14-slim-trixie`): fix/apply.ts rejects circle culprits by `keyOf` (code, message and title), so the renamed fixes start a new circle and the first run stops at `3.12-slim-trixie`, the second at `3.14-slim-trixie`. Fix in fix/apply.ts: reject a circle\'s culprits by code and the instruction they edit, not by their text',
-    input: 'FROM python:3.12-slim\nCOPY --from=python:3.12 /opt/venv .\nCOPY app/ .',
-    today: '2031-06-30',
-  },
-  {
-    code: 'PYD408',
-    property: 'optimize-keeps-command',
-    bug: 'its guarded fix is safe (catalogue: GUARDED, exec form), so safe Optimize appends `--worker-tmp-dir /dev/shm` to the exec-form gunicorn CMD: the container command changes without a ticked decision. The rule follows the catalogue; the fix belongs in the Optimize pipeline (server/src/optimize/: apply the safe fixes of phase-5 codes that edit CMD/ENTRYPOINT only through the `fix:PYD408` decision, e.g. with fix-loop\'s `safeCodes`)',
-    input: 'FROM python:3.12-slim-bookworm\nCMD ["gunicorn", "app:app"]\n',
-  },
 ];
 
 /** True when `property` failing on `content` is a known pending bug below the rules (see `inputPattern`). */

@@ -38,6 +38,8 @@ describe('pending rule bugs (excluded from one property each until fixed)', () =
       if (bug.code !== '*' && bug.property !== 'lint-time-bound') assert.ok(violation.code?.split(', ').includes(bug.code), `expected ${bug.code} to be blamed, got ${violation.code ?? 'no code'}`);
     });
 
+    // A time bound of a bug below the rules has no rule to leave out, so nothing else to show.
+    if (bug.code === '*' && bug.property === 'lint-time-bound') continue;
     it(`${bug.code}: with the exclusion, the input keeps every other property`, () => {
       if (bug.property === 'lint-time-bound') checkLintTime(bug.input, bug.budgetMs ?? 2000);
       else checkDocument(bug.input, { env: { today: bug.today ?? TODAY, readContextFile: contextReader(bug.files ?? {}) }, features: true });

@@ -76,4 +76,29 @@ export const REGRESSIONS: readonly Regression[] = [
     input: `FROM python:3.12-slim-bookworm\n${'WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n'.repeat(150)}USER 10001\nCMD ["python", "app.py"]\n`,
     budgetMs: 3 * 600 + 500,
   },
+  {
+    name: 'a lone CR ends a line for the document model, but `Text.lineText` kept it, so a fix inserting a line after it (PYD406) made it a CRLF and split the next line; fixed in model/text.ts',
+    input: 'FROM python:3.12-slim-bookworm\nADD ./src /w\rww',
+  },
+  {
+    name: 'the lone-CR bug of `Text.lineText` with one fix alone (PYD406 after a COPY ending in a lone CR); fixed in model/text.ts',
+    input: 'FROM python:3.12-slim-bookworm\nCOPY ./src /w\rww\nUSER 10001\n',
+  },
+  {
+    name: 'dockerfile-ast took `# pydockerfile ignore=…` for a parser directive and read a later `# escape=` line that BuildKit ignores, so removing a code from the pragma (PYD002) flipped the escape character; fixed in model/document-model.ts (directives read as BuildKit does)',
+    input: '# pydockerfile ignore=PYD201 , PYD202\n# escape=`\nFROM python:3.12-slim',
+  },
+  {
+    name: '`PRAGMA_RE` backtracked cubically on a pragma followed by a long run of spaces (2,000 spaces took 1.9 s); fixed in model/pragmas.ts with a greedy group trimmed afterwards',
+    input: `# pydockerfile ignore=${' '.repeat(1200)} &&\nFROM python:3.12-slim\n`,
+  },
+  {
+    name: 'unsafe fix-all was not idempotent when PYD103 and PYD108 went in a circle whose fixes changed title on each turn; fixed in fix/apply.ts by dropping every fix of a circle\'s codes',
+    input: 'FROM python:3.12-slim\nCOPY --from=python:3.12 /opt/venv .\nCOPY app/ .',
+    today: '2031-06-30',
+  },
+  {
+    name: 'safe Optimize appended `--worker-tmp-dir /dev/shm` to the gunicorn CMD (PYD408, a fix the catalogue calls safe) without a ticked decision; fixed in optimize/plan.ts: that fix runs only through its decision `fix:PYD408` (ticked by default)',
+    input: 'FROM python:3.12-slim-bookworm\nCMD ["gunicorn", "app:app"]\n',
+  },
 ];

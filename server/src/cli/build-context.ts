@@ -2,9 +2,7 @@
 // the workspace model the rules read, and where the files that fixes change live.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fixAll, type FileChange } from '../fix/apply';
-import { lint, type LintOptions } from '../engine/lint';
-import type { Applicability } from '../rules/types';
+import type { FileChange } from '../fix/apply';
 import { findRepositoryRoot, nodeWorkspaceFs } from '../workspace/node-fs';
 import { Workspace } from '../workspace/workspace';
 import { lastValue, type OptionSpec, type ParsedArgs } from './args';
@@ -69,17 +67,6 @@ export function contextFile(context: CliContext, relative: string, cwd: string):
   const absolute = path.join(context.dir, ...relative.split('/'));
   const shown = path.relative(cwd, absolute);
   return { file: shown === '' ? '.' : shown, absolute };
-}
-
-/**
- * The other files of the build context that fix-all at `level` changes or creates (a
- * `.dockerignore`, an entry script): fixes of the Dockerfile and of those files are computed
- * together, so the Dockerfile text of such a run equals Optimize's safe result.
- */
-export function otherFileChanges(text: string, options: LintOptions, level: Applicability): FileChange[] {
-  // Fixes of other files come from findings of the file as it is: without one, skip the passes.
-  const offered = lint(text, options).findings.some((f) => f.fixes.some((fix) => (fix.fileEdits?.length ?? 0) > 0 && (level === 'unsafe' || fix.applicability === 'safe')));
-  return offered ? fixAll(text, { ...options, level }).files : [];
 }
 
 /** A unified diff of a changed file of the context; a created file is diffed against `/dev/null`. */

@@ -4,7 +4,7 @@ import { inputRefusal, refusalRange, REFUSAL_CODE, REFUSAL_DOCS_URL, REFUSAL_NAM
 import { comparePositions, type Range } from '../model/text';
 import { ALL_RULES, docsUrl } from '../rules/index';
 import { codesRedirectingTo, RULE_REDIRECTS } from '../rules/redirects';
-import type { Applicability, Fix, LintEnvironment, Rule, RuleCatalogue, RuleConfig, Severity, SeveritySetting, Violation } from '../rules/types';
+import type { Applicability, Fix, LintEnvironment, Rule, RuleCatalogue, RuleConfig, RuleContext, Severity, SeveritySetting, Violation } from '../rules/types';
 import { Workspace } from '../workspace/workspace';
 import { readerWorkspaceFs } from '../workspace/workspace-fs';
 
@@ -110,41 +110,54 @@ export function lint(input: string | DocumentModel, options: LintOptions = {}): 
   const otherFiles: Finding[] = [];
   // Without pragmas nothing is suppressed: skip the per-finding instruction lookup.
   const hasPragmas = model.pragmas.all.length > 0;
-  for (const rule of enabledRules(options)) {
-    const override = options.severities?.[rule.code];
-    // Built on the first finding: most rules find nothing in most files.
-    let url: string | undefined;
-    // A pragma written with a code the rule had before a rename still silences it.
-    const oldCodes = hasPragmas ? codesRedirectingTo(rule.code, catalogue.redirects) : [];
-    const suppressed = (v: Violation): boolean => {
-      // A finding in another file is silenced where it comes from in the Dockerfile (or globally).
-      const at = v.file !== undefined ? v.origin : v.range;
-      const index = at ? model.instructionAtLine(at.start.line)?.index : undefined;
-      return model.pragmas.suppresses(rule.code, rule.hadolint ?? [], index) || oldCodes.some((old) => model.pragmas.suppresses(old, [], index));
-    };
-    const applicability = options.fixApplicability?.[rule.code];
-    const report = (v: Violation): void => {
-      if (hasPragmas && suppressed(v)) return;
-      (v.file !== undefined ? otherFiles : findings).push({
-        code: rule.code,
-        name: rule.name,
-        severity: override && override !== 'off' ? override : v.severity ?? rule.defaultSeverity,
-        message: v.message,
-        range: v.range,
-        fixes: applicability ? (v.fixes ?? []).map((fix) => ({ ...fix, applicability })) : (v.fixes ?? []),
-        docsUrl: (url ??= docsUrl(rule)),
-        unnecessary: v.unnecessary ?? false,
-        ...(v.file !== undefined ? { file: v.file } : {}),
-        ...(v.detail !== undefined ? { detail: v.detail } : {}),
-      });
-    };
+  // One context and one `report` for the whole lint, pointed at the rule that is running: a
+  // fresh pair of closures and a context per rule and lint cost more than many rules' checks.
+  let rule: Rule | undefined;
+  let override: SeveritySetting | undefined;
+  let applicability: Applicability | undefined;
+  // Built on the first finding: most rules find nothing in most files.
+  let url: string | undefined;
+  // A pragma written with a code the rule had before a rename still silences it.
+  let oldCodes: readonly string[] = [];
+  const suppressed = (current: Rule, v: Violation): boolean => {
+    // A finding in another file is silenced where it comes from in the Dockerfile (or globally).
+    const at = v.file !== undefined ? v.origin : v.range;
+    const index = at ? model.instructionAtLine(at.start.line)?.index : undefined;
+    return model.pragmas.suppresses(current.code, current.hadolint ?? [], index) || oldCodes.some((old) => model.pragmas.suppresses(old, [], index));
+  };
+  const report = (v: Violation): void => {
+    const current = rule;
+    if (current === undefined) return;
+    if (hasPragmas && suppressed(current, v)) return;
+    (v.file !== undefined ? otherFiles : findings).push({
+      code: current.code,
+      name: current.name,
+      severity: override && override !== 'off' ? override : v.severity ?? current.defaultSeverity,
+      message: v.message,
+      range: v.range,
+      fixes: applicability ? (v.fixes ?? []).map((fix) => ({ ...fix, applicability: applicability as Applicability })) : (v.fixes ?? []),
+      docsUrl: (url ??= docsUrl(current)),
+      unnecessary: v.unnecessary ?? false,
+      ...(v.file !== undefined ? { file: v.file } : {}),
+      ...(v.detail !== undefined ? { detail: v.detail } : {}),
+    });
+  };
+  // Plain literals: a conditional spread per lint costs more than some rules' checks.
+  const ctx: RuleContext = env.workspace ? { model, env, config, catalogue, report, workspace: env.workspace } : { model, env, config, catalogue, report };
+  for (const next of enabledRules(options)) {
+    rule = next;
+    override = options.severities?.[next.code];
+    applicability = options.fixApplicability?.[next.code];
+    url = undefined;
+    oldCodes = hasPragmas ? codesRedirectingTo(next.code, catalogue.redirects) : [];
     try {
-      // Plain literals: a conditional spread per rule and lint costs more than some rules' checks.
-      rule.check(env.workspace ? { model, env, config, catalogue, report, workspace: env.workspace } : { model, env, config, catalogue, report });
+      next.check(ctx);
     } catch (error) {
-      options.onRuleError?.(rule.code, error);
+      options.onRuleError?.(next.code, error);
     }
   }
+  // A rule that kept `report` reports nothing after the lint.
+  rule = undefined;
   findings.sort((a, b) => comparePositions(a.range.start, b.range.start) || compareCodes(a.code, b.code));
   otherFiles.sort((a, b) => ((a.file ?? '') < (b.file ?? '') ? -1 : (a.file ?? '') > (b.file ?? '') ? 1 : 0) || comparePositions(a.range.start, b.range.start) || compareCodes(a.code, b.code));
   return { model, findings, otherFiles };

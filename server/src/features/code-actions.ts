@@ -1,4 +1,4 @@
-// Code actions: quick fixes, same-code fix-all, ignore pragmas, docs links, and fix-all on save.
+// Code actions: quick fixes, same-code fix-all, ignore pragmas, docs links, fix-all on save, and their resolve.
 import { CodeActionKind, CreateFile, TextDocumentEdit, type CodeAction, type CodeActionContext, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { FileChange } from '../fix/apply';
 import type { Finding } from '../engine/lint';
@@ -70,6 +70,33 @@ export interface CodeActionClient {
    * `none` = not offered (the client can neither preview nor apply edits the server sends).
    */
   optimize?: OptimizeVia;
+  /**
+   * The client resolves code actions (`codeAction.resolveSupport` lists `edit`, and it keeps
+   * `data`): the whole-file fix-all actions are then answered without their edit, which
+   * `codeAction/resolve` computes (see resolveCodeAction). Fix-all re-lints the file pass
+   * after pass, and editors ask for code actions at every cursor move, mostly in vain.
+   */
+  resolveEdit?: boolean;
+}
+
+/** The `data` of a fix-all action whose edit is left to `codeAction/resolve`. */
+export interface FixAllActionData {
+  kind: 'pydockerfile.fixAll';
+  uri: string;
+  /** The document version the action was offered for; a resolve for another one gets no edit. */
+  version: number;
+  /** Limits the fix-all to these codes ("Fix all <CODE> problems in this file"). */
+  codes?: string[];
+}
+
+/** The fix-all data of a code action, or undefined when it is not a deferred fix-all of ours. */
+export function readFixAllActionData(data: unknown): FixAllActionData | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const d = data as Record<string, unknown>;
+  if (d['kind'] !== 'pydockerfile.fixAll' || typeof d['uri'] !== 'string' || typeof d['version'] !== 'number') return undefined;
+  const codes = d['codes'];
+  if (codes !== undefined && !(Array.isArray(codes) && codes.every((c) => typeof c === 'string'))) return undefined;
+  return { kind: 'pydockerfile.fixAll', uri: d['uri'], version: d['version'], ...(codes ? { codes: codes as string[] } : {}) };
 }
 
 /** See CodeActionClient.optimize. */
@@ -145,6 +172,7 @@ function quickFix(title: string, diagnostic: Diagnostic | undefined, extra: Part
  * "Fix all <CODE> problems in this file", "Ignore <CODE> for this instruction" and
  * "Show documentation for <CODE>"; then once "Fix all auto-fixable problems". When the
  * request asks for `source.fixAll` kinds, only the on-save fix-all action is returned.
+ * With `client.resolveEdit` the fix-all actions carry `data` instead of their edit.
  */
 export function codeActions(doc: CodeActionDocument, context: CodeActionContext, client: CodeActionClient): CodeAction[] {
   const actions: CodeAction[] = [];
@@ -159,24 +187,23 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
     }
     return multiFileEdit(doc.uri, doc.version, fix.edits, others, client);
   };
-  /** The edit of a fix-all: the document's diff plus the other files it changes. */
-  const fixAllEdit = (level: Applicability, codes?: readonly string[]): WorkspaceEdit | undefined => {
-    const fixed = doc.fixAllText(level, codes);
-    const files = doc.fixAllFiles?.(level, codes) ?? [];
-    if (fixed === doc.text && files.length === 0) return undefined;
-    const others: OtherFileEdit[] = [];
-    for (const change of files) {
-      const uri = doc.fileUri?.(change.path);
-      if (uri === undefined) continue;
-      others.push({ uri, create: change.created, edits: diffEdits(change.before, change.after) });
+  /**
+   * The edit of a safe fix-all, or with a resolving client only the `data` to compute it
+   * from later; undefined when there is nothing to fix.
+   */
+  const fixAllPart = (codes?: readonly string[]): Pick<CodeAction, 'edit' | 'data'> | undefined => {
+    if (client.resolveEdit) {
+      if (!hasSafeFix(doc, codes)) return undefined;
+      const data: FixAllActionData = { kind: 'pydockerfile.fixAll', uri: doc.uri, version: doc.version, ...(codes ? { codes: [...codes] } : {}) };
+      return { data };
     }
-    // A client that cannot create files still gets the document's part of the fix-all.
-    return multiFileEdit(doc.uri, doc.version, diffEdits(doc.text, fixed), others, client) ?? (fixed === doc.text ? undefined : edit(diffEdits(doc.text, fixed)));
+    const all = fixAllEdit(doc, 'safe', codes, client);
+    return all ? { edit: all } : undefined;
   };
 
   if (kindRequested(context.only, FIX_ALL_CODE_ACTION_KIND, false)) {
-    const all = fixAllEdit('safe');
-    if (all) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_CODE_ACTION_KIND, edit: all });
+    const all = fixAllPart();
+    if (all) actions.push({ title: FIX_ALL_TITLE, kind: FIX_ALL_CODE_ACTION_KIND, ...all });
   }
   const optimizeAction = client.optimize === 'none' ? undefined : optimizeCodeAction(doc, context, client.optimize);
   if (optimizeAction) actions.push(optimizeAction);
@@ -206,8 +233,8 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
       fixAllCodesDone.add(code);
       const fixable = doc.findings.filter((f) => f.code === code && f.fixes.length > 0).length;
       if (fixable >= 2) {
-        const all = fixAllEdit('safe', [code]);
-        if (all) actions.push(quickFix(`Fix all ${code} problems in this file`, diagnostic, { edit: all }));
+        const all = fixAllPart([code]);
+        if (all) actions.push(quickFix(`Fix all ${code} problems in this file`, diagnostic, all));
       }
     }
 
@@ -227,10 +254,57 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
   // Offered whenever the request touches one of our diagnostics, even a stale one: it is
   // recomputed from the current text, so it is valid for the current version.
   if (ours.length > 0) {
-    const all = fixAllEdit('safe');
-    if (all) actions.push(quickFix(FIX_ALL_TITLE, undefined, { edit: all }));
+    const all = fixAllPart();
+    if (all) actions.push(quickFix(FIX_ALL_TITLE, undefined, all));
   }
   return actions;
+}
+
+/**
+ * Whether a safe fix-all (limited to `codes`) has something to apply: a finding with a safe
+ * fix that changes the text. Cheap, unlike fix-all itself; fix-all may still drop a fix
+ * (overlaps, fixes that undo each other), so the resolved edit can be empty.
+ */
+export function hasSafeFix(doc: Pick<CodeActionDocument, 'findings' | 'model'>, codes?: readonly string[]): boolean {
+  return doc.findings.some(
+    (f) =>
+      (!codes || codes.includes(f.code)) &&
+      f.fixes.some((fix) => fix.applicability === 'safe' && ((fix.fileEdits?.length ?? 0) > 0 || fix.edits.some((e) => doc.model.text.slice(e.range) !== e.newText))),
+  );
+}
+
+/** The edit of a fix-all: the document's diff plus the other files it changes; undefined when nothing changes. */
+export function fixAllEdit(doc: CodeActionDocument, level: Applicability, codes: readonly string[] | undefined, client: CodeActionClient): WorkspaceEdit | undefined {
+  const fixed = doc.fixAllText(level, codes);
+  const files = doc.fixAllFiles?.(level, codes) ?? [];
+  if (fixed === doc.text && files.length === 0) return undefined;
+  const others: OtherFileEdit[] = [];
+  for (const change of files) {
+    const uri = doc.fileUri?.(change.path);
+    if (uri === undefined) continue;
+    others.push({ uri, create: change.created, edits: diffEdits(change.before, change.after) });
+  }
+  // A client that cannot create files still gets the document's part of the fix-all.
+  return (
+    multiFileEdit(doc.uri, doc.version, diffEdits(doc.text, fixed), others, client) ??
+    (fixed === doc.text ? undefined : workspaceEdit(doc.uri, doc.version, diffEdits(doc.text, fixed), client))
+  );
+}
+
+/**
+ * `codeAction/resolve`: adds the edit of a deferred fix-all action. `doc` is the current
+ * version of the document (undefined when it is closed or disabled). An action offered for
+ * another version, or whose fix-all changes nothing, is answered without an edit: edits of
+ * one version must never be applied to another. Actions that are not ours come back as sent.
+ */
+export function resolveCodeAction(action: CodeAction, doc: CodeActionDocument | undefined, client: CodeActionClient): CodeAction {
+  const data = readFixAllActionData(action.data);
+  if (!data) return action;
+  // An edit the client sent back is not trusted: it is recomputed or dropped.
+  const { edit: _sent, ...rest } = action;
+  if (!doc || doc.uri !== data.uri || doc.version !== data.version) return rest;
+  const edit = fixAllEdit(doc, 'safe', data.codes, client);
+  return edit ? { ...rest, edit } : rest;
 }
 
 /** Title of the code action that starts "Optimize this Dockerfile" (the client previews the rewrite). */

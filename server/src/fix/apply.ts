@@ -168,8 +168,8 @@ export interface FileChange {
   after: string;
 }
 
-/** The workspace fixes of other files are applied to, when the build context is known. */
-function baseWorkspace(env: Partial<LintEnvironment> | undefined): Workspace | undefined {
+/** The build context a lint reads and fixes of other files are applied to, when it is known. */
+export function baseWorkspace(env: Partial<LintEnvironment> | undefined): Workspace | undefined {
   if (env?.workspace) return env.workspace;
   return env?.readContextFile ? new Workspace(readerWorkspaceFs(env.readContextFile)) : undefined;
 }
@@ -196,6 +196,10 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
   const applied = new Map<string, number>();
   const rejected: FixAllResult['rejected'] = [];
   const rejectedKeys = new Set<string>();
+  // Codes whose fixes went in a circle: their titles and messages can change on each turn of
+  // the circle (PYD103 and PYD108 retagging one image back and forth), so rejecting the exact
+  // fix is not enough to stop it; every fix of the code is dropped for the rest of the run.
+  const rejectedCodes = new Set<string>();
   // The state before each pass, to undo passes whose fixes made no progress or went in a circle.
   const history: PassUndo[] = [];
   const workspace = baseWorkspace(options.env);
@@ -225,9 +229,12 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       // only pile up copies; or the passes since `loopStart` went in a circle. Undo those passes,
       // drop the fixes at fault and redo the others: the result no longer depends on where the
       // pass limit happens to cut the circle, so fix-all stays idempotent.
-      const from = stuck.length > 0 ? history.length - 1 : loopStart;
+      // A circle restarts the run from the start without its codes: resuming where the circle
+      // was detected would depend on where the run entered it, and a second run would cut it
+      // elsewhere.
+      const from = stuck.length > 0 ? history.length - 1 : 0;
       const start = history[from] as PassUndo;
-      const culprits = stuck.length > 0 ? stuck : history.slice(from).flatMap((h) => h.keys);
+      const culprits = stuck.length > 0 ? stuck : history.slice(loopStart).flatMap((h) => h.keys);
       const reason = stuck.length > 0 ? 'the fix does not resolve its own problem' : 'the fix undoes another fix (or is undone by it)';
       current = start.text;
       restore(overlay, start.overlay);
@@ -235,6 +242,7 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       restore(applied, start.applied);
       history.length = from;
       for (const c of culprits) {
+        if (stuck.length === 0) rejectedCodes.add(c.code);
         if (rejectedKeys.has(c.key)) continue;
         rejectedKeys.add(c.key);
         rejected.push({ code: c.code, title: c.title, reason });
@@ -246,7 +254,7 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       findings
         .filter((f) => !options.codes || options.codes.includes(f.code))
         .map((finding) => ({ finding, fix: chooseFix(finding, options.level) }))
-        .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedKeys.has(keyOf(c.finding, c.fix)) && !isNoOp(model.text, c.fix)),
+        .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedCodes.has(c.finding.code) && !rejectedKeys.has(fixKey(c.finding, c.fix)) && !isNoOp(model.text, c.fix)),
       view !== undefined,
     );
     const chosen = selectNonOverlapping(model.text, candidates);
@@ -256,14 +264,17 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
     passes++;
     let next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
     parsed = new DocumentModel(next);
-    if (syntaxProblemCount(parsed) > baseline) {
+    // A fix must not break the file, nor change the escape character Docker reads it with
+    // (removing a comment line can make a later `# escape=` line a real directive).
+    const breaks = (m: DocumentModel): boolean => syntaxProblemCount(m) > baseline || m.escapeChar !== model.escapeChar;
+    if (breaks(parsed)) {
       // Some fix broke the file: apply them one by one and keep only the harmless ones.
       next = current;
       const kept: typeof chosen = [];
       for (const c of chosen) {
         const attempt = applyEdits(current, [...kept, c].flatMap((k) => k.fix.edits));
-        if (syntaxProblemCount(new DocumentModel(attempt)) > baseline) {
-          rejectedKeys.add(keyOf(c.finding, c.fix));
+        if (breaks(new DocumentModel(attempt))) {
+          rejectedKeys.add(fixKey(c.finding, c.fix));
           rejected.push({ code: c.finding.code, title: c.fix.title });
         } else {
           kept.push(c);
@@ -280,14 +291,14 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       originals: new Map(originals),
       applied: new Map(applied),
       expected: expectedAfter(model.text, chosen),
-      keys: [...chosen, ...fileOnly].map((c) => ({ key: keyOf(c.finding, c.fix), code: c.finding.code, title: c.fix.title })),
+      keys: [...chosen, ...fileOnly].map((c) => ({ key: fixKey(c.finding, c.fix), code: c.finding.code, title: c.fix.title })),
     });
     let filesChanged = false;
     for (const c of [...chosen, ...fileOnly]) {
       const ok = view === undefined || applyFileEdits(view, c.fix, overlay, originals);
       if (ok === 'changed') filesChanged = true;
       if (ok === false) {
-        rejectedKeys.add(keyOf(c.finding, c.fix));
+        rejectedKeys.add(fixKey(c.finding, c.fix));
         rejected.push({ code: c.finding.code, title: c.fix.title });
         continue;
       }
@@ -296,25 +307,31 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
     if (next === current && !filesChanged) break;
     current = next;
   }
-  const files: FileChange[] = [];
-  for (const [path, after] of overlay) {
-    const before = originals.get(path);
-    if (before === undefined || after === before) continue;
-    files.push({ path, created: before === null, before: before ?? '', after });
-  }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = fileChanges(overlay, originals);
   const text = keepLineEndingStyle(content, current);
   // The last lint is of the final text unless the loop stopped at the pass limit.
   const finalLint = lastLint && lastLint.model.content === text ? lastLint : undefined;
   return { text, applied, passes, rejected, files, ...(finalLint ? { lint: finalLint } : {}) };
 }
 
+/** The net changes of other files, by path: `files` as fixes left them, `originals` as they were (null: created). */
+export function fileChanges(files: ReadonlyMap<string, string>, originals: ReadonlyMap<string, string | null>): FileChange[] {
+  const out: FileChange[] = [];
+  for (const [path, after] of files) {
+    const before = originals.get(path);
+    if (before === undefined || after === before) continue;
+    out.push({ path, created: before === null, before: before ?? '', after });
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /**
- * Applies a fix's edits of other files to the overlay. Returns `changed` or `unchanged`, or
- * false when the fix cannot apply: its file is missing (or exists although it should be
- * created), or its edits overlap.
+ * Applies a fix's edits of other files, read through `view`, to `overlay` (recording each
+ * file's first state in `originals`). Returns `changed` or `unchanged`, or false when the fix
+ * cannot apply: a path outside the context, its file is missing (or exists although it should
+ * be created), or its edits overlap. Nothing is recorded unless every edit applies.
  */
-function applyFileEdits(view: Workspace, fix: Fix, overlay: Map<string, string>, originals: Map<string, string | null>): 'changed' | 'unchanged' | false {
+export function applyFileEdits(view: Workspace, fix: Fix, overlay: Map<string, string>, originals: Map<string, string | null>): 'changed' | 'unchanged' | false {
   const updates: [string, string, string | null][] = [];
   for (const fileEdit of fix.fileEdits ?? []) {
     const path = normalizeContextPath(fileEdit.path);
@@ -394,7 +411,7 @@ function expectedAfter(text: Text, chosen: readonly { finding: Finding; fix: Fix
   for (const c of chosen) {
     if (c.fix.edits.length === 0) continue;
     const at = mapOffset(text.offsetAt(c.finding.range.start), spans);
-    expected.set(`${c.finding.code}|${c.finding.message}|${at}`, { key: keyOf(c.finding, c.fix), code: c.finding.code, title: c.fix.title });
+    expected.set(`${c.finding.code}|${c.finding.message}|${at}`, { key: fixKey(c.finding, c.fix), code: c.finding.code, title: c.fix.title });
   }
   return expected;
 }
@@ -404,11 +421,12 @@ function stuckFixes(text: Text, findings: readonly Finding[], expected: PassUndo
   const stuck = new Map<string, { key: string; code: string; title: string }>();
   for (const f of findings) {
     const hit = expected.get(`${f.code}|${f.message}|${text.offsetAt(f.range.start)}`);
-    if (hit && hit.key === keyOf(f, f.fixes.find((fix) => fix.title === hit.title) ?? { title: '', applicability: 'safe', edits: [] })) stuck.set(hit.key, hit);
+    if (hit && hit.key === fixKey(f, f.fixes.find((fix) => fix.title === hit.title) ?? { title: '', applicability: 'safe', edits: [] })) stuck.set(hit.key, hit);
   }
   return [...stuck.values()];
 }
 
-function keyOf(finding: Finding, fix: Fix): string {
+/** Identifies a fix of a finding across passes, so a rejected fix is not tried again. */
+export function fixKey(finding: Finding, fix: Fix): string {
   return `${finding.code}|${finding.message}|${fix.title}`;
 }

@@ -48,7 +48,7 @@ export class DocumentModel {
     this.text = new Text(content);
     // dockerfile-ast does not know the byte-order mark; a space keeps every offset identical.
     const parseable = this.text.hasBom ? ' ' + content.slice(1) : content;
-    this.ast = DockerfileParser.parse(parseable);
+    this.ast = parseWithBuildKitDirectives(parseable);
     this.escapeChar = this.ast.getEscapeCharacter();
     this.instructions = this.ast.getInstructions().map((node, index) => {
       const range = node.getRange();
@@ -209,19 +209,38 @@ function memoizeInstructionScans(): void {
   const proto = Instruction.prototype as unknown as Record<string | symbol, unknown>;
   if (proto[MEMOIZED] === true) return;
   proto[MEMOIZED] = true;
-  for (const name of RESCANNING_GETTERS) {
+  RESCANNING_GETTERS.forEach((name, cell) => {
     const original = proto[name];
-    if (typeof original !== 'function') continue;
-    // A hidden symbol-keyed property on the instance: rules call these in hot loops, and a
-    // property read is much cheaper than a WeakMap lookup. Non-enumerable, so JSON, deep
-    // equality and `Object.keys` see the node exactly as dockerfile-ast built it.
-    const slot = Symbol(`pydockerfile.${name}`);
+    if (typeof original !== 'function') return;
     proto[name] = function memoized(this: Record<symbol, unknown>): unknown {
-      if (!(slot in this)) Object.defineProperty(this, slot, { value: scanSafely(name, () => original.call(this) as unknown) });
-      const value = this[slot];
+      const cells = scanCells(this);
+      let value = cells[cell];
+      if (value === NOT_SCANNED) {
+        value = scanSafely(name, original as () => unknown, this);
+        cells[cell] = value;
+      }
       return Array.isArray(value) ? value.slice() : value;
     };
+  });
+}
+
+/**
+ * A hidden symbol-keyed property on the instance: rules call these in hot loops, and a
+ * property read is much cheaper than a WeakMap lookup. Non-enumerable, so JSON, deep
+ * equality and `Object.keys` see the node exactly as dockerfile-ast built it. One slot holding
+ * every getter's cell (rather than one slot per getter, added in whatever order rules call
+ * them) keeps the instances' shapes few, so the read stays fast.
+ */
+const SCANS = Symbol('pydockerfile.instructionScans');
+const NOT_SCANNED: unique symbol = Symbol('pydockerfile.notScanned');
+
+function scanCells(node: Record<symbol, unknown>): unknown[] {
+  let cells = node[SCANS] as unknown[] | undefined;
+  if (cells === undefined) {
+    cells = RESCANNING_GETTERS.map(() => NOT_SCANNED);
+    Object.defineProperty(node, SCANS, { value: cells });
   }
+  return cells;
 }
 
 /**
@@ -229,16 +248,56 @@ function memoizeInstructionScans(): void {
  * lone CR (found by the property suites). A heredoc scan that fails means "no heredocs we can
  * read": answering an empty list lets every rule go on instead of crashing on the instruction.
  */
-function scanSafely(name: string, scan: () => unknown): unknown {
-  if (name !== 'getHeredocs') return scan();
+function scanSafely(name: string, scan: () => unknown, node: unknown): unknown {
+  if (name !== 'getHeredocs') return scan.call(node);
   try {
-    return scan();
+    return scan.call(node);
   } catch {
     return [];
   }
 }
 
 memoizeInstructionScans();
+
+/** A parser directive as BuildKit reads it: `# name=value`, the name one word. */
+const BUILDKIT_DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+/** The directives BuildKit knows; an unknown one ends the directives like any comment. */
+const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
+
+/**
+ * Parses with the escape directive BuildKit would honour. dockerfile-ast keeps reading
+ * directives after a comment BuildKit does not take for one (`# pydockerfile ignore=…`,
+ * `# foo=bar`), so a later `# escape=` line would switch the escape character for us but not
+ * for Docker. Such an escape line is re-parsed as a plain comment (its `=` blanked in the
+ * parsed copy only, so every offset stays the same).
+ */
+function parseWithBuildKitDirectives(parseable: string): Dockerfile {
+  const ast = DockerfileParser.parse(parseable);
+  const directives = ast.getDirectives();
+  const escapeAt = directives.findIndex((d) => d.getName().toLowerCase() === 'escape');
+  if (escapeAt < 0) return ast;
+  const lineOf = (index: number): string => {
+    const range = (directives[index] as (typeof directives)[number]).getRange();
+    const lines = parseable.split(/\r\n|\r|\n/, range.start.line + 1);
+    return (lines[range.start.line] ?? '').replace(/^\s+/, '');
+  };
+  let honoured = true;
+  for (let i = 0; i <= escapeAt && honoured; i++) {
+    const m = BUILDKIT_DIRECTIVE.exec(lineOf(i));
+    honoured = m !== null && KNOWN_DIRECTIVES.has((m[1] as string).toLowerCase());
+  }
+  if (honoured) return ast;
+  const range = (directives[escapeAt] as (typeof directives)[number]).getRange();
+  const lineStarts = [0];
+  for (let i = 0; i < parseable.length && lineStarts.length <= range.start.line; i++) {
+    const c = parseable[i];
+    if (c === '\n' || (c === '\r' && parseable[i + 1] !== '\n')) lineStarts.push(i + 1);
+  }
+  const start = lineStarts[range.start.line] ?? 0;
+  const eq = parseable.indexOf('=', start);
+  if (eq < 0) return ast;
+  return DockerfileParser.parse(parseable.slice(0, eq) + ' ' + parseable.slice(eq + 1));
+}
 
 /** Parses a document. Never throws for any string input. */
 export function parseDocument(content: string): DocumentModel {

@@ -18,7 +18,9 @@ export interface Pragmas {
   suppresses(code: string, hadolint: readonly string[], instructionIndex: number | undefined): boolean;
 }
 
-const PRAGMA_RE = /^#\s*(pydockerfile|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+?)\s*$/i;
+// The codes group takes the rest of the line greedily (trimmed afterwards): a lazy group
+// followed by `\s*$` backtracks cubically on a pragma followed by thousands of spaces.
+const PRAGMA_RE = /^#\s*(pydockerfile|hadolint)\s+(global\s+)?ignore\s*=([A-Za-z0-9_,\s]*)$/i;
 
 /**
  * Finds every ignore pragma of a document. Only lines holding a `#` are looked at, and
@@ -43,7 +45,7 @@ export function parsePragmas(model: DocumentModel): Pragmas {
     const text = lines.lineText(line).trim().replace(/^\uFEFF/, '');
     if (!text.startsWith('#')) continue;
     const m = PRAGMA_RE.exec(text);
-    if (!m) continue;
+    if (!m || m[3] === '') continue;
     const tool = (m[1] as string).toLowerCase() as Pragma['tool'];
     const global = m[2] !== undefined;
     const codes = (m[3] as string).split(/[\s,]+/).filter((c) => c !== '').map((c) => c.toUpperCase());

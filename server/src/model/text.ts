@@ -48,7 +48,9 @@ export class Text {
   lineText(line: number): string {
     const start = this.doc.offsetAt({ line, character: 0 });
     const end = line + 1 < this.doc.lineCount ? this.doc.offsetAt({ line: line + 1, character: 0 }) : this.content.length;
-    return this.content.slice(start, end).replace(/\r?\n$/, '');
+    // A lone CR ends a line too (the line index counts it): strip it, or an edit that
+    // re-inserts the line would turn it into CRLF and split the next line.
+    return this.content.slice(start, end).replace(/\r\n$|[\r\n]$/, '');
   }
 
   lineStart(line: number): number {

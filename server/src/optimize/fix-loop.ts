@@ -3,11 +3,10 @@
 // Fixes that edit other files of the build context (`.dockerignore`, entry scripts) change an
 // overlay, so later passes and steps see those files as the fixes left them.
 import { lint, type Finding, type LintOptions, type LintResult } from '../engine/lint';
-import { applyEdits, MAX_FIX_PASSES, selectNonOverlapping, type FileChange } from '../fix/apply';
+import { applyEdits, applyFileEdits, baseWorkspace, fileChanges, fixKey, MAX_FIX_PASSES, selectNonOverlapping, type FileChange } from '../fix/apply';
 import { DocumentModel } from '../model/document-model';
-import type { Fix, LintEnvironment } from '../rules/types';
-import { Workspace } from '../workspace/workspace';
-import { normalizeContextPath, readerWorkspaceFs } from '../workspace/workspace-fs';
+import type { Fix } from '../rules/types';
+import { normalizeContextPath } from '../workspace/workspace-fs';
 import { protectedStages, stageSpan } from './invariants';
 
 /** Returns the broken invariants of a candidate text (empty = acceptable). */
@@ -114,19 +113,7 @@ export function emptyOverlay(): FileOverlay {
 
 /** The net changes of an overlay, by path. */
 export function overlayChanges(overlay: FileOverlay): FileChange[] {
-  const out: FileChange[] = [];
-  for (const [path, after] of overlay.files) {
-    const before = overlay.originals.get(path);
-    if (before === undefined || before === after) continue;
-    out.push({ path, created: before === null, before: before ?? '', after });
-  }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** The build context a lint reads, when one is known. */
-export function baseWorkspace(env: Partial<LintEnvironment> | undefined): Workspace | undefined {
-  if (env?.workspace) return env.workspace;
-  return env?.readContextFile ? new Workspace(readerWorkspaceFs(env.readContextFile)) : undefined;
+  return fileChanges(overlay.files, overlay.originals);
 }
 
 /** Lint options that read other files through the overlay. */
@@ -192,38 +179,6 @@ function touches(model: DocumentModel, fix: Fix, spans: readonly Span[]): boolea
     const s = firstEndingAfter(spans, start);
     return s !== null && s.start < end;
   });
-}
-
-function keyOf(finding: Finding, fix: Fix): string {
-  return `${finding.code}|${finding.message}|${fix.title}`;
-}
-
-/**
- * Applies a fix's edits of other files to the overlay. False when it cannot: no build context,
- * a missing file (or an existing one it should create), or overlapping edits.
- */
-function applyFileEdits(base: Workspace | undefined, overlay: FileOverlay, fix: Fix): boolean {
-  if (!base) return false;
-  const view = base.withOverlay(overlay.files);
-  const updates: [string, string, string | null][] = [];
-  for (const fileEdit of fix.fileEdits ?? []) {
-    const path = normalizeContextPath(fileEdit.path);
-    if (path === null || path === '') return false;
-    const existing = view.read(path);
-    if (existing.kind === 'unreadable') return false;
-    const text = existing.kind === 'text' ? existing.text : null;
-    if ((text === null) !== (fileEdit.create === true)) return false;
-    try {
-      updates.push([path, applyEdits(text ?? '', fileEdit.edits), text]);
-    } catch {
-      return false;
-    }
-  }
-  for (const [path, after, before] of updates) {
-    if (!overlay.originals.has(path)) overlay.originals.set(path, before);
-    overlay.files.set(path, after);
-  }
-  return true;
 }
 
 /**
@@ -292,7 +247,7 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
     for (const finding of findings) {
       const safeFix = options.safeCodes === undefined || options.safeCodes(finding.code) ? finding.fixes.find((f) => f.applicability === 'safe') : undefined;
       const fix = safeFix ?? (options.unsafeCodes.has(finding.code) ? finding.fixes[0] : undefined);
-      if (!fix || rejectedKeys.has(keyOf(finding, fix))) continue;
+      if (!fix || rejectedKeys.has(fixKey(finding, fix))) continue;
       if ((fix.fileEdits?.length ?? 0) > 0 && (!base || !options.otherFiles)) continue;
       if (touches(model, fix, spans)) {
         protectedCodes.add(finding.code);
@@ -321,7 +276,7 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
         }
         const [only] = group;
         if (group.length === 1 && only) {
-          rejectedKeys.add(keyOf(only.finding, only.fix));
+          rejectedKeys.add(fixKey(only.finding, only.fix));
           rejected.push({ code: only.finding.code, title: only.fix.title, reason: problems.join('; ') });
           return;
         }
@@ -336,19 +291,18 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
     let progress = next !== current;
     for (const c of [...kept, ...fileOnly]) {
       if ((c.fix.fileEdits?.length ?? 0) > 0) {
-        const before = new Map(overlay.files);
-        if (!applyFileEdits(base, overlay, c.fix)) {
-          rejectedKeys.add(keyOf(c.finding, c.fix));
+        const outcome = base ? applyFileEdits(base.withOverlay(overlay.files), c.fix, overlay.files, overlay.originals) : false;
+        if (outcome === false) {
+          rejectedKeys.add(fixKey(c.finding, c.fix));
           rejected.push({ code: c.finding.code, title: c.fix.title, reason: 'its edit of another file could not be applied' });
           continue;
         }
-        const changed = [...overlay.files].some(([p, t]) => before.get(p) !== t);
-        if (changed) {
+        if (outcome === 'changed') {
           filesChanged = true;
           progress = true;
         } else if (c.fix.edits.length === 0) {
           // A file-only fix that changes nothing would be offered forever.
-          rejectedKeys.add(keyOf(c.finding, c.fix));
+          rejectedKeys.add(fixKey(c.finding, c.fix));
           continue;
         }
       }

@@ -42,6 +42,13 @@ export interface PlanResult {
   files: FileChange[];
 }
 
+
+/**
+ * Codes whose fix the catalogue calls safe but which change the container's command line
+ * (PYD408 appends `--worker-tmp-dir /dev/shm` to gunicorn): Optimize applies them only through
+ * their decision (`fix:PYD408`, ticked by default), so the command never changes unticked.
+ */
+const COMMAND_CHANGING_SAFE_FIXES: ReadonlySet<string> = new Set(['PYD408']);
 /** At most this many decision steps per run (each is attempted once). */
 const MAX_STEPS = 60;
 
@@ -178,13 +185,15 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
     return after ? checkInvariants(before, after, withWildcard(relax, before)) : ['the proposal could not be analysed'];
   };
   const phaseOne = (code: string): boolean => codePhase(code) === 1;
+  /** Whether a code's safe fix may run without a ticked decision (see COMMAND_CHANGING_SAFE_FIXES). */
+  const safeWithoutDecision = (code: string, onlyPhaseOne: boolean): boolean => !COMMAND_CHANGING_SAFE_FIXES.has(code) && (!onlyPhaseOne || phaseOne(code));
   /** The phase-3 precondition that fails, null when all hold; a failed analysis fails them. */
   const checkBlocker = (model: DocumentModel, findings: readonly Finding[]): string | null => {
     const result = tryAnalysis(() => ({ reason: phaseThreeBlocker(model, findings, contextEnv) }));
     return result ? result.reason : 'the file could not be analysed';
   };
   const loop = (text: string, codes: ReadonlySet<string>, relax: Relaxations, onlyPhaseOne = false): FixLoopResult => {
-    const result = runFixLoop(text, { lint: baseLintOptions, lintText, unsafeCodes: codes, guard: guardWith(relax), protectedTexts, overlay: state.overlay, otherFiles: options.otherFiles === true, ...(onlyPhaseOne ? { safeCodes: phaseOne } : {}) });
+    const result = runFixLoop(text, { lint: baseLintOptions, lintText, unsafeCodes: codes, guard: guardWith(relax), protectedTexts, overlay: state.overlay, otherFiles: options.otherFiles === true, safeCodes: (code: string) => safeWithoutDecision(code, onlyPhaseOne) });
     for (const code of result.protectedCodes) state.protectedCodes.add(code);
     return result;
   };
@@ -221,7 +230,7 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
     const offered = new Map<string, DecisionSpec>([[MULTI_STAGE, multi]]);
     for (const f of findings) {
       const usable = f.fixes.filter((x) => options.otherFiles === true || (x.fileEdits?.length ?? 0) === 0);
-      if (usable.length === 0 || usable.some((x) => x.applicability === 'safe')) continue;
+      if (usable.length === 0 || (usable.some((x) => x.applicability === 'safe') && !COMMAND_CHANGING_SAFE_FIXES.has(f.code))) continue;
       const spec = decisionForCode(f.code);
       offered.set(spec.id, spec);
     }

@@ -56,12 +56,14 @@ function removedBy(command: SimpleCommand): Set<string> | 'any' | null {
  * Program names that the image runs at start or in health checks: a build tool named there
  * (`CMD ["make", "serve"]`, `git` in an entry command) is a runtime dependency after all.
  */
+const RUNTIME_KEYWORDS = new Set(['CMD', 'ENTRYPOINT', 'HEALTHCHECK']);
+
 function runtimePrograms(model: DocumentModel): Set<string> {
   const names = new Set<string>();
   const final = model.finalStage;
   if (!final) return names;
   for (const info of stageChainInstructions(final)) {
-    if (!['CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(info.keyword)) continue;
+    if (!RUNTIME_KEYWORDS.has(info.keyword)) continue;
     for (const token of model.content.slice(info.start, info.end).split(/[^A-Za-z0-9+._-]+/)) if (token !== '') names.add(token.toLowerCase());
   }
   return names;
@@ -137,7 +139,8 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    const runtime = runtimePrograms(model);
+    // Computed on the first build-only package: most files install none in a shipping stage.
+    let runtime: Set<string> | undefined;
     for (const stage of model.stages) {
       if (!stage.ships) continue;
       for (const { script, command } of runCommands(model, stage)) {
@@ -150,7 +153,7 @@ export default defineRule({
           // `apk del <virtual>` removes everything that `apk add --virtual <virtual>` added.
           if (removed.has(install.virtual.toLowerCase())) continue;
         }
-        const flagged = install.packages.filter((w) => !w.hasExpansion && isBuildOnlyPackage(w.value) && !removed.has(packageName(w.value)) && !runtime.has(packageName(w.value)));
+        const flagged = install.packages.filter((w) => !w.hasExpansion && isBuildOnlyPackage(w.value) && !removed.has(packageName(w.value)) && !(runtime ??= runtimePrograms(model)).has(packageName(w.value)));
         if (flagged.length === 0) continue;
         const fix = purgeFix(model, script, install, flagged);
         const plural = flagged.length > 1;

@@ -181,7 +181,9 @@ function readCopyOperands(model: DocumentModel, info: InstructionInfo): CopyOper
   if (info.keyword !== 'COPY' && info.keyword !== 'ADD') return null;
   if (model.isExecForm(info)) return null;
   const node = info.node as unknown as { getHeredocs?: () => unknown[]; getFlags(): Flag[] };
-  if (typeof node.getHeredocs === 'function' && node.getHeredocs().length > 0) return null;
+  // No heredoc without `<<`: skips dockerfile-ast's heredoc scan of nearly every COPY.
+  const mayHaveHeredoc = model.content.slice(info.start, info.end).includes('<<');
+  if (mayHaveHeredoc && typeof node.getHeredocs === 'function' && node.getHeredocs().length > 0) return null;
   const args = info.node.getArguments().map((a) => a.getValue());
   // dockerfile-ast splits quoted operands on blanks; rather than guess, give up on quotes.
   if (args.length < 2 || args.some((a) => /["']/.test(a) || a.startsWith('['))) return null;

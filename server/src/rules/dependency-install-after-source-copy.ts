@@ -28,6 +28,7 @@ import {
 import { classifySpec } from './unpinned-pip-package';
 import { venvCreateDir } from './venv-activation-in-run';
 import { commandDirectory } from '../workspace/dockerfile-files';
+import { PROJECT_MANIFESTS, type ProjectManifests } from '../knowledge/project-manifests';
 import { optionValue } from './run-scripts';
 
 type InstallKind = 'requirements' | 'project' | 'poetry' | 'pipenv' | 'uv-sync';
@@ -537,47 +538,20 @@ function requirementsFix(model: DocumentModel, env: LintEnvironment, stage: Stag
 
 type ProjectTool = 'poetry' | 'uv-sync' | 'pipenv';
 
-/** What the dependencies-only install of each project tool reads from the build context. */
-interface ToolManifests {
-  /** The project file, which must exist. */
-  project: string;
-  /** The lock file: copied when it exists, or assumed when the install refuses to run without it. */
-  lock: string;
-  /** Copied too when the build context has them: they change how or where the install runs. */
-  optional: readonly string[];
+/**
+ * What the dependencies-only install of each project tool reads from the build context (the
+ * lock is copied when it exists, or assumed when the install refuses to run without it).
+ */
+interface ToolManifests extends ProjectManifests {
   /** Options that make the install fail without the lock file (so it exists even unread). */
   lockRequired: readonly string[];
-  /** Why the dependencies-only install would need the sources anyway, or null. */
-  needsSources(read: (file: string) => string | undefined): string | null;
 }
 
 const TOOL_MANIFESTS: Record<ProjectTool, ToolManifests> = {
-  poetry: {
-    project: 'pyproject.toml',
-    lock: 'poetry.lock',
-    optional: ['poetry.toml'],
-    // `poetry install` resolves afresh without a lock file: only reading the context can tell.
-    lockRequired: [],
-    needsSources: (read) => (/^\s*[A-Za-z0-9_.-]+\s*=\s*\{[^}\n]*\bpath\s*=/m.test(read('pyproject.toml') ?? '') ? 'a path dependency' : null),
-  },
-  'uv-sync': {
-    project: 'pyproject.toml',
-    lock: 'uv.lock',
-    optional: ['.python-version'],
-    lockRequired: ['--locked', '--frozen'],
-    needsSources: (read) => {
-      const pyproject = read('pyproject.toml') ?? '';
-      if (/^\s*\[tool\.uv\.workspace\]/m.test(pyproject)) return 'a uv workspace';
-      return /\b(path|editable)\s*=/.test(pyproject) ? 'a path source' : null;
-    },
-  },
-  pipenv: {
-    project: 'Pipfile',
-    lock: 'Pipfile.lock',
-    optional: [],
-    lockRequired: ['--deploy', '--ignore-pipfile'],
-    needsSources: (read) => (/\bpath\s*=/.test(read('Pipfile') ?? '') || /"path"\s*:/.test(read('Pipfile.lock') ?? '') ? 'a path entry' : null),
-  },
+  // `poetry install` resolves afresh without a lock file: only reading the context can tell.
+  poetry: { ...PROJECT_MANIFESTS.poetry, lockRequired: [] },
+  'uv-sync': { ...PROJECT_MANIFESTS.uv, lockRequired: ['--locked', '--frozen'] },
+  pipenv: { ...PROJECT_MANIFESTS.pipenv, lockRequired: ['--deploy', '--ignore-pipfile'] },
 };
 
 /** The option that makes the install skip the project itself (Pipenv never installs it). */

@@ -83,6 +83,22 @@ export function definedVariables(stage: Stage, before: InstructionInfo | null, k
   return vars;
 }
 
+/**
+ * The value of one variable defined before `before`: what `definedVariables(...).get(name)`
+ * returns, without copying the stage's map (rules ask this per RUN command).
+ */
+export function definedVariable(stage: Stage, before: InstructionInfo | null, name: string, keywords: readonly string[] = ['ENV', 'ARG']): string | null | undefined {
+  if (before && before.index <= stage.fromInfo.index) return definedInChain(stage, before, keywords).get(name);
+  const scan = definitionScan(stage, keywords);
+  // The last own definition before `before` wins, as in the replayed map; else the entry state.
+  for (let i = scan.own.length - 1; i >= 0; i--) {
+    const d = scan.own[i] as DefinitionScan['own'][number];
+    if (before && d.at >= before.index) continue;
+    if (d.name === name) return d.value;
+  }
+  return scan.entry.get(name);
+}
+
 function definedInChain(stage: Stage, before: InstructionInfo, keywords: readonly string[]): Map<string, string | null> {
   const vars = new Map<string, string | null>();
   for (const info of stageChainInstructions(stage)) {

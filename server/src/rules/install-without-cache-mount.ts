@@ -12,7 +12,7 @@ import { accountHistory, creationOf } from './account-helpers';
 import { joinPath, normalizePath } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
-import { definedVariables, flagsOf } from './helpers';
+import { definedVariable, flagsOf } from './helpers';
 import { addSyntaxDirective, mountsOf, usesBuildKit, type MountInfo } from './layer-helpers';
 import { optionValue, parsedRuns } from './run-scripts';
 
@@ -103,7 +103,7 @@ function customCacheDir(stage: Stage, info: InstructionInfo, install: Install): 
   if (install.manager === 'apt') return null;
   const name = TOOL_CACHE[install.manager].env;
   const inline = install.command.assignments.find((a) => a.value.startsWith(`${name}=`));
-  const value = inline ? inline.value.slice(name.length + 1) : definedVariables(stage, info).get(name) ?? install.cacheDirOption;
+  const value = inline ? inline.value.slice(name.length + 1) : definedVariable(stage, info, name) ?? install.cacheDirOption;
   return value && value.startsWith('/') && !value.includes('$') ? normalizePath(value) : null;
 }
 
@@ -138,7 +138,7 @@ function runUser(model: DocumentModel, stage: Stage, info: InstructionInfo): Run
   const name = user === null ? null : (user.split(':')[0] ?? '').trim();
   if (name === null || name === 'root' || name === '0') return { root: true, name, uid: '0', home: '/root' };
   if (name === '' || name.includes('$')) return { root: false, name: null, uid: null, home: null };
-  const homeVar = definedVariables(stage, info, ['ENV']).get('HOME');
+  const homeVar = definedVariable(stage, info, 'HOME', ['ENV']);
   const explicitHome = homeVar && homeVar.startsWith('/') && !homeVar.includes('$') ? normalizePath(homeVar) : null;
   if (/^\d+$/.test(name)) return { root: false, name, uid: String(Number(name)), home: explicitHome };
   const history = accountHistory(model, stage, info);
@@ -196,7 +196,7 @@ function mountFix(model: DocumentModel, stage: Stage, info: InstructionInfo, scr
   const tool = TOOL_CACHE[install.manager];
   // A cache switched off by a variable of the stage would need an ENV edit that other RUNs share.
   const off = install.manager === 'pip' ? 'PIP_NO_CACHE_DIR' : install.manager === 'uv' ? 'UV_NO_CACHE' : 'POETRY_NO_CACHE';
-  if (definedVariables(stage, info).get(off) || install.command.assignments.some((a) => a.value.startsWith(`${off}=`))) return null;
+  if (definedVariable(stage, info, off) || install.command.assignments.some((a) => a.value.startsWith(`${off}=`))) return null;
   const custom = customCacheDir(stage, info, install);
   const user = runUser(model, stage, info);
   let target: string;
@@ -240,13 +240,13 @@ function pipConflicts(model: DocumentModel, stage: Stage, info: InstructionInfo,
       message: `\`PIP_NO_CACHE_DIR\` turns off the pip cache that the cache mount on \`${target}\` is there to keep`,
       fix: { title: 'Remove `PIP_NO_CACHE_DIR`', applicability: 'safe', edits: [removeWord(model, install.command, inline)] },
     });
-  } else if (definedVariables(stage, info).get('PIP_NO_CACHE_DIR')) {
+  } else if (definedVariable(stage, info, 'PIP_NO_CACHE_DIR')) {
     out.push({ range: head, message: `\`PIP_NO_CACHE_DIR\` from an \`ENV\` turns off the pip cache that the cache mount on \`${target}\` is there to keep`, fix: null });
   }
   const custom = customCacheDir(stage, info, install);
   if ((target === '/root' || target.startsWith('/root/')) && custom !== target) {
     const user = runUser(model, stage, info);
-    if (!user.root && definedVariables(stage, info, ['ENV']).get('HOME') !== '/root') {
+    if (!user.root && definedVariable(stage, info, 'HOME', ['ENV']) !== '/root') {
       const rest = target === '/root' ? '' : target.slice('/root'.length);
       const fix = user.home !== null && user.uid !== null ? retargetFix(model, info, mount, joinPath(user.home, rest.replace(/^\//, '') || '.'), user.uid) : null;
       out.push({

@@ -302,12 +302,20 @@ const BUILDKIT_FLAGS: Record<string, readonly string[]> = {
  */
 export function usesBuildKit(model: DocumentModel): boolean {
   if (syntaxDirective(model) !== null) return true;
+  // No heredoc starts without `<<`: asking dockerfile-ast rescans the arguments of every
+  // instruction, which cost more than the rest of this check on typical files.
+  const anyHeredoc = model.content.includes('<<');
   return model.instructions.some((info) => {
     const names = BUILDKIT_FLAGS[info.keyword];
     if (names && flagsOf(info).some((f) => names.includes(f.getName()))) return true;
-    const node = info.node as unknown as { getHeredocs?: () => unknown[] };
-    return typeof node.getHeredocs === 'function' && node.getHeredocs().length > 0;
+    return anyHeredoc && model.content.slice(info.start, info.end).includes('<<') && hasHeredoc(info);
   });
+}
+
+/** Whether dockerfile-ast finds a heredoc in the instruction. */
+function hasHeredoc(info: InstructionInfo): boolean {
+  const node = info.node as unknown as { getHeredocs?: () => unknown[] };
+  return typeof node.getHeredocs === 'function' && node.getHeredocs().length > 0;
 }
 
 /** The line a fix adds when it needs BuildKit features and the file selects no frontend. */

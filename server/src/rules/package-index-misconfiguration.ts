@@ -56,13 +56,36 @@ function isInsecure(url: ParsedUrl): boolean {
  * in the image history; ENV values are stored in the image config). A variable provided by a
  * BuildKit secret mount (`env=NAME`) or a command substitution is fine.
  */
-function leaksCredentials(url: ParsedUrl, defined: ReadonlyMap<string, string | null>, secretEnv: ReadonlySet<string>): boolean {
+function leaksCredentials(url: ParsedUrl, scope: CredentialScope): boolean {
   if (url.userinfo === null || url.userinfo === '') return false;
   if (url.userinfo.includes('$(') || url.userinfo.includes('`')) return false;
   const refs = [...url.userinfo.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1] as string);
-  if (refs.length > 0) return refs.some((name) => defined.has(name) && !secretEnv.has(name));
+  if (refs.length > 0) return refs.some((name) => scope.defined().has(name) && !scope.secretEnv().has(name));
   const colon = url.userinfo.indexOf(':');
   return colon >= 0 && colon < url.userinfo.length - 1;
+}
+
+/**
+ * What decides whether a `$VARIABLE` in a URL leaks, computed on first use: most commands
+ * carry no URL with credentials, and building these per command was most of this rule's time.
+ */
+interface CredentialScope {
+  /** ENV/ARG variables defined before the instruction. */
+  defined(): ReadonlyMap<string, string | null>;
+  /** Names a BuildKit secret mount of the RUN exposes. */
+  secretEnv(): ReadonlySet<string>;
+}
+
+const NO_SECRETS: ReadonlySet<string> = new Set();
+
+/** The scope of `info` in `stage`; secret mounts only count for a RUN's own commands. */
+function lazyScope(stage: Stage, info: InstructionInfo, withSecrets: boolean): CredentialScope {
+  let defined: ReadonlyMap<string, string | null> | undefined;
+  let secrets: ReadonlySet<string> | undefined;
+  return {
+    defined: () => (defined ??= definedVariables(stage, info)),
+    secretEnv: () => (secrets ??= withSecrets ? secretEnvNames(info) : NO_SECRETS),
+  };
 }
 
 /** What a finding is about; decides severity (catalogue: error a/d, warning b/c, info e). */
@@ -130,14 +153,14 @@ function duplicateIndexes(model: DocumentModel, pip: PipInstall): Report[] {
 }
 
 /** (b) http indexes and (d) credentials in URL-valued options of a pip command. */
-function urlOptions(model: DocumentModel, pip: PipInstall, defined: ReadonlyMap<string, string | null>, secretEnv: ReadonlySet<string>): Report[] {
+function urlOptions(model: DocumentModel, pip: PipInstall, scope: CredentialScope): Report[] {
   const reports: Report[] = [];
   for (const option of pip.options) {
     if (!URL_OPTIONS.includes(option.name) || option.value === null) continue;
     const url = parseUrl(option.value);
     if (!url) continue;
     const span = optionSpan(option);
-    if (leaksCredentials(url, defined, secretEnv)) {
+    if (leaksCredentials(url, scope)) {
       reports.push({ kind: 'credentials', ...span, message: `The index URL of \`${option.name}\` carries credentials: they stay in the image history (use a BuildKit secret mount)`, fixes: [] });
     }
     if (isInsecure(url)) {
@@ -220,7 +243,7 @@ function centraliseFix(model: DocumentModel, stage: Stage, url: string, uses: { 
 function variableReports(model: DocumentModel, info: InstructionInfo): Report[] {
   if ((info.keyword !== 'ENV' && info.keyword !== 'ARG') || !info.stage) return [];
   const reports: Report[] = [];
-  const defined = definedVariables(info.stage, info);
+  const scope = lazyScope(info.stage, info, false);
   for (const prop of (info.node as unknown as { getProperties(): Property[] }).getProperties()) {
     const name = prop.getName();
     const value = prop.getValue();
@@ -236,7 +259,7 @@ function variableReports(model: DocumentModel, info: InstructionInfo): Report[] 
     for (const part of value.split(/\s+/)) {
       const url = parseUrl(part);
       if (!url) continue;
-      if (leaksCredentials(url, defined, new Set())) {
+      if (leaksCredentials(url, scope)) {
         reports.push({ kind: 'credentials', start, end, message: `\`${name}\` carries credentials: ${info.keyword === 'ENV' ? 'ENV values are stored in the image configuration' : 'build arguments are recorded in the image history'} (use a BuildKit secret mount)`, fixes: [] });
       }
       if (isInsecure(url)) {
@@ -250,11 +273,21 @@ function variableReports(model: DocumentModel, info: InstructionInfo): Report[] 
   return reports;
 }
 
+const ASSIGNMENT_RE = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+
+/** The words of a command that may be `NAME=value`: most words have no `=` at all. */
+function assignmentCandidates(command: SimpleCommand): Word[] {
+  const found: Word[] = [];
+  for (const w of command.assignments) if (w.value.includes('=')) found.push(w);
+  for (const w of command.words) if (w.value.includes('=')) found.push(w);
+  return found;
+}
+
 /** Findings for `NAME=value` words (inline assignments, `env`, `export`) in RUN commands. */
-function assignmentReports(model: DocumentModel, site: CommandSite, defined: ReadonlyMap<string, string | null>, secretEnv: ReadonlySet<string>): Report[] {
+function assignmentReports(model: DocumentModel, site: CommandSite, scope: CredentialScope): Report[] {
   const reports: Report[] = [];
-  for (const word of [...site.command.assignments, ...site.command.words]) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(word.value);
+  for (const word of assignmentCandidates(site.command)) {
+    const m = ASSIGNMENT_RE.exec(word.value);
     if (!m) continue;
     const name = m[1] as string;
     const value = m[2] as string;
@@ -266,7 +299,7 @@ function assignmentReports(model: DocumentModel, site: CommandSite, defined: Rea
     for (const part of value.split(/\s+/)) {
       const url = parseUrl(part);
       if (!url) continue;
-      if (leaksCredentials(url, defined, secretEnv)) reports.push({ kind: 'credentials', start: word.start, end: word.end, message: `\`${name}\` carries credentials: they stay in the image history (use a BuildKit secret mount)`, fixes: [] });
+      if (leaksCredentials(url, scope)) reports.push({ kind: 'credentials', start: word.start, end: word.end, message: `\`${name}\` carries credentials: they stay in the image history (use a BuildKit secret mount)`, fixes: [] });
       if (isInsecure(url)) {
         reports.push({ kind: 'http', start: word.start, end: word.end, message: `\`${name}\` points at the plain HTTP index \`${url.scheme}://${url.host}\`: downloads can be read and tampered with in transit`, fixes: httpsFix(httpsEdit(model, word, part)) });
       }
@@ -294,7 +327,7 @@ function pipConfigSet(command: SimpleCommand): [Word, Word] | null {
  * Findings for a pip configuration written by RUN: `pip config set …`, or text redirected or
  * `tee`d into a `pip.conf`/`pip.ini`. Reported without fixes: the file format varies too much.
  */
-function configReports(site: CommandSite, defined: ReadonlyMap<string, string | null>, secretEnv: ReadonlySet<string>): Report[] {
+function configReports(site: CommandSite, scope: CredentialScope): Report[] {
   const { command } = site;
   let words: Word[];
   const set = pipConfigSet(command);
@@ -313,7 +346,7 @@ function configReports(site: CommandSite, defined: ReadonlyMap<string, string | 
   for (const m of text.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s"'\\]+/gi)) {
     const url = parseUrl(m[0]);
     if (!url) continue;
-    if (leaksCredentials(url, defined, secretEnv)) reports.push({ kind: 'credentials', ...span, message: 'The pip configuration written here stores index credentials in the image (use a BuildKit secret mount)', fixes: [] });
+    if (leaksCredentials(url, scope)) reports.push({ kind: 'credentials', ...span, message: 'The pip configuration written here stores index credentials in the image (use a BuildKit secret mount)', fixes: [] });
     if (isInsecure(url)) reports.push({ kind: 'http', ...span, message: `The pip configuration written here uses the plain HTTP index \`${url.scheme}://${url.host}\`: downloads can be read and tampered with in transit`, fixes: [] });
   }
   return reports;
@@ -369,12 +402,11 @@ export default defineRule({
     for (const info of model.instructions) reports.push(...variableReports(model, info));
     for (const stage of model.stages) {
       for (const site of runCommands(model, stage)) {
-        const defined = definedVariables(stage, site.info);
-        const secretEnv = secretEnvNames(site.info);
-        reports.push(...assignmentReports(model, site, defined, secretEnv), ...configReports(site, defined, secretEnv));
+        const scope = lazyScope(stage, site.info, true);
+        reports.push(...assignmentReports(model, site, scope), ...configReports(site, scope));
         const pip = pipInstall(site.command);
         if (!pip) continue;
-        reports.push(...duplicateIndexes(model, pip), ...urlOptions(model, pip, defined, secretEnv), ...trustedHosts(model, pip));
+        reports.push(...duplicateIndexes(model, pip), ...urlOptions(model, pip, scope), ...trustedHosts(model, pip));
       }
       reports.push(...repeatedIndexes(model, stage));
     }

@@ -7,7 +7,7 @@ import { pipInstall, type PipInstall } from '../shell/pip';
 import { effectiveWords, inlineEnv } from '../shell/query';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
-import { definedVariables, runCommands, type CommandSite } from './helpers';
+import { definedVariable, runCommands, type CommandSite } from './helpers';
 import { insertLinesBefore, replaceSpan } from './edit-helpers';
 import { joinPath, normalizePath, relativeWithin } from './copy-paths';
 import { copiesFrom, describeStage, insertLinesBelow, isRootUser, removeWordsEdit, userBefore, type StageCopy } from './python-env-helpers';
@@ -37,7 +37,7 @@ function userInstalls(model: DocumentModel, stage: Stage): UserInstall[] {
     // uv has no user site, and pip refuses `--user` next to `--target`/`--prefix`/`--root`.
     if (!pip || pip.runner === 'uv' || pip.has('-t', '--target', '--prefix', '--root')) continue;
     const word = userOption(pip);
-    const viaEnv = TRUE_RE.test(inlineEnv(site.command).get('PIP_USER') ?? '') || TRUE_RE.test(definedVariables(stage, site.info).get('PIP_USER') ?? '');
+    const viaEnv = TRUE_RE.test(inlineEnv(site.command).get('PIP_USER') ?? '') || TRUE_RE.test(definedVariable(stage, site.info, 'PIP_USER') ?? '');
     if (word || viaEnv) found.push({ site, pip, userWord: word });
   }
   return found;
@@ -206,7 +206,8 @@ export default defineRule({
       const installs = userInstalls(model, stage);
       const asRoot = installs.filter((i) => runsAsRoot(stage, i.site.info) === true);
       if (asRoot.length > 0) checkRootInstalls(model, stage, asRoot, report);
-      if (!stage.ships || userBinOnPath(model)) continue;
+      // The PATH question is asked last: it walks the final stage's chain, and most stages have no `--user` install.
+      if (!stage.ships || installs.length === 0 || userBinOnPath(model)) continue;
       for (const install of installs) {
         if (runsAsRoot(stage, install.site.info) !== false) continue;
         const user = userBefore(install.site.info) ?? '';

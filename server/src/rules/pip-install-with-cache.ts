@@ -1,6 +1,6 @@
 // PYD201: pip keeps its download cache inside the image layer.
 import { pipInstall } from '../shell/pip';
-import { definedVariables, runCommands, runMounts } from './helpers';
+import { definedVariable, runCommands, runMounts } from './helpers';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 
@@ -33,10 +33,10 @@ export default defineRule({
         if (!pip || pip.runner === 'uv' || pip.runner === 'pipenv-run') continue;
         if (pip.has('--no-cache-dir')) continue;
         // Any non-empty value disables the cache in modern pip (even `0`/`false`, for compatibility).
-        if (definedVariables(stage, info).get('PIP_NO_CACHE_DIR')) continue;
+        if (definedVariable(stage, info, 'PIP_NO_CACHE_DIR')) continue;
         if (command.assignments.some((a) => a.value.startsWith('PIP_NO_CACHE_DIR='))) continue;
         // A mount on the directory pip is told to cache in (`--cache-dir`, PIP_CACHE_DIR) counts too.
-        const cacheDir = (pip.values('--cache-dir')[0] ?? definedVariables(stage, info).get('PIP_CACHE_DIR') ?? '').replace(/\/+$/, '');
+        const cacheDir = (pip.values('--cache-dir')[0] ?? definedVariable(stage, info, 'PIP_CACHE_DIR') ?? '').replace(/\/+$/, '');
         const cached = runMounts(info).some((m) => {
           const target = m.get('target') ?? m.get('dst') ?? m.get('destination') ?? '';
           return (m.get('type') === 'cache' || m.get('type') === 'tmpfs') && (/\.cache(\/pip)?\/?$/.test(target) || (cacheDir !== '' && target.replace(/\/+$/, '') === cacheDir));

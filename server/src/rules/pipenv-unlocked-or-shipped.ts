@@ -6,7 +6,7 @@ import type { Fix } from './types';
 import { baseName, effectiveWords } from '../shell/query';
 import { pipenvInstall, pipenvSync } from '../shell/tools';
 import { defineRule } from './define-rule';
-import { definedVariables, runCommands, type CommandSite } from './helpers';
+import { definedVariable, runCommands, type CommandSite } from './helpers';
 import { insertAt, replaceSpan } from './edit-helpers';
 import { copiedStages, isTruthy, toolInstall, variableAt } from './tool-helpers';
 
@@ -65,7 +65,7 @@ function packagesOnPath(model: DocumentModel, stage: Stage): boolean {
     if (!chain.has(site.info)) continue;
     if (systemInstall(site)) return true;
   }
-  const path = definedVariables(stage, null, ['ENV']).get('PATH') ?? '';
+  const path = definedVariable(stage, null, 'PATH', ['ENV']) ?? '';
   return /\.venv\/bin|VIRTUAL_ENV/.test(path);
 }
 

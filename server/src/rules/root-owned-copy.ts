@@ -9,7 +9,7 @@ import { accountCommand, accountHistory, creationOf, type AccountHistory } from 
 import { classifySource, copyOperands, joinPath, relativeWithin, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange } from './edit-helpers';
-import { definedVariables, flagsOf, runMounts } from './helpers';
+import { definedVariable, flagsOf, runMounts } from './helpers';
 import type { Fix, RuleContext } from './types';
 
 /** Official images whose file system belongs to root apart from the usual world-writable places. */
@@ -422,7 +422,7 @@ function writesOf(ctx: RuleContext, c: CommandInContext, dest: CopyDestination, 
   const compiled = compileallTargets(c.words);
   if (compiled) {
     // With a pycache prefix the bytecode goes elsewhere.
-    if (definedVariables(stage, run).get('PYTHONPYCACHEPREFIX') || c.command.assignments.some((a) => a.value.startsWith('PYTHONPYCACHEPREFIX='))) return [];
+    if (definedVariable(stage, run, 'PYTHONPYCACHEPREFIX') || c.command.assignments.some((a) => a.value.startsWith('PYTHONPYCACHEPREFIX='))) return [];
     return compiled.map(resolve).filter(inDest).map((p) => write(p, p === dest.dir));
   }
   const pip = pipInstall(c.command);

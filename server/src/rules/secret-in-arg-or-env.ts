@@ -92,6 +92,9 @@ function secretProperties(info: InstructionInfo): Located[] {
 function urlCredentials(model: DocumentModel, info: InstructionInfo): Located[] {
   const found: Located[] = [];
   const text = model.content.slice(info.start, info.end);
+  // Every match has `://` and `@`: most instructions have neither, and the pattern itself is
+  // tried at every word boundary.
+  if (!text.includes('://') || !text.includes('@')) return found;
   for (const m of text.matchAll(URL_CREDENTIALS_RE)) {
     const password = m[1] as string;
     if (password.includes('$') || /^[<{[]/.test(password)) continue;

@@ -216,7 +216,8 @@ interface MovePlan {
 }
 
 function movePlan(model: DocumentModel, stage: Stage, target: InstructionInfo, install: InstructionInfo, script: ShellScript): MovePlan {
-  const between = stage.instructions.filter((i) => i.index >= target.index && i.index < install.index);
+  // A slice, not a filter of the whole stage: this runs for every install of a long stage.
+  const between = stage.instructions.slice(positionBefore(stage.instructions, target.index) + 1, positionBefore(stage.instructions, install.index) + 1);
   const vars = variablesToMove(model, between, install);
   const staying = between.filter((i) => !vars.includes(i));
   const movedNames = new Set(vars.flatMap(definedNames));
@@ -256,6 +257,18 @@ interface Pending {
   message: string;
 }
 
+/** Position of the last of `instructions` (ascending by index) whose index is below `index`, or -1. */
+function positionBefore(instructions: readonly InstructionInfo[], index: number): number {
+  let lo = 0;
+  let hi = instructions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((instructions[mid] as InstructionInfo).index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
 /**
  * Walks back from an install to the last instruction it may depend on. `own` is the earliest
  * source COPY after that instruction. An earlier flagged install ends the walk too, since it may
@@ -266,7 +279,8 @@ function walkBack(model: DocumentModel, stage: Stage, info: InstructionInfo, ref
   let target: InstructionInfo | null = null;
   let own: InstructionInfo | null = null;
   let bound: InstructionInfo | null = null;
-  for (let k = stage.instructions.length - 1; k >= 0; k--) {
+  // Start right before the install: walking down from the stage's end made long stages quadratic.
+  for (let k = positionBefore(stage.instructions, info.index); k >= 0; k--) {
     const prev = stage.instructions[k] as InstructionInfo;
     if (prev.index >= info.index) continue;
     if (bound && prev.index < bound.index) break;

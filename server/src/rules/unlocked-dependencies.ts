@@ -5,7 +5,7 @@ import { projectInstalls, requirementsUses, type ProjectInstall, type Requiremen
 import type { RequirementEntry } from '../workspace/requirements';
 import type { Workspace } from '../workspace/workspace';
 import { defineRule } from './define-rule';
-import { definedVariables } from './helpers';
+import { definedVariable } from './helpers';
 import { lineRange } from './workspace-helpers';
 
 const LOCK_OF: Readonly<Record<Exclude<ProjectInstall['kind'], 'pip-project'>, string>> = {
@@ -21,7 +21,7 @@ function join(dir: string, name: string): string {
 
 /** `PIP_CONSTRAINT` set for the command or in the stage: versions are decided by a constraints file. */
 function constrainedByEnv(use: RequirementsUse, stage: Stage): boolean {
-  return Boolean(inlineEnv(use.command).get('PIP_CONSTRAINT')) || Boolean(definedVariables(stage, use.info).get('PIP_CONSTRAINT'));
+  return Boolean(inlineEnv(use.command).get('PIP_CONSTRAINT')) || Boolean(definedVariable(stage, use.info, 'PIP_CONSTRAINT'));
 }
 
 /** The requirements a file tree leaves unpinned, with the file they are in. */

@@ -3,6 +3,7 @@
 import {
   ApplyWorkspaceEditRequest,
   CodeActionRequest,
+  CodeActionResolveRequest,
   ConfigurationRequest,
   DiagnosticRefreshRequest,
   DidChangeConfigurationNotification,
@@ -66,6 +67,8 @@ export interface ClientProfile {
   initializationOptions?: unknown;
   /** `rootUri` (the workspace folder). Defaults to null. */
   rootUri?: string;
+  /** `textDocument.codeAction.resolveSupport.properties` (VS Code and Neovim 0.7 send `['edit']`). Defaults to none. */
+  resolveProperties?: string[];
 }
 
 /** The capabilities an editor with the given profile would send. */
@@ -82,7 +85,7 @@ export function capabilitiesOf(profile: ClientProfile): ClientCapabilities {
       synchronization: { dynamicRegistration: false },
       ...(profile.pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
       publishDiagnostics: { versionSupport: true, tagSupport: { valueSet: [1, 2] }, codeDescriptionSupport: true, dataSupport: true },
-      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'refactor.rewrite', 'source', 'source.fixAll'] } }, isPreferredSupport: true, dataSupport: true },
+      codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'refactor', 'refactor.rewrite', 'source', 'source.fixAll'] } }, isPreferredSupport: true, dataSupport: true, ...(profile.resolveProperties ? { resolveSupport: { properties: profile.resolveProperties } } : {}) },
       hover: { contentFormat: (profile.hoverFormat ?? ['markdown', 'plaintext']) as ('markdown' | 'plaintext')[] },
     },
     window: { showDocument: { support: profile.showDocument ?? true } },
@@ -194,6 +197,11 @@ export class TestClient {
   async codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<(CodeAction | Command)[]> {
     const result = await this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
     return result ?? [];
+  }
+
+  /** `codeAction/resolve`: what an editor sends before applying an action that came without its edit. */
+  async resolveCodeAction(action: CodeAction): Promise<CodeAction> {
+    return this.connection.sendRequest(CodeActionResolveRequest.type, action);
   }
 
   async hover(uri: string, position: Position): Promise<Hover | null> {

@@ -1,4 +1,5 @@
 // Catalogue §4.4.3: Pipenv builds `<WORKDIR>/.venv` in the builder; Pipenv itself stays there.
+import { PROJECT_MANIFESTS } from '../../knowledge/project-manifests';
 import { joinPath } from '../../rules/copy-paths';
 import { pipenvInstall, pipenvSync } from '../../shell/tools';
 import { splitLayout, type SplitSpec } from './two-phase';
@@ -42,8 +43,8 @@ const PIPENV_SPLIT: SplitSpec = {
     const pipenv = pipenvInstall(command) ?? pipenvSync(command);
     return pipenv !== null && pipenv.operands.length === 0 && !pipenv.has('-e', '--editable', '-r', '--requirements');
   },
-  manifests: ['Pipfile', 'Pipfile.lock'],
-  optionalManifests: [],
+  manifests: [PROJECT_MANIFESTS.pipenv.project, PROJECT_MANIFESTS.pipenv.lock],
+  optionalManifests: PROJECT_MANIFESTS.pipenv.optional,
   impliedByCommands: false,
-  needsSources: (read) => (/\bpath\s*=/.test(read('Pipfile') ?? '') || /"path"\s*:/.test(read('Pipfile.lock') ?? '') ? 'a path entry' : null),
+  needsSources: PROJECT_MANIFESTS.pipenv.needsSources,
 };

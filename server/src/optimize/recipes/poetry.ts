@@ -1,4 +1,5 @@
 // Catalogue §4.4.2: Poetry projects, in-project venv (A) or `poetry export` into a venv (B).
+import { PROJECT_MANIFESTS } from '../../knowledge/project-manifests';
 import { joinPath } from '../../rules/copy-paths';
 import { SERVER_NAMES, isPythonProgram } from '../../rules/entrypoint-helpers';
 import { poetryConfig, poetryInstall, poetrySync } from '../../shell/tools';
@@ -22,11 +23,11 @@ const POETRY_SPLIT: SplitSpec = {
     const install = poetryInstall(command) ?? poetrySync(command);
     return install !== null && !install.has('--only-root');
   },
-  manifests: ['pyproject.toml', 'poetry.lock'],
-  optionalManifests: ['poetry.toml'],
+  manifests: [PROJECT_MANIFESTS.poetry.project, PROJECT_MANIFESTS.poetry.lock],
+  optionalManifests: PROJECT_MANIFESTS.poetry.optional,
   // Without a lock Poetry resolves afresh: only a readable build context can tell.
   impliedByCommands: false,
-  needsSources: (read) => (/^\s*[A-Za-z0-9_.-]+\s*=\s*\{[^}\n]*\bpath\s*=/m.test(read('pyproject.toml') ?? '') ? 'a path dependency' : null),
+  needsSources: PROJECT_MANIFESTS.poetry.needsSources,
 };
 
 /**

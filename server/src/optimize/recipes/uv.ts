@@ -1,4 +1,5 @@
 // Catalogue §4.4.4: uv syncs `<WORKDIR>/.venv` (or UV_PROJECT_ENVIRONMENT) in the builder, non-editable.
+import { PROJECT_MANIFESTS } from '../../knowledge/project-manifests';
 import { joinPath } from '../../rules/copy-paths';
 import { uvSync } from '../../shell/tools';
 import { dropUvSystem } from './requirements';
@@ -62,12 +63,8 @@ export function uvRecipe(input: RecipeInput): RecipeResult {
 /** `uv sync --no-install-project` reads these; workspace members and path sources need the sources too. */
 const UV_SPLIT: SplitSpec = {
   isToolInstall: (command) => uvSync(command) !== null,
-  manifests: ['pyproject.toml', 'uv.lock'],
-  optionalManifests: ['.python-version'],
+  manifests: [PROJECT_MANIFESTS.uv.project, PROJECT_MANIFESTS.uv.lock],
+  optionalManifests: PROJECT_MANIFESTS.uv.optional,
   impliedByCommands: false,
-  needsSources: (read) => {
-    const pyproject = read('pyproject.toml') ?? '';
-    if (/^\s*\[tool\.uv\.workspace\]/m.test(pyproject)) return 'a uv workspace';
-    return /\b(path|editable)\s*=/.test(pyproject) ? 'a path source' : null;
-  },
+  needsSources: PROJECT_MANIFESTS.uv.needsSources,
 };
