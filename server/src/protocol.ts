@@ -44,18 +44,14 @@ export interface InitializationOptions {
   optimizePreview?: boolean;
 }
 
-/** A fix as carried in `Diagnostic.data`. */
-export interface FixData {
-  title: string;
-  applicability: 'safe' | 'unsafe';
-  edits: TextEdit[];
-}
-
-/** `Diagnostic.data`: fixes are only usable while the document version is unchanged. */
+/**
+ * `Diagnostic.data`: the rule code and the document version the diagnostic belongs to. Fixes
+ * are not carried: code actions take them from the server's cached lint of that version, and a
+ * diagnostic of another version gets none.
+ */
 export interface DiagnosticData {
   code: string;
   version: number;
-  fixes: FixData[];
 }
 
 /** Arguments of OPTIMIZE_COMMAND and FIX_ALL_COMMAND. */
