@@ -12,22 +12,11 @@ import { applyEdits } from '../../server/src/fix/apply';
 import { CLIENT_COMMANDS, OPTIMIZE_APPLY_COMMAND, type OptimizeCommandResult } from '../../server/src/protocol';
 import { actionsOnly, editsFor, type ClientProfile, type TestClient } from './support/client';
 import { pyd201, withSession } from './support/in-process';
+import { SERVICE_DOCKERFILE as SERVICE } from './support/dockerfiles';
 
 const URI = 'untitled:Dockerfile';
 const TEXT = '# The web image\nFROM python:3.12-slim\nRUN pip install flask\n';
 const FIXED = '# The web image\nFROM python:3.12-slim\nRUN pip install --no-cache-dir flask\n';
-
-/** A service on the full image with build packages: Optimize offers its multi-stage decision. */
-const SERVICE = [
-  'FROM python:3.12-bookworm',
-  'RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*',
-  'WORKDIR /app',
-  'COPY requirements.txt .',
-  'RUN pip install --no-cache-dir -r requirements.txt',
-  'COPY . .',
-  'CMD ["python", "-m", "service"]',
-  '',
-].join('\n');
 
 const VS_CODE: ClientProfile = { pull: true, applyEdit: true, clientName: 'Visual Studio Code' };
 const NEOVIM: ClientProfile = { pull: false, applyEdit: true, clientName: 'Neovim' };

@@ -12,18 +12,7 @@ import { applyEdits } from '../../server/src/fix/apply';
 import { DocumentModel } from '../../server/src/model/document-model';
 import { CLIENT_COMMANDS, FIX_ALL_COMMAND, OPTIMIZE_COMMAND, type OptimizeCommandResult } from '../../server/src/protocol';
 import { withSession } from './support/in-process';
-
-/** A service on the full image that installs with build packages: every headline step applies. */
-const SERVICE = [
-  'FROM python:3.12-bookworm',
-  'RUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev && rm -rf /var/lib/apt/lists/*',
-  'WORKDIR /app',
-  'COPY requirements.txt .',
-  'RUN pip install --no-cache-dir -r requirements.txt',
-  'COPY . .',
-  'CMD ["python", "-m", "service"]',
-  '',
-].join('\n');
+import { SERVICE_DOCKERFILE as SERVICE } from './support/dockerfiles';
 
 function asResult(value: unknown): OptimizeCommandResult {
   assert.ok(typeof value === 'object' && value !== null, 'the command answers a result');
