@@ -48,7 +48,7 @@ export class DocumentModel {
     this.text = new Text(content);
     // dockerfile-ast does not know the byte-order mark; a space keeps every offset identical.
     const parseable = this.text.hasBom ? ' ' + content.slice(1) : content;
-    this.ast = parseWithBuildKitDirectives(parseable);
+    this.ast = parseWithBuildKitDirectives(parseable, this.text);
     this.escapeChar = this.ast.getEscapeCharacter();
     this.instructions = this.ast.getInstructions().map((node, index) => {
       const range = node.getRange();
@@ -271,30 +271,19 @@ const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
  * for Docker. Such an escape line is re-parsed as a plain comment (its `=` blanked in the
  * parsed copy only, so every offset stays the same).
  */
-function parseWithBuildKitDirectives(parseable: string): Dockerfile {
+function parseWithBuildKitDirectives(parseable: string, text: Text): Dockerfile {
   const ast = DockerfileParser.parse(parseable);
   const directives = ast.getDirectives();
   const escapeAt = directives.findIndex((d) => d.getName().toLowerCase() === 'escape');
   if (escapeAt < 0) return ast;
-  const lineOf = (index: number): string => {
-    const range = (directives[index] as (typeof directives)[number]).getRange();
-    const lines = parseable.split(/\r\n|\r|\n/, range.start.line + 1);
-    return (lines[range.start.line] ?? '').replace(/^\s+/, '');
-  };
-  let honoured = true;
-  for (let i = 0; i <= escapeAt && honoured; i++) {
-    const m = BUILDKIT_DIRECTIVE.exec(lineOf(i));
-    honoured = m !== null && KNOWN_DIRECTIVES.has((m[1] as string).toLowerCase());
-  }
+  // `\s` also matches the byte-order mark the text may start with.
+  const lines = directives.slice(0, escapeAt + 1).map((d) => d.getRange().start.line);
+  const honoured = lines.every((line) => {
+    const m = BUILDKIT_DIRECTIVE.exec(text.lineText(line).replace(/^\s+/, ''));
+    return m !== null && KNOWN_DIRECTIVES.has((m[1] as string).toLowerCase());
+  });
   if (honoured) return ast;
-  const range = (directives[escapeAt] as (typeof directives)[number]).getRange();
-  const lineStarts = [0];
-  for (let i = 0; i < parseable.length && lineStarts.length <= range.start.line; i++) {
-    const c = parseable[i];
-    if (c === '\n' || (c === '\r' && parseable[i + 1] !== '\n')) lineStarts.push(i + 1);
-  }
-  const start = lineStarts[range.start.line] ?? 0;
-  const eq = parseable.indexOf('=', start);
+  const eq = parseable.indexOf('=', text.lineStart(lines[escapeAt] as number));
   if (eq < 0) return ast;
   return DockerfileParser.parse(parseable.slice(0, eq) + ' ' + parseable.slice(eq + 1));
 }
