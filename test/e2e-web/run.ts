@@ -280,20 +280,7 @@ const steps: Step<E2eContext>[] = [
       await chooseMenuAction(page, menu, title);
       await menu.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
       // The same preview as the palette command: the diff tab and the decisions list.
-      const tab = page.locator('.tab', { hasText: 'Optimize: Dockerfile (proposed)' }).first();
-      await tab.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      const diff = page.locator('.monaco-diff-editor').first();
-      const proposedLine = required(proposal.text.split('\n').find((line) => line.startsWith('USER ')), 'a USER line in the proposal');
-      await diff.locator('.editor.modified .view-line', { hasText: proposedLine }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      const picker = page.locator('.quick-input-widget', { hasText: 'Optimize Dockerfile: unsafe steps' });
-      await picker.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      for (const decision of proposal.decisions) {
-        const row = picker.locator('.monaco-list-row', { hasText: decision.title }).first();
-        await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async () => {
-          throw new Error(`the decision "${decision.title}" is not in the list:\n${await picker.innerText()}`);
-        });
-        if ((await rowChecked(row)) !== decision.ticked) throw new Error(`the decision ${decision.id} is not ticked as the engine's default (${decision.ticked ? 'ticked' : 'not ticked'})`);
-      }
+      const { tab, picker } = await waitForOptimizePreview(page, proposal);
       await screenshot(page, 'refactor-optimize');
       // Escape cancels: no confirmation, nothing applied; the diff stays open for reading.
       await page.keyboard.press('Escape');
@@ -325,27 +312,7 @@ const steps: Step<E2eContext>[] = [
       if (!proposal.files.some((file) => file.path === '.dockerignore' && file.created)) throw new Error('the engine creates no .dockerignore: the fixture no longer exercises the files Optimize creates');
       context.optimizeProposal = proposal;
       await runCommand(page, 'Python Dockerfile: Optimize this Dockerfile', UI_TIMEOUT_MS);
-      // The diff: original on the left, the proposal on the right, in a tab of its own.
-      await page.locator('.tab', { hasText: 'Optimize: Dockerfile (proposed)' }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      const diff = page.locator('.monaco-diff-editor').first();
-      await diff.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      const proposedLine = required(proposal.text.split('\n').find((line) => line.startsWith('USER ')), 'a USER line in the proposal');
-      await diff.locator('.editor.modified .view-line', { hasText: proposedLine }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      // The decisions: one row per decision the engine offers, ticked exactly when on by default.
-      const picker = page.locator('.quick-input-widget', { hasText: 'Optimize Dockerfile: unsafe steps' });
-      await picker.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      for (const decision of proposal.decisions) {
-        // The title is Markdown-free text in the row; backticks are shown as typed.
-        const row = picker.locator('.monaco-list-row', { hasText: decision.title }).first();
-        await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async () => {
-          throw new Error(`the decision "${decision.title}" is not in the list:\n${await picker.innerText()}`);
-        });
-        const checked = await rowChecked(row);
-        if (checked !== decision.ticked) {
-          fs.writeFileSync(path.join(ARTIFACTS, 'decision-row.html'), await row.evaluate((element) => element.outerHTML));
-          throw new Error(`the decision ${decision.id} is ${checked ? 'ticked' : 'not ticked'}; the engine's default is ${decision.ticked ? 'ticked' : 'not ticked'}`);
-        }
-      }
+      const { diff, picker } = await waitForOptimizePreview(page, proposal);
       await screenshot(page, 'optimize-decisions');
       await page.keyboard.press('Enter'); // accept the default ticks
       await picker.waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
@@ -573,6 +540,35 @@ async function waitForEditorText(page: Page, expected: string, what: string): Pr
 }
 
 /** Whether a QuickPick row's checkbox is ticked (VS Code 1.100 renders a custom toggle; older ones an input). */
+/**
+ * Waits for the Optimize preview of `proposal`: the diff (original on the left, the proposal on
+ * the right) in a tab of its own, and the decisions list with one row per decision the engine
+ * offers, ticked exactly when the engine ticks it by default.
+ */
+async function waitForOptimizePreview(page: Page, proposal: OptimizeResult): Promise<{ tab: Locator; diff: Locator; picker: Locator }> {
+  const tab = page.locator('.tab', { hasText: 'Optimize: Dockerfile (proposed)' }).first();
+  await tab.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const diff = page.locator('.monaco-diff-editor').first();
+  await diff.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const proposedLine = required(proposal.text.split('\n').find((line) => line.startsWith('USER ')), 'a USER line in the proposal');
+  await diff.locator('.editor.modified .view-line', { hasText: proposedLine }).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const picker = page.locator('.quick-input-widget', { hasText: 'Optimize Dockerfile: unsafe steps' });
+  await picker.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  for (const decision of proposal.decisions) {
+    // The title is Markdown-free text in the row; backticks are shown as typed.
+    const row = picker.locator('.monaco-list-row', { hasText: decision.title }).first();
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS }).catch(async () => {
+      throw new Error(`the decision "${decision.title}" is not in the list:\n${await picker.innerText()}`);
+    });
+    const checked = await rowChecked(row);
+    if (checked !== decision.ticked) {
+      fs.writeFileSync(path.join(ARTIFACTS, 'decision-row.html'), await row.evaluate((element) => element.outerHTML));
+      throw new Error(`the decision ${decision.id} is ${checked ? 'ticked' : 'not ticked'}; the engine's default is ${decision.ticked ? 'ticked' : 'not ticked'}`);
+    }
+  }
+  return { tab, diff, picker };
+}
+
 async function rowChecked(row: Locator): Promise<boolean> {
   const aria = await row.getAttribute('aria-checked');
   if (aria === 'true' || aria === 'false') return aria === 'true';
