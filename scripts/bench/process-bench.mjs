@@ -84,11 +84,12 @@ export function productionBundleSizes(root, scratch) {
       return null;
     }
   };
-  const onDemand = ['server/out/rule-docs.json', 'server/out/yaml.js'].map(size);
+  const onDemand = ['server/out/rule-docs.json', 'server/out/yaml.js', 'server/out/optimize.js', 'server/out/hover-knowledge.js'].map(size);
   return {
     client: size('client/out/extension.js'),
     server: size('server/out/server.js'),
-    // Shipped next to the bundle and read only when needed (docs on hover, YAML for CI files).
+    // Shipped next to the bundle and read only when needed (docs on hover, YAML for CI files,
+    // the Optimize rewrite, the hover tables of environment variables and package flags).
     serverOnDemand: onDemand.some((n) => n !== null) ? onDemand.reduce((sum, n) => sum + (n ?? 0), 0) : null,
     cli: size('server/out/cli.js'),
     ...(result.status === 0 ? {} : { error: `esbuild --production failed: ${result.stderr.slice(0, 1000)}` }),

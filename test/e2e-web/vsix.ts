@@ -57,6 +57,8 @@ export function expectedVsixEntries(grammarFiles: readonly string[]): string[] {
     'extension/server/out/server.js',
     'extension/server/out/rule-docs.json',
     'extension/server/out/yaml.js',
+    'extension/server/out/optimize.js',
+    'extension/server/out/hover-knowledge.js',
     ...grammarFiles.map((file) => `extension/syntaxes/${file}`),
   ].sort();
 }

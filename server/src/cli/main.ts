@@ -37,7 +37,9 @@ function runProcess(): void {
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
     readStdin: () => fs.readFileSync(0),
-    threads: { script: __filename, workers: spareCores() },
+    // The file node started when it sits next to this one (server/out/cli.js, which loads this
+    // bundle with its code cache), so workers start the same way; else this file itself.
+    threads: { script: require.main?.path === __dirname ? require.main.filename : __filename, workers: spareCores() },
   };
 
   // exitCode instead of exit(): lets buffered output to pipes drain before the process ends.

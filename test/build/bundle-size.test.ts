@@ -1,0 +1,34 @@
+// Size of the production server bundle (what VS Code's extension host loads to start and lint),
+// built the way the benchmark builds it; the parts read on demand are counted apart.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../support/paths';
+
+/** What the production server bundle measured after Optimize and the hover tables became on-demand parts (652 KB), plus room for new rules. */
+const SERVER_BUNDLE_LIMIT = 680 * 1024;
+
+interface BundleSizes {
+  server: number | null;
+  serverOnDemand: number | null;
+  error?: string;
+}
+
+describe('production bundles', () => {
+  it(`keep the server bundle under ${SERVER_BUNDLE_LIMIT / 1024} KB`, { timeout: 120_000 }, async () => {
+    const bench = (await import(pathToFileURL(path.join(REPO_ROOT, 'scripts', 'bench', 'process-bench.mjs')).href)) as { productionBundleSizes: (root: string, scratch: string) => BundleSizes };
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pyd-bundle-size-'));
+    try {
+      const sizes = bench.productionBundleSizes(REPO_ROOT, path.join(scratch, 'production'));
+      assert.equal(sizes.error, undefined);
+      assert.ok(sizes.server !== null && sizes.server > 0);
+      assert.ok(sizes.server <= SERVER_BUNDLE_LIMIT, `server.js is ${(sizes.server / 1024).toFixed(1)} KB`);
+      for (const part of ['optimize.js', 'hover-knowledge.js']) assert.ok(fs.existsSync(path.join(scratch, 'production', 'server', 'out', part)), `${part} is built`);
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  });
+});
