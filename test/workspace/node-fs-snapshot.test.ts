@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it, mock } from 'node:test';
-import { findRepositoryRoot, nodeWorkspaceFs } from '../../server/src/workspace/node-fs';
+import { DiskSnapshot, findRepositoryRoot, nodeWorkspaceFs } from '../../server/src/workspace/node-fs';
 
 function rawFs(): typeof fs {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -87,6 +87,51 @@ describe('nodeWorkspaceFs with snapshot', () => {
   });
 });
 
+describe('nodeWorkspaceFs sharing a DiskSnapshot', () => {
+  it('answers for every path and folder as the disk does, from the root and from a sub-folder', () => {
+    const shared = new DiskSnapshot();
+    const fromRoot = nodeWorkspaceFs(root, { snapshot: true, shared });
+    const fromApp = nodeWorkspaceFs(path.join(root, 'app'), { snapshot: true, shared });
+    const plainApp = nodeWorkspaceFs(path.join(root, 'app'));
+    const plain = nodeWorkspaceFs(root);
+    for (const rel of PATHS) {
+      assert.deepEqual(fromRoot.read(rel), plain.read(rel), rel);
+      assert.equal(fromRoot.stat?.(rel), plain.stat?.(rel), rel);
+    }
+    for (const rel of ['main.py', 'deeper/missing.py', 'requirements.txt', '']) {
+      assert.deepEqual(fromApp.read(rel), plainApp.read(rel), rel);
+      assert.deepEqual(fromApp.list?.(rel), plainApp.list?.(rel), rel);
+    }
+  });
+
+  it('lists a folder once for all the file systems of a run, and never below a folder that is absent', () => {
+    const disk = rawFs();
+    const readdir = mock.method(disk, 'readdirSync');
+    try {
+      const shared = new DiskSnapshot();
+      for (let i = 0; i < 3; i++) {
+        const counted = nodeWorkspaceFs(path.join(root, 'app'), { snapshot: true, shared });
+        for (const rel of ['main.py', '.github/workflows/ci.yml', 'missing-dir/deeper/file.txt']) counted.read(rel);
+        counted.list?.('.github/workflows');
+      }
+      assert.equal(readdir.mock.callCount(), 1);
+    } finally {
+      readdir.mock.restore();
+    }
+  });
+
+  it('tells a name is absent only from a listing it holds, in any spelling', () => {
+    const shared = new DiskSnapshot();
+    assert.equal(shared.lacks(root, 'pyproject.toml'), false, 'not listed yet: only the disk can tell');
+    shared.keep(root, shared.peekListing(root));
+    assert.equal(shared.lacks(root, 'pyproject.toml'), true);
+    assert.equal(shared.lacks(root, 'requirements.txt'), false);
+    // Another spelling exists: on a case-insensitive disk it would be the same file.
+    assert.equal(shared.lacks(root, 'requirements-dev.txt'), false);
+    assert.equal(shared.lacks(path.join(root, 'app'), 'pyproject.toml'), false, 'peeked, not kept');
+  });
+});
+
 describe('findRepositoryRoot', () => {
   it('gives the same answer with a shared cache, for every folder below a repository', () => {
     fs.mkdirSync(path.join(root, 'repo', '.git'), { recursive: true });
@@ -98,5 +143,14 @@ describe('findRepositoryRoot', () => {
       assert.equal(findRepositoryRoot(folder, 12, cache), findRepositoryRoot(folder));
     }
     assert.equal(findRepositoryRoot(path.join(root, 'repo', 'a', 'b'), 12, cache), path.join(root, 'repo'));
+  });
+
+  it('gives the same answer when a snapshot has listed the folders', () => {
+    fs.mkdirSync(path.join(root, 'repo2', 'x'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'repo2', '.git'), 'gitdir: ../elsewhere\n');
+    const snapshot = new DiskSnapshot();
+    for (const dir of ['repo2/x', 'repo2', 'app']) snapshot.keep(path.join(root, dir), snapshot.peekListing(path.join(root, dir)));
+    for (const dir of ['repo2/x', 'repo2', 'app']) assert.equal(findRepositoryRoot(path.join(root, dir), 12, new Map(), snapshot), findRepositoryRoot(path.join(root, dir)), dir);
+    assert.equal(findRepositoryRoot(path.join(root, 'repo2', 'x'), 12, undefined, snapshot), path.join(root, 'repo2'));
   });
 });

@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileChange } from '../fix/apply';
-import { findRepositoryRoot, nodeWorkspaceFs } from '../workspace/node-fs';
+import { findRepositoryRoot, nodeWorkspaceFs, type DiskSnapshot } from '../workspace/node-fs';
 import { Workspace } from '../workspace/workspace';
 import { lastValue, type OptionSpec, type ParsedArgs } from './args';
 import { UsageError } from './io';
@@ -12,9 +12,18 @@ import { diffPath, unifiedDiff } from './unified-diff';
 /** `--context DIR`: the build context folder (default: the Dockerfile's folder). */
 export const CONTEXT_OPTION: OptionSpec = { name: 'context', takesValue: true };
 
-const repositoryRoots = new Map<string, string>();
-/** Whether a folder holds `.git`, per folder: a run does not create `.git`. */
-const gitFolders = new Map<string, boolean>();
+/**
+ * What one CLI run remembers about the disk: repository roots (a run does not create `.git`),
+ * and with `snapshot` the folder listings of a run that writes no files.
+ */
+export class RunDisk {
+  /** The repository root of each context folder asked about. */
+  readonly repositoryRoots = new Map<string, string>();
+  /** Whether a folder holds `.git`, per folder. */
+  readonly gitFolders = new Map<string, boolean>();
+
+  constructor(readonly snapshot?: DiskSnapshot) {}
+}
 
 /** The build context of one Dockerfile. */
 export interface CliContext {
@@ -43,23 +52,27 @@ export function contextOption(args: ParsedArgs, cwd: string): string | undefined
 /**
  * The workspace for a Dockerfile: its context folder (`--context`, else its own folder), and for
  * CI files the repository root above it (the nearest folder with `.git`). A fresh model per call,
- * so a lint after written fixes sees the new files.
+ * so a lint after written fixes sees the new files (a run that writes has no `run.snapshot`).
  */
-export function cliContext(dockerfile: string, contextDir: string | undefined): CliContext {
+export function cliContext(dockerfile: string, contextDir: string | undefined, run: RunDisk = new RunDisk()): CliContext {
   const dir = contextDir ?? path.dirname(dockerfile);
-  // Checking a tree of Dockerfiles asks for the same folders again and again; a run does not create `.git`.
-  let repository = repositoryRoots.get(dir);
+  // Checking a tree of Dockerfiles asks for the same folders again and again.
+  let repository = run.repositoryRoots.get(dir);
   if (repository === undefined) {
-    repository = findRepositoryRoot(dir, undefined, gitFolders);
-    repositoryRoots.set(dir, repository);
+    repository = findRepositoryRoot(dir, undefined, run.gitFolders, run.snapshot);
+    run.repositoryRoots.set(dir, repository);
   }
-  const inRepository = path.relative(repository, dir).split(path.sep).join('/');
+  // Most contexts are their own repository root (or have none): nothing to compute then.
+  const inRepository = repository === dir ? '' : path.relative(repository, dir).split(path.sep).join('/');
   // Snapshots: nothing writes while this workspace is read (a lint after `--fix` gets a new one).
+  const options = { snapshot: true, shared: run.snapshot };
   const workspace =
     repository === dir || inRepository.startsWith('..')
-      ? new Workspace(nodeWorkspaceFs(dir, { snapshot: true }))
-      : new Workspace(nodeWorkspaceFs(dir, { snapshot: true }), { repository: { fs: nodeWorkspaceFs(repository, { snapshot: true }), contextPath: inRepository } });
-  return { dir, dockerfile: path.relative(dir, dockerfile).split(path.sep).join('/'), workspace };
+      ? new Workspace(nodeWorkspaceFs(dir, options))
+      : new Workspace(nodeWorkspaceFs(dir, options), { repository: { fs: nodeWorkspaceFs(repository, options), contextPath: inRepository } });
+  // In its own folder (no `--context`) the Dockerfile's context path is its name.
+  const inContext = contextDir === undefined ? path.basename(dockerfile) : path.relative(dir, dockerfile).split(path.sep).join('/');
+  return { dir, dockerfile: inContext, workspace };
 }
 
 /** Where a context-relative path is on disk, and how to show it (relative to the working folder). */

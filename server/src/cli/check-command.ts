@@ -9,10 +9,11 @@ import { enabledRules, lint, type Finding, type LintOptions } from '../engine/li
 import { fixAll, type FileChange } from '../fix/apply';
 import { ALL_RULES } from '../rules/index';
 import type { Applicability, Severity } from '../rules/types';
+import { DiskSnapshot } from '../workspace/node-fs';
 import type { Workspace } from '../workspace/workspace';
 import { hasFlag, lastValue, parseArgs, type OptionSpec, type ParsedArgs } from './args';
 import { commitFiles, type FileWrite } from './atomic-write';
-import { cliContext, contextOption, CONTEXT_OPTION } from './build-context';
+import { cliContext, contextOption, CONTEXT_OPTION, RunDisk } from './build-context';
 import { formatCheckstyle } from './checkstyle';
 import { CliConfig, CONFIG_OPTIONS, resolveFlagCodes } from './cli-config';
 import { formatCodeClimate } from './codeclimate';
@@ -91,6 +92,8 @@ interface RunState {
   thresholds: Map<string, Severity>;
   /** Codes of the rules that ran on some input (SARIF describes these). */
   ran: Set<string>;
+  /** What the run (or this thread of it) remembers about the disk. */
+  disk: RunDisk;
 }
 
 /** The command-line flags as the highest configuration layer. */
@@ -128,7 +131,7 @@ function globTargets(pattern: string, cwd: string): string[] {
 }
 
 /** Files, folders and glob patterns → the Dockerfiles to check. Folders matched by a glob may hold none. */
-function discoverInputs(positionals: readonly string[], cwd: string): Discovery {
+function discoverInputs(positionals: readonly string[], cwd: string, snapshot: DiskSnapshot | undefined): Discovery {
   const plain: string[] = [];
   const globbed: string[] = [];
   const errors: Discovery['errors'] = [];
@@ -141,8 +144,8 @@ function discoverInputs(positionals: readonly string[], cwd: string): Discovery 
     if (matches.length === 0) errors.push({ path: given, reason: 'no files match this pattern' });
     globbed.push(...matches);
   }
-  const found = discover(plain, cwd);
-  const fromGlobs = discover(globbed, cwd);
+  const found = discover(plain, cwd, snapshot);
+  const fromGlobs = discover(globbed, cwd, snapshot);
   const seen = new Set(found.files.map((f) => path.resolve(cwd, f)));
   return {
     files: [...found.files, ...fromGlobs.files.filter((f) => !seen.has(path.resolve(cwd, f)))],
@@ -171,8 +174,8 @@ function readStdinText(io: CliIo): { text: string } | { error: string } {
  * folder, read through a fresh workspace each time (so a lint after `--fix` sees the files
  * the fixes wrote). Standard input without a name has no build context.
  */
-function lintOptionsFor(input: Input, config: EffectiveConfig, io: CliIo): LintOptions {
-  const built = input.absolute !== undefined ? cliContext(input.absolute, input.context) : undefined;
+function lintOptionsFor(input: Input, config: EffectiveConfig, io: CliIo, disk: RunDisk): LintOptions {
+  const built = input.absolute !== undefined ? cliContext(input.absolute, input.context, disk) : undefined;
   const context = built ? { workspace: built.workspace, dockerfile: built.dockerfile } : {};
   return {
     ...configLintOptions(config),
@@ -263,6 +266,18 @@ function otherFileResults(input: Input, findings: readonly Finding[], level: App
   });
 }
 
+/** The codes of the rules each configuration enables; a tree of projects mostly shares one configuration object. */
+const codesByConfig = new WeakMap<EffectiveConfig, readonly string[]>();
+
+function enabledCodes(config: EffectiveConfig): readonly string[] {
+  let codes = codesByConfig.get(config);
+  if (!codes) {
+    codes = enabledRules(configLintOptions(config)).map((rule) => rule.code);
+    codesByConfig.set(config, codes);
+  }
+  return codes;
+}
+
 /** Checks one input: configuration, optional fixes, findings (of the Dockerfile and of files it uses). */
 function checkInput(input: Input, text: string, config: CliConfig, args: ParsedArgs, io: CliIo, state: RunState): void {
   const resolved = config.forFolder(input.folder);
@@ -272,10 +287,10 @@ function checkInput(input: Input, text: string, config: CliConfig, args: ParsedA
     return;
   }
   const level: Applicability = resolved.config.includeUnsafe ? 'unsafe' : 'safe';
-  for (const rule of enabledRules(configLintOptions(resolved.config))) state.ran.add(rule.code);
+  for (const code of enabledCodes(resolved.config)) state.ran.add(code);
   const fixing = hasFlag(args, 'fix') || hasFlag(args, 'diff');
-  const current = fixing ? applyFixes(input, text, lintOptionsFor(input, resolved.config, io), level, args, io, state) : text;
-  const options = lintOptionsFor(input, resolved.config, io);
+  const current = fixing ? applyFixes(input, text, lintOptionsFor(input, resolved.config, io, state.disk), level, args, io, state) : text;
+  const options = lintOptionsFor(input, resolved.config, io, state.disk);
   const result = lint(current, options);
   const files: CheckedFile[] = [{ file: input.file, absolute: input.absolute, text: current, findings: result.findings.map((f) => withoutBomColumns(f, current)), level }];
   if (input.absolute !== undefined) files.push(...otherFileResults(input, result.otherFiles, level, options.env?.workspace));
@@ -343,7 +358,7 @@ function collectInputs(args: ParsedArgs, io: CliIo, state: RunState): { inputs: 
     return { inputs: [{ file: stdinName ?? '-', absolute, folder: absolute ? path.dirname(absolute) : io.cwd, stdin: true, ...(context !== undefined ? { context } : {}) }], empty: [] };
   }
   if (stdinName !== undefined) throw new UsageError('`--stdin-filename` names standard input: pass `-` instead of paths');
-  const found = discoverInputs(args.positionals.length > 0 ? args.positionals : ['.'], io.cwd);
+  const found = discoverInputs(args.positionals.length > 0 ? args.positionals : ['.'], io.cwd, state.disk.snapshot);
   state.errors += found.errors.length;
   for (const { path: p, reason } of found.errors) io.stderr(programMessage(`cannot read ${p}: ${reason}`));
   for (const dir of found.empty) io.stderr(programMessage(`no Dockerfiles found in ${dir}`));
@@ -356,8 +371,16 @@ function collectInputs(args: ParsedArgs, io: CliIo, state: RunState): { inputs: 
 }
 
 /** A run with nothing done yet. */
-function newRunState(): RunState {
-  return { errors: 0, skipped: 0, checked: [], fixed: 0, fixedFiles: 0, stdinOutput: undefined, diffs: [], thresholds: new Map(), ran: new Set() };
+function newRunState(disk: RunDisk): RunState {
+  return { errors: 0, skipped: 0, checked: [], fixed: 0, fixedFiles: 0, stdinOutput: undefined, diffs: [], thresholds: new Map(), ran: new Set(), disk };
+}
+
+/**
+ * What a run (or one thread of it) remembers about the disk. Folder listings are shared only
+ * by runs that write no files: after `--fix` writes, a lint must see the disk as it is now.
+ */
+function runDisk(args: ParsedArgs): RunDisk {
+  return new RunDisk(hasFlag(args, 'fix') ? undefined : new DiskSnapshot());
 }
 
 /** Reads and checks one input file, or says why it cannot be checked. */
@@ -411,15 +434,16 @@ function threadsFor(inputs: readonly Input[], args: ParsedArgs, io: CliIo): numb
 
 /**
  * Checks input `index` on its own, with what it prints on stderr kept (configuration warnings
- * included), so the outcome can cross threads. Each thread has its own configuration cache.
+ * included), so the outcome can cross threads. Each thread has its own configuration cache
+ * (and its own memory of the disk, unless given the one the run's discovery filled).
  */
-function inputOutcome(payload: CheckPayload, args: ParsedArgs, flags: ConfigLayer): (index: number) => InputOutcome {
+function inputOutcome(payload: CheckPayload, args: ParsedArgs, flags: ConfigLayer, disk: RunDisk = runDisk(args)): (index: number) => InputOutcome {
   let stderr: string[] = [];
   const io: CliIo = { stdout: () => undefined, stderr: (text) => void stderr.push(text), cwd: payload.cwd, today: payload.today, env: payload.env, stdoutIsTTY: payload.stdoutIsTTY };
-  const config = new CliConfig(args, flags, io);
+  const config = new CliConfig(args, flags, io, disk.snapshot);
   return (index) => {
     stderr = [];
-    const state = newRunState();
+    const state = newRunState(disk);
     const input = payload.inputs[index];
     if (input) checkFileInput(input, config, args, io, state);
     return { checked: state.checked, thresholds: [...state.thresholds], ran: [...state.ran], errors: state.errors, skipped: state.skipped, stderr };
@@ -471,18 +495,19 @@ export function runCheck(argv: readonly string[], io: CliIo): ExitCode {
   const format = lastValue(args, 'format', 'text') as CheckFormat;
   checkCombinations(args, format);
   const flags = flagLayer(args, io);
-  const config = new CliConfig(args, flags, io);
+  const disk = runDisk(args);
+  const config = new CliConfig(args, flags, io, disk.snapshot);
   const explicitError = config.explicitError();
   if (explicitError !== undefined) {
     io.stderr(programMessage(explicitError));
     return EXIT.error;
   }
-  const state: RunState = newRunState();
+  const state: RunState = newRunState(disk);
   const { inputs, empty } = collectInputs(args, io, state);
   const workers = threadsFor(inputs, args, io);
   if (workers > 0 && io.threads) {
     const payload: CheckPayload = { argv, cwd: io.cwd, today: io.today, env: { ...(io.env ?? {}) }, stdoutIsTTY: io.stdoutIsTTY === true, inputs };
-    const outcomes = parallelMap(inputs.length, inputOutcome(payload, args, flags), { script: io.threads.script, task: CHECK_TASK, payload, workers });
+    const outcomes = parallelMap(inputs.length, inputOutcome(payload, args, flags, disk), { script: io.threads.script, task: CHECK_TASK, payload, workers });
     mergeOutcomes(outcomes, io, state);
   } else {
     for (const input of inputs) {

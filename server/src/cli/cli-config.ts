@@ -8,6 +8,7 @@ import { resolveConfig, type EffectiveConfig } from '../config/resolve-config';
 import { describeRuleRef, resolveRuleRef } from '../config/rule-refs';
 import { ALL_RULES } from '../rules/index';
 import { RULE_REDIRECTS } from '../rules/redirects';
+import type { DiskSnapshot } from '../workspace/node-fs';
 import { hasFlag, listValues, type OptionSpec, type ParsedArgs } from './args';
 import { programMessage, UsageError, type CliIo } from './io';
 
@@ -46,7 +47,7 @@ export function resolveFlagCodes(args: ParsedArgs, option: string, io: CliIo): s
 
 /** Per-Dockerfile configuration for one CLI run. */
 export class CliConfig {
-  private readonly cache = new ConfigFileCache(CLI_CATALOGUE);
+  private readonly cache: ConfigFileCache;
   private readonly explicit: ConfigLookup | undefined;
   private readonly useFiles: boolean;
   private readonly reported = new Set<string>();
@@ -56,12 +57,16 @@ export class CliConfig {
   /**
    * @param args the parsed command line (`--config FILE`, `--no-config`)
    * @param flags the layer of command-line flags, which overrides any file
+   * @param snapshot folder listings of a run that writes no files: folders they show without
+   *   a config file need no look on disk
    */
   constructor(
     args: ParsedArgs,
     private readonly flags: ConfigLayer,
     private readonly io: CliIo,
+    snapshot?: DiskSnapshot,
   ) {
+    this.cache = new ConfigFileCache(CLI_CATALOGUE, snapshot ? (folder, name) => snapshot.lacks(folder, name) : undefined);
     const file = args.options.get('config')?.at(-1);
     if (file !== undefined && hasFlag(args, 'no-config')) throw new UsageError('`--config` and `--no-config` cannot be combined');
     this.useFiles = !hasFlag(args, 'no-config');

@@ -1,6 +1,7 @@
 // Finds the Dockerfiles to check: explicit files as given, directories searched recursively.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DiskSnapshot } from '../workspace/node-fs';
 import { describeFsError } from './read-input';
 
 /** Folders never searched: dependencies and VCS metadata hold other people's Dockerfiles. */
@@ -26,41 +27,37 @@ export interface Discovery {
   empty: string[];
 }
 
-/** True when a symlink points at a regular file (dangling links and folders are skipped). */
-function isFileTarget(link: string): boolean {
-  try {
-    return fs.statSync(link).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** Lists Dockerfiles below a directory, sorted, without following directory symlinks. */
-function walk(dir: string, out: string[]): void {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    // An unreadable sub-folder is not worth failing the whole run for.
-    return;
-  }
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) walk(full, out);
-    } else if (isDockerfileName(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && isFileTarget(full)))) {
-      out.push(full);
+/**
+ * Lists Dockerfiles below a directory, sorted, without following directory symlinks. The
+ * listings of folders holding Dockerfiles stay in the snapshot: their workspaces, config
+ * lookups and repository root lookups ask about them again.
+ */
+function walk(dir: string, out: string[], snapshot: DiskSnapshot): void {
+  // An unreadable sub-folder is not worth failing the whole run for.
+  const listing = snapshot.peekListing(dir);
+  if (!listing) return;
+  const names = [...listing.names()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let holdsDockerfile = false;
+  for (const name of names) {
+    const kind = listing.listedKind(name);
+    if (kind === 'directory') {
+      if (!SKIPPED_DIRECTORIES.has(name)) walk(path.join(dir, name), out, snapshot);
+    } else if (isDockerfileName(name) && (kind === 'file' || (kind === 'link' && listing.kind(name) === 'file'))) {
+      // A symlink counts when it points at a regular file (dangling links and folders are skipped).
+      out.push(path.join(dir, name));
+      holdsDockerfile = true;
     }
   }
+  if (holdsDockerfile) snapshot.keep(dir, listing);
 }
 
 /**
  * Resolves command-line paths (relative to `cwd`) into Dockerfiles. Explicit files are
  * checked whatever their name; directories contribute only Dockerfile-named files. Reported
  * paths keep the spelling the user typed, so output is easy to match with the input.
+ * `snapshot` keeps the folder listings for the rest of a run that writes no files.
  */
-export function discover(paths: readonly string[], cwd: string): Discovery {
+export function discover(paths: readonly string[], cwd: string, snapshot: DiskSnapshot = new DiskSnapshot()): Discovery {
   const files: string[] = [];
   const errors: Discovery['errors'] = [];
   const empty: string[] = [];
@@ -85,7 +82,7 @@ export function discover(paths: readonly string[], cwd: string): Discovery {
       continue;
     }
     const found: string[] = [];
-    walk(absolute, found);
+    walk(absolute, found, snapshot);
     if (found.length === 0) empty.push(given);
     for (const file of found) add(path.join(given, path.relative(absolute, file)));
   }

@@ -108,7 +108,8 @@ export function toJsonFinding({ file, finding }: FileFinding, level: Applicabili
 
 /** Messages are one line by house style; a stray newline must not break `path:line:col` parsing. */
 function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ');
+  // Nearly every message is one line already: no regular expression run for those.
+  return text.includes('\n') ? text.replace(/\s*\r?\n\s*/g, ' ') : text;
 }
 
 /**
@@ -189,16 +190,25 @@ export function formatTextSummary(summary: CheckSummary): string[] {
   const { findings, filesChecked, threshold } = summary;
   const files = plural(filesChecked, 'file');
   if (findings.length === 0) return [`All checks passed (${files} checked)`];
+  // One pass over the findings: a tree of projects has tens of thousands of them.
+  const perSeverity = new Map<Severity, number>();
+  const withFindingsSet = new Set<string>();
+  let safe = 0;
+  let unsafeOnly = 0;
+  for (const f of findings) {
+    perSeverity.set(f.finding.severity, (perSeverity.get(f.finding.severity) ?? 0) + 1);
+    withFindingsSet.add(f.file);
+    if (offeredFix(f.finding, 'safe') !== null) safe++;
+    else if (offeredFix(f.finding, 'unsafe') !== null) unsafeOnly++;
+  }
   const bySeverity = [...SEVERITY_ORDER].reverse()
-    .map((s) => ({ s, n: findings.filter((f) => f.finding.severity === s).length }))
+    .map((s) => ({ s, n: perSeverity.get(s) ?? 0 }))
     .filter(({ n }) => n > 0)
     .map(({ s, n }) => plural(n, s));
   const failing = summary.failing ?? findings.filter((f) => meetsThreshold(f.finding.severity, threshold ?? 'warning')).length;
-  const withFindings = new Set(findings.map((f) => f.file)).size;
+  const withFindings = withFindingsSet.size;
   const limit = threshold !== undefined ? `\`${threshold}\`` : "their file's failure threshold";
   const lines = [`Found ${plural(findings.length, 'problem')} (${bySeverity.join(', ')}) in ${withFindings} of ${files}; ${failing} at or above ${limit}`];
-  const safe = findings.filter((f) => offeredFix(f.finding, 'safe') !== null).length;
-  const unsafeOnly = findings.filter((f) => offeredFix(f.finding, 'safe') === null && offeredFix(f.finding, 'unsafe') !== null).length;
   if (safe > 0) lines.push(`[*] ${plural(safe, 'problem')} fixable with \`--fix\``);
   if (unsafeOnly > 0) {
     lines.push(summary.showUnsafe

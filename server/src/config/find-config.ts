@@ -29,11 +29,13 @@ function unreadable(file: string, error: unknown): ConfigLookup {
 /**
  * The configuration file of one folder, if it has one: `.pydockerfile.toml` first, then a
  * pyproject.toml with a `[tool.pydockerfile]` table. When both configure pydockerfile, the
- * pyproject section is ignored, and a warning says so.
+ * pyproject section is ignored, and a warning says so. `lacks` may tell, from a folder listing
+ * already at hand, that a name is absent (saving the look on disk).
  */
-export function configInFolder(folder: string, catalogue: RuleCatalogueView): ConfigLookup {
+export function configInFolder(folder: string, catalogue: RuleCatalogueView, lacks?: (folder: string, name: string) => boolean): ConfigLookup {
   const found: Extract<ParsedConfig, { kind: 'config' } | { kind: 'error' }>[] = [];
   for (const { name, format } of CONFIG_FILE_NAMES) {
+    if (lacks?.(folder, name) === true) continue;
     const file = path.join(folder, name);
     let text: string | undefined;
     try {
@@ -100,14 +102,21 @@ export function loadConfigFile(file: string, catalogue: RuleCatalogueView): Conf
 export class ConfigFileCache {
   private readonly folders = new Map<string, ConfigLookup>();
 
-  constructor(private readonly catalogue: RuleCatalogueView) {}
+  /**
+   * @param lacks answers from folder listings at hand that a folder has no file of a name
+   *   (a CLI run that writes nothing); only when sure, else the disk is asked
+   */
+  constructor(
+    private readonly catalogue: RuleCatalogueView,
+    private readonly lacks?: (folder: string, name: string) => boolean,
+  ) {}
 
   /** The configuration that applies to files in `folder`. */
   lookup(folder: string): ConfigLookup {
     return findConfig(folder, this.catalogue, (dir) => {
       let local = this.folders.get(dir);
       if (!local) {
-        local = configInFolder(dir, this.catalogue);
+        local = configInFolder(dir, this.catalogue, this.lacks);
         this.folders.set(dir, local);
       }
       return local;

@@ -20,12 +20,17 @@ export interface DockerignoreFile {
   excludes(path: string): boolean;
 }
 
+/** What a path needs to contain to change when cleaned: an empty segment (`//`, a leading or trailing `/`) or a `.`/`..` segment. */
+const NEEDS_CLEANING = /\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
+
 /**
  * Go's `filepath.Clean` on a slash-separated path: collapses repeated slashes and `.`
  * segments, resolves `..`, drops a trailing slash.
  */
 export function cleanPath(p: string): string {
   if (p === '') return '.';
+  // Paths asked about are clean nearly always (`app/main.py`): no need to split and join those.
+  if (!NEEDS_CLEANING.test(p)) return p;
   const rooted = p.startsWith('/');
   const out: string[] = [];
   for (const part of p.split('/')) {
@@ -151,19 +156,28 @@ export function compilePattern(pattern: string): Matcher {
  */
 function matchesOrParentMatches(patterns: readonly (IgnorePattern & { match: Matcher })[], file: string): boolean {
   let matched = false;
-  const slash = file.lastIndexOf('/');
-  const parent = slash < 0 ? '.' : file.slice(0, slash);
-  const parentDirs = parent === '.' ? [] : parent.split('/');
+  // The parent folders (`a`, `a/b` for `a/b/c`), built once for all patterns and only when needed.
+  let parents: string[] | undefined;
   for (const p of patterns) {
     // An inclusion can only change an unmatched path, an exception only a matched one.
     if (p.exception !== matched) continue;
     let match = p.match(file);
     if (!match) {
-      for (let i = 0; i < parentDirs.length && !match; i++) match = p.match(parentDirs.slice(0, i + 1).join('/'));
+      parents ??= parentFolders(file);
+      for (let i = 0; i < parents.length && !match; i++) match = p.match(parents[i] as string);
     }
     if (match) matched = !p.exception;
   }
   return matched;
+}
+
+/** The parent folders of a cleaned path, outermost first: `a/b/c` → `a`, `a/b`; none for `c` or `.`. */
+function parentFolders(file: string): string[] {
+  const slash = file.lastIndexOf('/');
+  if (slash < 0 || file.slice(0, slash) === '.') return [];
+  const out: string[] = [];
+  for (let i = file.indexOf('/'); i >= 0 && i <= slash; i = file.indexOf('/', i + 1)) out.push(file.slice(0, i));
+  return out;
 }
 
 /**

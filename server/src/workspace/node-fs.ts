@@ -49,22 +49,68 @@ export interface NodeWorkspaceFsOptions {
    * saves most of the file-system work. Off for the language server, whose files change.
    */
   snapshot?: boolean;
+  /**
+   * With `snapshot`: listings shared with other file systems of the same run (contexts that
+   * share folders, the Dockerfile discovery), by absolute path.
+   */
+  shared?: DiskSnapshot;
 }
 
-interface Listing {
-  entries: ReadonlyMap<string, DirEntry['kind']>;
-  /** Lower-cased names: on a case-insensitive disk `Requirements.txt` answers for `requirements.txt`. */
-  folded: ReadonlySet<string>;
-}
+/** An entry kind as a folder listing gives it: symbolic links are resolved only when asked about. */
+type ListedKind = DirEntry['kind'] | 'link';
 
-/** The entries of a folder by name, null when it does not exist, undefined when it cannot be listed. */
-function readListing(dir: string): Listing | null | undefined {
-  try {
-    const entries = new Map<string, DirEntry['kind']>();
-    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-      entries.set(d.name, d.isDirectory() ? 'directory' : d.isFile() ? 'file' : d.isSymbolicLink() ? linkKind(path.join(dir, d.name)) : 'other');
+/** One folder's entries, as read by a single `readdir`. */
+export class FolderListing {
+  private foldedNames: ReadonlySet<string> | undefined;
+  private readonly links = new Map<string, DirEntry['kind']>();
+
+  /**
+   * @param dir the folder's path on disk (links are resolved against it)
+   * @param listed entry kinds by name, symbolic links unresolved
+   */
+  constructor(
+    readonly dir: string,
+    private readonly listed: ReadonlyMap<string, ListedKind>,
+  ) {}
+
+  /** The entry names, in the order the disk listed them. */
+  names(): IterableIterator<string> {
+    return this.listed.keys();
+  }
+
+  /** The entry as listed: `link` for a symbolic link (which {@link kind} resolves); undefined when absent. */
+  listedKind(name: string): ListedKind | undefined {
+    return this.listed.get(name);
+  }
+
+  /** What the entry is, following a symbolic link (once); undefined when absent. */
+  kind(name: string): DirEntry['kind'] | undefined {
+    const listed = this.listed.get(name);
+    if (listed !== 'link') return listed;
+    let kind = this.links.get(name);
+    if (kind === undefined) {
+      kind = linkKind(path.join(this.dir, name));
+      this.links.set(name, kind);
     }
-    return { entries, folded: new Set([...entries.keys()].map((n) => n.toLowerCase())) };
+    return kind;
+  }
+
+  /** Whether another spelling of the name is listed: on a case-insensitive disk `Requirements.txt` answers for `requirements.txt`. */
+  hasFolded(name: string): boolean {
+    // Built on first use: a listing only ever asked about names it holds does without.
+    this.foldedNames ??= new Set([...this.listed.keys()].map((n) => n.toLowerCase()));
+    return this.foldedNames.has(name.toLowerCase());
+  }
+}
+
+/** The entries of a folder, null when it does not exist, undefined when it cannot be listed. */
+function readListing(dir: string): FolderListing | null | undefined {
+  try {
+    const entries = new Map<string, ListedKind>();
+    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+      entries.set(d.name, d.isDirectory() ? 'directory' : d.isFile() ? 'file' : d.isSymbolicLink() ? 'link' : 'other');
+    }
+    return new FolderListing(dir, entries);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
@@ -72,20 +118,63 @@ function readListing(dir: string): Listing | null | undefined {
 }
 
 /**
+ * Folder listings of a file tree that nothing writes to while it is in use: one CLI run that
+ * changes no files. Shared by the steps of the run that look at the same folders (finding the
+ * Dockerfiles, finding config files and the repository root, the workspaces of the Dockerfiles),
+ * so each folder is listed once per run instead of once per step, and names absent from a
+ * listed folder need no system call. Kept for one run only: it is never refreshed.
+ */
+export class DiskSnapshot {
+  private readonly listings = new Map<string, FolderListing | null | undefined>();
+
+  /** The listing of a folder (absolute path), read on first use; null: no such folder; undefined: it cannot be listed. */
+  listing(dir: string): FolderListing | null | undefined {
+    if (this.listings.has(dir)) return this.listings.get(dir);
+    const listing = readListing(dir);
+    this.listings.set(dir, listing);
+    return listing;
+  }
+
+  /**
+   * A listing read now without keeping it (or the one kept already); {@link keep} keeps it.
+   * A walk over a large tree keeps only the folders later steps will ask about again.
+   */
+  peekListing(dir: string): FolderListing | null | undefined {
+    return this.listings.has(dir) ? this.listings.get(dir) : readListing(dir);
+  }
+
+  /** Keeps a listing read by {@link peekListing}. */
+  keep(dir: string, listing: FolderListing | null | undefined): void {
+    if (!this.listings.has(dir)) this.listings.set(dir, listing);
+  }
+
+  /**
+   * True when the kept listing of `dir` shows that it has no entry `name`, in any spelling.
+   * False when it has one, or when only the disk can tell (the folder was not listed).
+   */
+  lacks(dir: string, name: string): boolean {
+    const listing = this.listings.get(dir);
+    return listing !== undefined && listing !== null && listing.listedKind(name) === undefined && !listing.hasFolded(name);
+  }
+}
+
+/**
  * Folder listings of a snapshot, each read once. A folder is only listed when its parent's
  * listing shows it, so absent folders (`.github/workflows` in most projects) cost nothing.
  */
-function snapshotListings(full: (rel: string) => string): (dir: string) => Listing | null | undefined {
-  const cache = new Map<string, Listing | null | undefined>();
-  const listing = (dir: string): Listing | null | undefined => {
+function snapshotListings(full: (rel: string) => string, shared: DiskSnapshot | undefined): (dir: string) => FolderListing | null | undefined {
+  const cache = new Map<string, FolderListing | null | undefined>();
+  const listing = (dir: string): FolderListing | null | undefined => {
     if (cache.has(dir)) return cache.get(dir);
-    let result: Listing | null | undefined;
+    let result: FolderListing | null | undefined;
     const slash = dir.lastIndexOf('/');
     const parent = dir === '' ? undefined : listing(slash < 0 ? '' : dir.slice(0, slash));
     const name = dir.slice(slash + 1);
-    const kind = parent ? parent.entries.get(name) : undefined;
-    if (parent && kind !== 'directory' && (kind !== undefined || !parent.folded.has(name.toLowerCase()))) result = null;
-    else result = readListing(full(dir));
+    const kind = parent ? parent.kind(name) : undefined;
+    // Below a folder that does not exist nothing does: no listing to try.
+    if (parent === null) result = null;
+    else if (parent && kind !== 'directory' && (kind !== undefined || !parent.hasFolded(name))) result = null;
+    else result = shared ? shared.listing(full(dir)) : readListing(full(dir));
     cache.set(dir, result);
     return result;
   };
@@ -100,7 +189,7 @@ export function nodeWorkspaceFs(root: string, options: NodeWorkspaceFsOptions = 
   const base = path.resolve(root);
   const maxBytes = options.maxBytes ?? MAX_PROJECT_FILE_BYTES;
   const full = (rel: string): string => (rel === '' ? base : path.join(base, ...rel.split('/')));
-  const listing = options.snapshot ? snapshotListings(full) : undefined;
+  const listing = options.snapshot ? snapshotListings(full, options.shared) : undefined;
   /** What a snapshot's listings say about a path; undefined when they cannot tell. */
   const listed = (rel: string): DirEntry['kind'] | 'missing' | undefined => {
     if (!listing || rel === '') return undefined;
@@ -109,10 +198,10 @@ export function nodeWorkspaceFs(root: string, options: NodeWorkspaceFsOptions = 
     if (entries === null) return 'missing';
     if (entries === undefined) return undefined;
     const name = rel.slice(slash + 1);
-    const kind = entries.entries.get(name);
+    const kind = entries.kind(name);
     if (kind !== undefined) return kind;
     // Another spelling of the name exists: only the disk knows whether it is the same file.
-    return entries.folded.has(name.toLowerCase()) ? undefined : 'missing';
+    return entries.hasFolded(name) ? undefined : 'missing';
   };
   return {
     read(rel) {
@@ -144,7 +233,7 @@ export function nodeWorkspaceFs(root: string, options: NodeWorkspaceFsOptions = 
         const entries = listing(dir);
         if (entries === null) return undefined;
         if (entries !== undefined) {
-          return [...entries.entries].map(([name, kind]): DirEntry => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+          return [...entries.names()].map((name): DirEntry => ({ name, kind: entries.kind(name) ?? 'other' })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
         }
       }
       try {
@@ -182,15 +271,16 @@ function linkKind(file: string): DirEntry['kind'] {
 /**
  * The folder CI configuration is read from for a build context: the nearest folder at or above
  * it that holds a `.git` entry (the repository root, where CI files live), or the context itself.
- * `hasGit` remembers the answer per folder across calls, for processes whose files do not change.
+ * `hasGit` remembers the answer per folder across calls, for processes whose files do not change;
+ * `snapshot` answers for folders it has listed already (no `.git` in the listing: none on disk).
  */
-export function findRepositoryRoot(context: string, maxLevels = 12, hasGit?: Map<string, boolean>): string {
+export function findRepositoryRoot(context: string, maxLevels = 12, hasGit?: Map<string, boolean>, snapshot?: DiskSnapshot): string {
   let dir = path.resolve(context);
   for (let i = 0; i < maxLevels; i++) {
     // A run over a tree of projects asks about the same parent folders again and again.
     let found = hasGit?.get(dir);
     if (found === undefined) {
-      found = fs.existsSync(path.join(dir, '.git'));
+      found = snapshot?.lacks(dir, '.git') === true ? false : fs.existsSync(path.join(dir, '.git'));
       hasGit?.set(dir, found);
     }
     if (found) return dir;

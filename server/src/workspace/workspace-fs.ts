@@ -28,11 +28,20 @@ export interface WorkspaceFs {
 }
 
 /**
+ * What a path needs to contain to change when normalized or be refused: a backslash, a colon
+ * (a drive letter), an empty segment (`//`, a leading or trailing `/`), or a `.`/`..` segment.
+ */
+const NEEDS_NORMALIZING = /[\\:]|\/\/|^\/|\/$|(?:^|\/)\.\.?(?:\/|$)/;
+
+/**
  * Normalizes a context-relative path: backslashes become slashes, `./` and empty segments go,
  * `..` is resolved. Returns null for paths that are absolute or climb above the root.
  */
 export function normalizeContextPath(path: string): string | null {
   if (path === '' || path.includes('\0')) return null;
+  // Rules and the workspace ask about normalized paths nearly always (`requirements.txt`,
+  // `.github/workflows`): those come back as they are, without splitting and joining.
+  if (!NEEDS_NORMALIZING.test(path)) return path;
   const slashed = path.replace(/\\/g, '/');
   if (slashed.startsWith('/') || /^[A-Za-z]:\//.test(slashed)) return null;
   const out: string[] = [];
