@@ -403,10 +403,14 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     }),
   );
 
-  const pullDiagnostics = guard('pulling diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, async (params: { textDocument: { uri: string } }): Promise<DocumentDiagnosticReport> => {
+  const pullDiagnostics = guard('pulling diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] } as DocumentDiagnosticReport, async (params: { textDocument: { uri: string }; previousResultId?: string }): Promise<DocumentDiagnosticReport> => {
     const state = await stateOf(params.textDocument.uri);
     await publishRelated(params.textDocument.uri, state);
-    return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(state) };
+    const resultId = state?.lint?.resultId;
+    // The client holds the diagnostics of this very lint result (VS Code pulls every open
+    // Dockerfile again after each change to another one): say so instead of sending them again.
+    if (resultId !== undefined && params.previousResultId === resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+    return { kind: DocumentDiagnosticReportKind.Full, items: diagnosticsOf(state), ...(resultId !== undefined ? { resultId } : {}) };
   });
   connection.languages.diagnostics.on(async (params, token: CancellationToken) => {
     // A client cancels a pull when the user types on; let that (and the newer change) arrive

@@ -14,6 +14,8 @@ export interface VersionedText {
 interface SettingsEntry {
   result: LintResult;
   options: LintOptions;
+  /** Names this result (see CachedLint.resultId). */
+  resultId: string;
   /** Fix-all outputs by `level|codes`, so repeated code-action requests do not refix. */
   fixed: Map<string, FixAllOutput>;
 }
@@ -37,6 +39,12 @@ export interface CachedLint extends LintResult {
   version: number;
   text: string;
   options: LintOptions;
+  /**
+   * Names this lint result, and no other, for the server's lifetime; absent when the result is
+   * not cached. A client that reports it back as `previousResultId` of a diagnostic pull holds
+   * the diagnostics of this very result, so the answer can be "unchanged".
+   */
+  resultId?: string;
 }
 
 /** How many documents keep their model and lint results by default. */
@@ -50,6 +58,13 @@ export const DEFAULT_CACHE_CAPACITY = 32;
  */
 export class DocumentCache {
   private readonly entries = new Map<string, DocumentEntry>();
+  /** Lint results computed so far: with the prefix, the source of result ids. */
+  private results = 0;
+  /**
+   * Tells this cache's result ids from those of an earlier server process, which a client
+   * may still hold when the server was restarted under it.
+   */
+  private readonly idPrefix = `${Date.now().toString(36)}-`;
 
   /** @param capacity how many documents keep their results (at least one) */
   constructor(private readonly capacity: number = DEFAULT_CACHE_CAPACITY) {}
@@ -74,10 +89,10 @@ export class DocumentCache {
     let settingsEntry = entry.bySettings.get(settingsKey);
     if (!settingsEntry) {
       const lintOptions = options();
-      settingsEntry = { result: lint(entry.model, lintOptions), options: lintOptions, fixed: new Map() };
+      settingsEntry = { result: lint(entry.model, lintOptions), options: lintOptions, resultId: `${this.idPrefix}${++this.results}`, fixed: new Map() };
       entry.bySettings.set(settingsKey, settingsEntry);
     }
-    return { uri: doc.uri, version: entry.version, text: entry.text, options: settingsEntry.options, ...settingsEntry.result };
+    return { uri: doc.uri, version: entry.version, text: entry.text, options: settingsEntry.options, resultId: settingsEntry.resultId, ...settingsEntry.result };
   }
 
   /**
