@@ -36,13 +36,12 @@ const formatCount = (n: number): string => n.toLocaleString('en-US');
  */
 export function countLines(text: string, stopAbove: number = Infinity): number {
   let breaks = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-      breaks++;
-      // Every break ends a line, so the count already exceeds the limit.
-      if (breaks > stopAbove) return breaks;
-    }
+  // `indexOf` is native: counting `\n` (which also ends every `\r\n`) and then the lone `\r`s
+  // this way is several times faster than a loop over every character (every lint pays it).
+  // Every break ends a line, so once the count exceeds the limit it can return.
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) if (++breaks > stopAbove) return breaks;
+  if (text.includes('\r')) {
+    for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) if (text.charCodeAt(i + 1) !== 10 && ++breaks > stopAbove) return breaks;
   }
   // The last line counts unless the text is empty or ends with its line terminator.
   const last = text.charCodeAt(text.length - 1);

@@ -3,8 +3,10 @@
 import { DockerfileParser, From, Instruction, JSONInstruction, type Dockerfile } from 'dockerfile-ast';
 import { logicalText } from '../shell/lexer';
 import { parseShell, type ShellScript } from '../shell/parser';
+import { organizeCommentsOnce, skipNeedlessHeredocProbes } from './parse-speedups';
 import { parsePragmas, type Pragmas } from './pragmas';
 import { buildStages, type Stage } from './stages';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Text, type Range } from './text';
 
 /** One instruction with the offsets and stage it belongs to. */
@@ -45,10 +47,12 @@ export class DocumentModel {
   private lineIndex: Int32Array | undefined;
 
   constructor(content: string) {
-    this.text = new Text(content);
     // dockerfile-ast does not know the byte-order mark; a space keeps every offset identical.
-    const parseable = this.text.hasBom ? ' ' + content.slice(1) : content;
-    this.ast = parseWithBuildKitDirectives(parseable, this.text);
+    const parseable = content.charCodeAt(0) === 0xfeff ? ' ' + content.slice(1) : content;
+    const parsed = DockerfileParser.parse(parseable);
+    // The parsed copy has the same length and line breaks: its line index serves the text too.
+    this.text = new Text(content, parsedDocument(parsed, parseable));
+    this.ast = parseWithBuildKitDirectives(parsed, parseable, this.text);
     this.escapeChar = this.ast.getEscapeCharacter();
     this.instructions = this.ast.getInstructions().map((node, index) => {
       const range = node.getRange();
@@ -258,6 +262,8 @@ function scanSafely(name: string, scan: () => unknown, node: unknown): unknown {
 }
 
 memoizeInstructionScans();
+skipNeedlessHeredocProbes();
+organizeCommentsOnce();
 
 /** A parser directive as BuildKit reads it: `# name=value`, the name one word. */
 const BUILDKIT_DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
@@ -265,14 +271,14 @@ const BUILDKIT_DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 
 /**
- * Parses with the escape directive BuildKit would honour. dockerfile-ast keeps reading
+ * `ast` (the parse of `parseable`), or a parse with the escape directive BuildKit would honour
+ * when that differs. dockerfile-ast keeps reading
  * directives after a comment BuildKit does not take for one (`# pydockerfile ignore=…`,
  * `# foo=bar`), so a later `# escape=` line would switch the escape character for us but not
  * for Docker. Such an escape line is re-parsed as a plain comment (its `=` blanked in the
  * parsed copy only, so every offset stays the same).
  */
-function parseWithBuildKitDirectives(parseable: string, text: Text): Dockerfile {
-  const ast = DockerfileParser.parse(parseable);
+function parseWithBuildKitDirectives(ast: Dockerfile, parseable: string, text: Text): Dockerfile {
   const directives = ast.getDirectives();
   const escapeAt = directives.findIndex((d) => d.getName().toLowerCase() === 'escape');
   if (escapeAt < 0) return ast;
@@ -286,6 +292,16 @@ function parseWithBuildKitDirectives(parseable: string, text: Text): Dockerfile 
   const eq = parseable.indexOf('=', text.lineStart(lines[escapeAt] as number));
   if (eq < 0) return ast;
   return DockerfileParser.parse(parseable.slice(0, eq) + ' ' + parseable.slice(eq + 1));
+}
+
+/**
+ * The line-indexed document dockerfile-ast parsed (a private field of its Dockerfile), when it
+ * is there and holds exactly `parseable`; otherwise undefined and the text indexes itself.
+ */
+function parsedDocument(ast: Dockerfile, parseable: string): TextDocument | undefined {
+  const doc = (ast as unknown as { document?: Partial<TextDocument> }).document;
+  if (!doc || typeof doc.getText !== 'function' || typeof doc.offsetAt !== 'function' || typeof doc.positionAt !== 'function') return undefined;
+  return doc.getText() === parseable ? (doc as TextDocument) : undefined;
 }
 
 /** Parses a document. Never throws for any string input. */

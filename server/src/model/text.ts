@@ -21,9 +21,14 @@ export class Text {
   readonly hasBom: boolean;
   private readonly doc: TextDocument;
 
-  constructor(content: string) {
+  /**
+   * `lines`, when given, is a document already made of a text with the same length and the
+   * same line breaks (the copy dockerfile-ast parsed): its line index is reused instead of
+   * scanning the text a second time.
+   */
+  constructor(content: string, lines?: TextDocument) {
     this.content = content;
-    this.doc = TextDocument.create('pydockerfile://text', 'dockerfile', 0, content);
+    this.doc = lines ?? TextDocument.create('pydockerfile://text', 'dockerfile', 0, content);
     this.eol = detectEol(content);
     this.hasBom = content.charCodeAt(0) === 0xfeff;
   }
@@ -69,8 +74,13 @@ export class Text {
 
 /** The dominant line ending; new lines inserted by fixes use it. */
 export function detectEol(content: string): '\n' | '\r\n' {
-  const crlf = content.split('\r\n').length - 1;
-  const lf = content.split('\n').length - 1 - crlf;
+  // Every `\r\n` ends in a `\n`: one native search per line, no array of lines to build.
+  let crlf = 0;
+  let lf = 0;
+  for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1)) {
+    if (i > 0 && content.charCodeAt(i - 1) === 13) crlf++;
+    else lf++;
+  }
   return crlf > lf ? '\r\n' : '\n';
 }
 

@@ -178,8 +178,27 @@ function keywordEnd(model: DocumentModel, info: InstructionInfo): number {
 
 /** Whether an earlier RUN of the chain (or this one) already disabled Debian's docker-clean hook. */
 function dockerCleanHandled(model: DocumentModel, stage: Stage, info: InstructionInfo): boolean {
-  return stageChainInstructions(stage).some((i) => i.index <= info.index && i.keyword === 'RUN' && /docker-clean|Keep-Downloaded-Packages/.test(model.content.slice(i.start, i.end)));
+  return firstDockerCleanRun(model, stage) <= info.index;
 }
+
+/**
+ * Index of the first RUN of the stage chain that deals with docker-clean (Infinity for none).
+ * Memoized per stage: every apt install of a builder stage asks, and a scan per install made
+ * long stages quadratic. Guarded by the chain's length like the other per-stage memos.
+ */
+function firstDockerCleanRun(model: DocumentModel, stage: Stage): number {
+  const chain = stageChainInstructions(stage);
+  const known = dockerCleanMemo.get(stage);
+  if (known && known.count === chain.length) return known.first;
+  let first = Infinity;
+  for (const i of chain) {
+    if (i.index < first && i.keyword === 'RUN' && /docker-clean|Keep-Downloaded-Packages/.test(model.content.slice(i.start, i.end))) first = i.index;
+  }
+  dockerCleanMemo.set(stage, { count: chain.length, first });
+  return first;
+}
+
+const dockerCleanMemo = new WeakMap<Stage, { count: number; first: number }>();
 
 /** The CONFIRM fix of the builder finding, or null when the cache directory cannot be derived. */
 function mountFix(model: DocumentModel, stage: Stage, info: InstructionInfo, script: ShellScript, install: Install): Fix | null {

@@ -52,12 +52,17 @@ function referencesOf(model: DocumentModel, info: InstructionInfo, script: Shell
   const vars = variableLookupBefore(model, info);
   const cwd = script.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c))) ? null : workdirBefore(model, info)?.dir ?? null;
   const refs: References = { paths: [], unknown: false };
-  const words: Word[] = script.commands.flatMap((c) => [
-    ...c.assignments.map(assignmentValue),
+  // One loop rather than spread arrays: this runs for every RUN before every install.
+  const words: Word[] = [];
+  for (const c of script.commands) {
+    for (const a of c.assignments) words.push(assignmentValue(a));
     // The name after `apk add --virtual` (`.build-deps`) is a package name, not a file.
-    ...c.words.filter((_w, k) => !['--virtual', '-t'].includes(c.words[k - 1]?.value ?? '')),
-    ...c.redirects.flatMap((r) => (r.target ? [r.target] : [])),
-  ]);
+    c.words.forEach((w, k) => {
+      const before = c.words[k - 1]?.value;
+      if (before !== '--virtual' && before !== '-t') words.push(w);
+    });
+    for (const r of c.redirects) if (r.target) words.push(r.target);
+  }
   for (const m of mountsOf(info)) if (m.target !== null) refs.paths.push(m.target);
   // Other programs may read their working directory without naming it (`make`, `pip install`
   // with a config file, `npm ci`): the directory then counts as referenced.
@@ -97,10 +102,15 @@ function globFree(path: string): string {
 
 /** Whether two absolute paths overlap: one equals or contains the other. */
 function overlaps(a: string, b: string): boolean {
-  if (a === b) return true;
-  const under = (x: string, dir: string): boolean => dir === '/' || x.startsWith(dir + '/');
-  return under(a, b) || under(b, a);
+  return a === b || under(a, b) || under(b, a);
 }
+
+/** `x.startsWith(dir + '/')` (or `dir` is the root) without building the string: walks call this per pair. */
+function under(x: string, dir: string): boolean {
+  return dir === '/' || (x.length > dir.length && x.charCodeAt(dir.length) === SLASH && x.startsWith(dir));
+}
+
+const SLASH = 0x2f;
 
 /** A COPY/ADD seen before the install, classified for this install. */
 interface CopyEntry {
@@ -109,19 +119,33 @@ interface CopyEntry {
   dest: string | null;
   /** From the build context (not `--from`, not only URLs). */
   fromContext: boolean;
+  /** `dest` is a system directory ({@link isSystemDest}). */
+  system: boolean;
 }
 
+/** The entry of a COPY/ADD. Memoized: every install walks back over every COPY before it. */
 function copyEntry(model: DocumentModel, info: InstructionInfo): CopyEntry {
+  let known = copyEntryMemo.get(info);
+  if (known === undefined) {
+    known = readCopyEntry(model, info);
+    copyEntryMemo.set(info, known);
+  }
+  return known;
+}
+
+const copyEntryMemo = new WeakMap<InstructionInfo, CopyEntry>();
+
+function readCopyEntry(model: DocumentModel, info: InstructionInfo): CopyEntry {
   const op = copyOperands(model, info);
-  if (!op || op.unresolved) return { info, dest: null, fromContext: false };
+  if (!op || op.unresolved) return { info, dest: null, fromContext: false, system: false };
   const workdir = op.dest.startsWith('/') ? '/' : workdirBefore(model, info)?.dir ?? null;
   const dest = workdir === null ? null : joinPath(workdir, op.dest);
   const remoteOnly = op.sources.every((s) => /^[a-z][a-z0-9+.-]*:\/\//i.test(s) || s.startsWith('git@'));
-  return { info, dest, fromContext: op.from === null && !remoteOnly };
+  return { info, dest, fromContext: op.from === null && !remoteOnly, system: dest !== null && isSystemDest(dest) };
 }
 
 function isSystemDest(dest: string): boolean {
-  return dest === '/' || SYSTEM_DIRS.some((d) => dest === d || dest.startsWith(d + '/'));
+  return dest === '/' || SYSTEM_DIRS.some((d) => dest === d || under(dest, d));
 }
 
 /** Whether a RUN between the COPY and the install might prepare what the install needs. */
@@ -176,15 +200,39 @@ function copyLabel(model: DocumentModel, info: InstructionInfo): string {
 /** Names a text refers to with `$NAME` or `${NAME…}`. */
 function referencedNames(text: string): Set<string> {
   const names = new Set<string>();
+  // Most instructions name no variable: skip the regex iterator for them.
+  if (!text.includes('$')) return names;
   for (const m of text.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)/g)) names.add(m[1] as string);
   return names;
 }
 
-/** Names an ENV/ARG instruction defines. */
-function definedNames(info: InstructionInfo): string[] {
-  const node = info.node as unknown as { getProperties?: () => { getName(): string }[] };
-  return typeof node.getProperties === 'function' ? node.getProperties().map((p) => p.getName()) : [];
+/**
+ * Names an instruction's text refers to (read-only, shared). Memoized: every install's move
+ * plan looks at every instruction between it and its COPY.
+ */
+function namesReferencedBy(model: DocumentModel, info: InstructionInfo): ReadonlySet<string> {
+  let known = referencedMemo.get(info);
+  if (known === undefined) {
+    known = referencedNames(model.content.slice(info.start, info.end));
+    referencedMemo.set(info, known);
+  }
+  return known;
 }
+
+const referencedMemo = new WeakMap<InstructionInfo, ReadonlySet<string>>();
+
+/** Names an ENV/ARG instruction defines (read-only, shared; memoized like {@link namesReferencedBy}). */
+function definedNames(info: InstructionInfo): readonly string[] {
+  let known = definedMemo.get(info);
+  if (known === undefined) {
+    const node = info.node as unknown as { getProperties?: () => { getName(): string }[] };
+    known = typeof node.getProperties === 'function' ? node.getProperties().map((p) => p.getName()) : [];
+    definedMemo.set(info, known);
+  }
+  return known;
+}
+
+const definedMemo = new WeakMap<InstructionInfo, readonly string[]>();
 
 /**
  * The ENV/ARG lines between the target COPY and the install that the install uses (directly or
@@ -198,9 +246,15 @@ function variablesToMove(model: DocumentModel, between: readonly InstructionInfo
     const names = definedNames(info);
     if (!names.some((n) => needed.has(n))) continue;
     moved.unshift(info);
-    for (const n of referencedNames(model.content.slice(info.start, info.end))) needed.add(n);
+    for (const n of namesReferencedBy(model, info)) needed.add(n);
   }
   return moved;
+}
+
+/** Whether two sets of names have one in common. */
+function sharesName(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  for (const n of a) if (b.has(n)) return true;
+  return false;
 }
 
 function blockText(model: DocumentModel, info: InstructionInfo): string {
@@ -224,7 +278,7 @@ function movePlan(model: DocumentModel, stage: Stage, target: InstructionInfo, i
   const unsafe =
     staying.some((i) => CONTEXT_KEYWORDS.has(i.keyword)) ||
     staying.some((i) => definedNames(i).some((n) => IMPLICIT_VARIABLE_RE.test(n))) ||
-    staying.some((i) => [...referencedNames(model.content.slice(i.start, i.end))].some((n) => movedNames.has(n)) || definedNames(i).some((n) => movedNames.has(n))) ||
+    (movedNames.size > 0 && staying.some((i) => sharesName(namesReferencedBy(model, i), movedNames) || definedNames(i).some((n) => movedNames.has(n)))) ||
     !fullyUnderstood(script) ||
     !script.commands.every((c) => SYSTEM_COMMANDS.test(programName(c)));
   return { install, vars, safe: !unsafe };
@@ -286,7 +340,7 @@ function walkBack(model: DocumentModel, stage: Stage, info: InstructionInfo, ref
     if (bound && prev.index < bound.index) break;
     if (prev.keyword === 'COPY' || prev.keyword === 'ADD') {
       const entry = copyEntry(model, prev);
-      if (entry.dest === null || isSystemDest(entry.dest) || refs.paths.some((p) => overlaps(p, entry.dest as string))) break;
+      if (entry.dest === null || entry.system || refs.paths.some((p) => overlaps(p, entry.dest as string))) break;
       if (entry.fromContext) target = prev;
       continue;
     }

@@ -65,7 +65,19 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
   let chars = '';
   const offsets: number[] = [];
   let i = start;
+  // Only a one-character escape can equal a character of the text.
+  const escapes = escapeChar.length === 1;
   while (i < end) {
+    // Up to the next escape character nothing is removed: copy that run in one piece
+    // (appending character by character cost more than the rest of the tokenizer).
+    let run = escapes ? doc.indexOf(escapeChar, i) : -1;
+    if (run === -1 || run > end) run = end;
+    if (run > i) {
+      chars += doc.slice(i, run);
+      for (let k = i; k < run; k++) offsets.push(k);
+      i = run;
+      continue;
+    }
     const c = doc[i] as string;
     if (c === escapeChar) {
       const after = continuationEnd(doc, i + 1, end);
@@ -138,8 +150,8 @@ export function tokenize(text: LogicalText): LexResult {
       comments.push({ start: offsetOf(from), end: endOf(i) });
       continue;
     }
-    // Redirection with a file descriptor prefix: 2>, 2>&1, 1>>.
-    const fd = /^\d+(?=[<>])/.exec(chars.slice(i, i + 4));
+    // Redirection with a file descriptor prefix: 2>, 2>&1, 1>>. Only a digit can start one.
+    const fd = c >= '0' && c <= '9' ? /^\d+(?=[<>])/.exec(chars.slice(i, i + 4)) : null;
     if (fd) {
       const opStart = i + fd[0].length;
       const op = matchOperator(chars, opStart);
@@ -268,11 +280,45 @@ function readWord(chars: string, from: number): WordScan {
       i = exp.next;
       continue;
     }
-    if (c === '*' || c === '?' || c === '[') hasGlob = true;
-    value += c;
-    i++;
+    // A plain character, and the plain ones after it: appended as one slice.
+    let j = i + 1;
+    while (j < n && isPlain(chars.charCodeAt(j))) j++;
+    for (let k = i; k < j; k++) {
+      const g = chars[k];
+      if (g === '*' || g === '?' || g === '[') hasGlob = true;
+    }
+    value += chars.slice(i, j);
+    i = j;
   }
   return { value, next: i, hasExpansion, quoted, hasGlob };
+}
+
+/**
+ * Whether a character of a word is taken as it is by {@link readWord}: not a blank, an
+ * operator, a backslash, a quote or the start of an expansion.
+ */
+function isPlain(code: number): boolean {
+  switch (code) {
+    case 0x20: // space
+    case 0x09: // tab
+    case 0x0a: // \n
+    case 0x0d: // \r
+    case 0x3b: // ;
+    case 0x7c: // |
+    case 0x26: // &
+    case 0x28: // (
+    case 0x29: // )
+    case 0x3c: // <
+    case 0x3e: // >
+    case 0x5c: // \
+    case 0x27: // '
+    case 0x22: // "
+    case 0x24: // $
+    case 0x60: // `
+      return false;
+    default:
+      return true;
+  }
 }
 
 const ANSI_C_ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v' };
