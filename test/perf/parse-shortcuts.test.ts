@@ -2,7 +2,10 @@
 // line ending fixes insert, and the shell words of RUNs with continuations, escapes and globs.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DocumentModel } from '../../server/src/model/document-model';
+import { Instruction, Property, type Argument } from 'dockerfile-ast';
+import { DocumentModel, isJsonStringArray, type InstructionInfo } from '../../server/src/model/document-model';
+import { LIBRARY_IS_BOM, LIBRARY_PROPERTY_VALUE, LIBRARY_RAW_ARGUMENTS } from '../../server/src/model/parse-speedups';
+import { Util } from 'dockerfile-ast/lib/util';
 import { detectEol } from '../../server/src/model/text';
 import { logicalText, tokenize } from '../../server/src/shell/lexer';
 
@@ -100,5 +103,135 @@ describe('shell words read in runs of plain characters', () => {
   it('with the backtick escape, a backslash is an ordinary character of the logical text', () => {
     const text = 'a\\b`\n c';
     assert.deepEqual(logicalText(text, 0, text.length, '`'), { chars: 'a\\b c', offsets: [0, 1, 2, 5, 6] });
+  });
+});
+
+describe('one-line arguments read directly equal the library\'s scan', () => {
+  const library = (Instruction.prototype as unknown as Record<symbol, unknown>)[LIBRARY_RAW_ARGUMENTS] as (this: Instruction) => Argument[];
+  const current = (node: Instruction): Argument[] => (node as unknown as { getRawArguments(): Argument[] }).getRawArguments();
+  const shape = (args: Argument[]): [string, number, number, number, number][] =>
+    args.map((a) => [a.getValue(), a.getRange().start.line, a.getRange().start.character, a.getRange().end.line, a.getRange().end.character]);
+  const ARGUMENTS = [
+    'pip install --no-cache-dir flask==3.0.0',
+    '  a\tb   c  ',
+    '\t\t# not a comment here',
+    '["python", "-m", "app"]',
+    '[ "a b", "c" ]',
+    '[]',
+    '--mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt',
+    'echo $HOME ${A:-b} "quoted words" \'single\'',
+    'cat < in > out',
+    'a\\ b',
+    'C:\\path\\to a`b',
+    'x \\\n  y',
+    'line one \\\r\n  # comment\r\n  two',
+    'tab\tseparated\tvalues',
+    'pip install \\\n    flask \\\n\tgunicorn',
+    '\\\n  pip install a',
+    'a \\  \t\n  b',
+    'a\\\nb',
+    'a \\\n\n  b',
+    'a \\\n  # c\n  b',
+    'x ` \n y `\n z',
+    'a \\ b \\\n c',
+    '',
+  ];
+  const KEYWORDS = ['RUN', 'CMD', 'ENTRYPOINT', 'COPY', 'ADD', 'ENV', 'ARG', 'LABEL', 'WORKDIR', 'USER', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'VOLUME', 'UNKNOWN'];
+  for (const escape of ['', '# escape=`\n']) {
+    for (const eol of ['\n', '\r\n']) {
+      it(`every keyword and argument shape (${escape === '' ? 'backslash' : 'backtick'} escape, ${eol === '\n' ? 'LF' : 'CRLF'})`, () => {
+        const lines = KEYWORDS.flatMap((k) => ARGUMENTS.map((a) => `${k} ${a}`.replace(/\n/g, eol)));
+        const text = `${escape}FROM python:3.12-slim${eol}${lines.join(eol)}${eol}`;
+        const model = new DocumentModel(text);
+        assert.ok(model.instructions.length > KEYWORDS.length * 10);
+        for (const info of model.instructions) {
+          assert.deepEqual(shape(current(info.node)), shape(library.call(info.node)), info.node.getTextContent());
+          assert.deepEqual(current(info.node), library.call(info.node));
+        }
+      });
+    }
+  }
+  it('arguments across continuation lines keep their lines and columns', () => {
+    const model = new DocumentModel('FROM python:3.12\nRUN pip install \\\n    flask \\\n\tgunicorn\n');
+    const run = model.instructions[1] as InstructionInfo;
+    assert.deepEqual(shape(current(run.node)), [['pip', 1, 4, 1, 7], ['install', 1, 8, 1, 15], ['flask', 2, 4, 2, 9], ['gunicorn', 3, 1, 3, 9]]);
+    assert.deepEqual(current(run.node), library.call(run.node));
+  });
+  it('the instruction an ONBUILD triggers', () => {
+    const text = 'FROM python:3.12\nONBUILD RUN pip install  flask\tgunicorn\nONBUILD COPY a b\nONBUILD RUN a \\\n  b\n';
+    const triggers = new DocumentModel(text).instructions.flatMap((i) => {
+      const trigger = (i.node as unknown as { getTriggerInstruction?(): Instruction | null }).getTriggerInstruction?.();
+      return trigger ? [trigger] : [];
+    });
+    assert.equal(triggers.length, 3);
+    for (const trigger of triggers) assert.deepEqual(current(trigger), library.call(trigger));
+    assert.deepEqual(shape(current(triggers[0] as Instruction)), [['pip', 1, 12, 1, 15], ['install', 1, 16, 1, 23], ['flask', 1, 25, 1, 30], ['gunicorn', 1, 31, 1, 39]]);
+  });
+  it('a text without a final line break, and one starting with a byte-order mark', () => {
+    for (const text of ['FROM python:3.12\nRUN a  b', '\uFEFFFROM python:3.12 AS x\nRUN a\tb']) {
+      for (const info of new DocumentModel(text).instructions) assert.deepEqual(current(info.node), library.call(info.node));
+    }
+  });
+});
+
+describe('the byte-order mark test answers as the library\'s', () => {
+  const library = (Util as unknown as Record<symbol, unknown>)[LIBRARY_IS_BOM] as (char: string) => boolean;
+  const CASES: [string, boolean][] = [['\uFEFF', true], ['\uFEFFFROM', true], ['', false], ['F', false], ['\uD800', false], ['\uDBFF\uDFFF', false], ['\u00EF', false], ['\uFFFE', false], ['\uFEFE', false]];
+  for (const [char, expected] of CASES) {
+    it(`U+${(char.charCodeAt(0) || 0).toString(16).toUpperCase()} (${char.length} code units)`, () => {
+      assert.equal(library(char), expected);
+      assert.equal(Util.isUTF8BOM(char), expected);
+    });
+  }
+});
+
+describe('verbatim ENV, ARG and LABEL values read directly equal the library\'s reading', () => {
+  const statics = Property as unknown as Record<string | symbol, unknown>;
+  const library = statics[LIBRARY_PROPERTY_VALUE] as (value: string, escapeChar: string) => string;
+  const current = statics['getValue'] as (value: string, escapeChar: string) => string;
+  const PIECES = ['a', 'PYTHONUNBUFFERED', '1', '/opt/venv/bin:$PATH', '${A:-b}', ' ', '\t', '\\', '`', '"', "'", '#', '\n', '\r\n', '=', 'é', ''];
+  it('every value of up to three pieces, with either escape character', () => {
+    let compared = 0;
+    for (const escape of ['\\', '`']) {
+      for (const a of PIECES) for (const b of PIECES) for (const c of PIECES) {
+        const value = a + b + c;
+        assert.equal(current(value, escape), library(value, escape), JSON.stringify([value, escape]));
+        compared++;
+      }
+    }
+    assert.ok(compared > 9000);
+  });
+  it('properties of parsed instructions', () => {
+    const text = 'FROM python:3.12\nARG A=1 B\nENV PATH=/opt/venv/bin:$PATH PYTHONDONTWRITEBYTECODE=1\nENV X "quoted value"\nLABEL a.b="c d" e=f\\ g\n';
+    const props = new DocumentModel(text).instructions.flatMap((i) => (i.node as unknown as { getProperties?(): Property[] }).getProperties?.() ?? []);
+    assert.deepEqual(props.map((p) => [p.getName(), p.getValue()]), [['A', '1'], ['B', null], ['PATH', '/opt/venv/bin:$PATH'], ['PYTHONDONTWRITEBYTECODE', '1'], ['X', 'quoted value'], ['a.b', 'c d'], ['e', 'f g']]);
+  });
+});
+
+describe('the JSON array-of-strings test answers as JSON.parse', () => {
+  const byParse = (text: string): boolean => {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string');
+    } catch {
+      return false;
+    }
+  };
+  const PIECES = ['[', ']', '"', '["', '"]', '", "', "'", ',', ' ', '\t', '\n', '\u00a0', 'a', '1', '\\', '\\"', '\\u00e9', '\\u12', '\\x', '"a"', '{}', '\u0001', '\ud800'];
+  it('every text of up to four pieces', () => {
+    let compared = 0;
+    for (const a of PIECES) for (const b of PIECES) for (const c of PIECES) for (const d of PIECES) {
+      const text = a + b + c + d;
+      assert.equal(isJsonStringArray(text), byParse(text), JSON.stringify(text));
+      compared++;
+    }
+    assert.ok(compared > 200000);
+  });
+  it('exec-form instructions as Docker reads them', () => {
+    const CASES: [string, boolean][] = [['["python", "-m", "app"]', true], ['[ "a\\"b", "c\\\\d", "\\u00e9" ]', true], ['[]', true], ["['python', 'app.py']", false], ['["python" "app.py"]', false], ['["a", 1]', false], ['[["a"]]', false], ['["a",]', false]];
+    for (const [args, exec] of CASES) {
+      const model = new DocumentModel(`FROM python:3.12\nCMD ${args}\n`);
+      assert.equal(model.isExecForm(model.instructions[1] as InstructionInfo), exec, args);
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { DockerfileParser, From, Instruction, JSONInstruction, type Dockerfile } from 'dockerfile-ast';
 import { logicalText } from '../shell/lexer';
 import { parseShell, type ShellScript } from '../shell/parser';
-import { organizeCommentsOnce, skipNeedlessHeredocProbes } from './parse-speedups';
+import { organizeCommentsOnce, readByteOrderMarkDirectly, readPlainArgumentsDirectly, readVerbatimPropertyValuesDirectly, skipNeedlessHeredocProbes } from './parse-speedups';
 import { parsePragmas, type Pragmas } from './pragmas';
 import { buildStages, type Stage } from './stages';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -24,6 +24,12 @@ export interface InstructionInfo {
   stage: Stage | null;
 }
 
+/** What `byKeyword` answers for a keyword no instruction has. */
+const NONE: readonly InstructionInfo[] = Object.freeze([]);
+
+/** Read once: a bundled import is a getter call on every use, and every RUN/CMD/COPY asks. */
+const JSON_INSTRUCTION = JSONInstruction;
+
 export const KNOWN_KEYWORDS = new Set([
   'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
   'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
@@ -38,9 +44,10 @@ export class DocumentModel {
   readonly pragmas: Pragmas;
   /** ARG defaults declared before the first FROM (used to resolve image references). */
   readonly globalArgs: Map<string, string>;
-  private readonly shellCache = new Map<number, ShellScript | null>();
+  /** `shellOf` per instruction index (undefined: not asked yet); an array, as rules ask per RUN many times. */
+  private shellCache: (ShellScript | null | undefined)[] | undefined;
   /** `isExecForm` per instruction index: shell parsing and several rules all ask. */
-  private readonly execFormCache = new Map<number, boolean>();
+  private execFormCache: (boolean | undefined)[] | undefined;
   /** Instructions per keyword, built on first use (rules ask per stage and per instruction). */
   private keywordIndex: Map<string, InstructionInfo[]> | undefined;
   /** Line → index of the first instruction covering it (-1 for none), built on first use. */
@@ -91,7 +98,7 @@ export class DocumentModel {
   }
 
   /** Instructions of a keyword, across all stages. */
-  byKeyword(keyword: string): InstructionInfo[] {
+  byKeyword(keyword: string): readonly InstructionInfo[] {
     if (!this.keywordIndex) {
       this.keywordIndex = new Map();
       for (const info of this.instructions) {
@@ -100,8 +107,8 @@ export class DocumentModel {
         else this.keywordIndex.set(info.keyword, [info]);
       }
     }
-    // A copy: callers have always received a fresh array and may sort or splice it.
-    return this.keywordIndex.get(keyword)?.slice() ?? [];
+    // The shared list, read-only: callers walk or filter it, and a copy per call cost more.
+    return this.keywordIndex.get(keyword) ?? NONE;
   }
 
   /**
@@ -109,26 +116,25 @@ export class DocumentModel {
    * continuations and the comment lines inside them before parsing the JSON, and so do we.
    */
   isExecForm(info: InstructionInfo): boolean {
-    const known = this.execFormCache.get(info.index);
-    if (known !== undefined && this.instructions[info.index] === info) return known;
+    const own = this.instructions[info.index] === info;
+    const cache = (this.execFormCache ??= new Array<boolean | undefined>(this.instructions.length).fill(undefined));
+    const known = own ? cache[info.index] : undefined;
+    if (known !== undefined) return known;
     const result = this.computeExecForm(info);
-    if (this.instructions[info.index] === info) this.execFormCache.set(info.index, result);
+    if (own) cache[info.index] = result;
     return result;
   }
 
   private computeExecForm(info: InstructionInfo): boolean {
-    if (!(info.node instanceof JSONInstruction) || info.node.getOpeningBracket() === null) return false;
+    if (!(info.node instanceof JSON_INSTRUCTION) || info.node.getOpeningBracket() === null) return false;
     const first = info.node.getArguments()[0];
     if (!first) return false;
     const start = this.text.offsetAt(first.getRange().start);
-    const joined = logicalText(this.content, start, info.end, this.escapeChar).chars.trim();
+    // Without an escape character there is no continuation to drop: the text is its own logical text.
+    const raw = this.content.slice(start, info.end);
+    const joined = (raw.indexOf(this.escapeChar) < 0 ? raw : logicalText(this.content, start, info.end, this.escapeChar).chars).trim();
     if (!joined.startsWith('[') || !joined.endsWith(']')) return false;
-    try {
-      const parsed: unknown = JSON.parse(joined);
-      return Array.isArray(parsed) && parsed.every((x) => typeof x === 'string');
-    } catch {
-      return false;
-    }
+    return isJsonStringArray(joined);
   }
 
   /**
@@ -136,14 +142,16 @@ export class DocumentModel {
    * other instructions, and instructions without arguments. Heredoc RUNs are opaque.
    */
   shellOf(info: InstructionInfo): ShellScript | null {
-    if (this.shellCache.has(info.index)) return this.shellCache.get(info.index) ?? null;
+    const cache = (this.shellCache ??= new Array<ShellScript | null | undefined>(this.instructions.length).fill(undefined));
+    const known = cache[info.index];
+    if (known !== undefined) return known;
     const script = this.computeShell(info);
-    this.shellCache.set(info.index, script);
+    cache[info.index] = script;
     return script;
   }
 
   private computeShell(info: InstructionInfo): ShellScript | null {
-    if (!['RUN', 'CMD', 'ENTRYPOINT'].includes(info.keyword)) return null;
+    if (info.keyword !== 'RUN' && info.keyword !== 'CMD' && info.keyword !== 'ENTRYPOINT') return null;
     if (this.isExecForm(info)) return null;
     const args = info.node.getArguments();
     const first = args[0];
@@ -261,9 +269,13 @@ function scanSafely(name: string, scan: () => unknown, node: unknown): unknown {
   }
 }
 
+// First, so that the memo wraps the direct reading.
+readPlainArgumentsDirectly();
 memoizeInstructionScans();
 skipNeedlessHeredocProbes();
 organizeCommentsOnce();
+readByteOrderMarkDirectly();
+readVerbatimPropertyValuesDirectly();
 
 /** A parser directive as BuildKit reads it: `# name=value`, the name one word. */
 const BUILDKIT_DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
@@ -302,6 +314,59 @@ function parsedDocument(ast: Dockerfile, parseable: string): TextDocument | unde
   const doc = (ast as unknown as { document?: Partial<TextDocument> }).document;
   if (!doc || typeof doc.getText !== 'function' || typeof doc.offsetAt !== 'function' || typeof doc.positionAt !== 'function') return undefined;
   return doc.getText() === parseable ? (doc as TextDocument) : undefined;
+}
+
+/** JSON's blanks: space, tab, LF, CR. */
+function isJsonBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
+
+const HEX4 = /^[0-9A-Fa-f]{4}$/;
+
+/**
+ * Whether `text` is a JSON array of strings: what `JSON.parse(text)` being an array of strings
+ * means, read without building it. Invalid JSON (single quotes, a missing comma) is common in
+ * Dockerfiles, and `JSON.parse` answers it with a SyntaxError, whose stack trace cost more than
+ * all of the rest of the exec-form test.
+ */
+export function isJsonStringArray(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  while (i < n && isJsonBlank(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 0x5b) return false;
+  i++;
+  while (i < n && isJsonBlank(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) === 0x5d) i++;
+  else {
+    for (;;) {
+      // One string: `"`, then characters (no control character) or escapes, then `"`.
+      if (text.charCodeAt(i) !== 0x22) return false;
+      i++;
+      for (;;) {
+        if (i >= n) return false;
+        const c = text.charCodeAt(i);
+        if (c === 0x22) break;
+        if (c < 0x20) return false;
+        if (c !== 0x5c) {
+          i++;
+          continue;
+        }
+        const e = text[i + 1];
+        if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else if (e === 'u' && HEX4.test(text.slice(i + 2, i + 6))) i += 6;
+        else return false;
+      }
+      i++;
+      while (i < n && isJsonBlank(text.charCodeAt(i))) i++;
+      const next = text.charCodeAt(i);
+      i++;
+      if (next === 0x5d) break;
+      if (next !== 0x2c) return false;
+      while (i < n && isJsonBlank(text.charCodeAt(i))) i++;
+    }
+  }
+  while (i < n && isJsonBlank(text.charCodeAt(i))) i++;
+  return i === n;
 }
 
 /** Parses a document. Never throws for any string input. */

@@ -1,5 +1,8 @@
-// Spares dockerfile-ast work its parser repeats: the throw-away instruction it builds for every
-// line just to look for heredocs, and the stage ranges it recomputes for every comment.
+// Spares dockerfile-ast work its parser repeats or does the long way: the throw-away instruction
+// it builds for every line just to look for heredocs, the stage ranges it recomputes for every
+// comment, character-by-character rebuilds of one-line arguments and of verbatim ENV/ARG/LABEL
+// values, and a Buffer per byte-order-mark check. Each answer is the library's own (tests compare).
+import { Argument, Instruction, Property } from 'dockerfile-ast';
 import { Dockerfile } from 'dockerfile-ast/lib/dockerfile';
 import { Parser } from 'dockerfile-ast/lib/parser';
 import { Util } from 'dockerfile-ast/lib/util';
@@ -115,5 +118,172 @@ export function organizeCommentsOnce(): void {
         if (Util.isInsideRange(comment.getRange().start, stageRanges[k] as Range)) stage.addComment(comment);
       });
     }
+  };
+}
+
+/** Where the library's own `getRawArguments` stays reachable (tests compare the two). */
+export const LIBRARY_RAW_ARGUMENTS = Symbol.for('pydockerfile.libraryRawArguments');
+
+/** What `getRawArguments` reads of an instruction (private in the library's types). */
+interface ArgumentSource {
+  document: { positionAt(offset: number): { line: number; character: number }; offsetAt(position: { line: number; character: number }): number };
+  escapeChar: string;
+  getInstructionRange(): Range;
+  getTextContent(): string;
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const LF = 0x0a;
+const HASH = 0x23;
+
+/**
+ * dockerfile-ast reads an instruction's arguments one character at a time, growing each value
+ * a character at a time and asking the document for two positions per argument; every
+ * instruction is read this way while it is built. The arguments of most instructions are
+ * plain: no CR, no `#`, and every escape character stands alone after a blank and only
+ * continues the line (blanks, then LF). Then that scan can only cut them at blanks and line
+ * breaks, dropping the lone escape characters: each run of other characters is an argument
+ * with exactly that text and range. This answers those, the same objects field for field;
+ * anything else goes to the library's scan. Patched before the scans are memoized
+ * (document-model.ts), so the memo serves these answers too.
+ */
+export function readPlainArgumentsDirectly(): void {
+  const proto = Instruction.prototype as unknown as Record<string | symbol, unknown>;
+  const original = proto['getRawArguments'];
+  if (proto[LIBRARY_RAW_ARGUMENTS] !== undefined || typeof original !== 'function') return;
+  proto[LIBRARY_RAW_ARGUMENTS] = original;
+  const library = original as (this: ArgumentSource) => Argument[];
+  // Read once: a bundled import is a getter call on every use.
+  const ArgumentClass = Argument;
+  proto['getRawArguments'] = function rawArguments(this: ArgumentSource): Argument[] {
+    // The same text and offset the library derives.
+    const range = this.getInstructionRange();
+    const doc = this.document;
+    const extra = doc.offsetAt(range.end) - doc.offsetAt(range.start);
+    const args = this.getTextContent().substring(extra);
+    const escape = this.escapeChar.length === 1 ? this.escapeChar.charCodeAt(0) : -1;
+    if (!isPlainArgumentText(args, escape)) return library.call(this);
+    const offset = extra + doc.offsetAt(range.start);
+    const out: Argument[] = [];
+    let line = -1;
+    /** Index in `args` where the current line starts (negative on the first line when it starts before `args`). */
+    let lineStart = 0;
+    let found = -1;
+    for (let i = 0; i <= args.length; i++) {
+      const c = i < args.length ? args.charCodeAt(i) : SPACE;
+      if (c !== SPACE && c !== TAB && c !== LF) {
+        if (found < 0) found = i;
+        continue;
+      }
+      if (found >= 0) {
+        // A lone escape character only continues the line (checked above): no argument.
+        if (!(i - found === 1 && args.charCodeAt(found) === escape)) {
+          if (line < 0) {
+            const at = doc.positionAt(offset);
+            line = at.line;
+            lineStart = -at.character;
+          }
+          const start = { line, character: found - lineStart };
+          const end = { line, character: i - lineStart };
+          out.push(new ArgumentClass(args.slice(found, i), { start, end }));
+        }
+        found = -1;
+      }
+      if (c === LF) {
+        if (line < 0) {
+          const at = doc.positionAt(offset);
+          line = at.line;
+          lineStart = -at.character;
+        }
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return out;
+  };
+}
+
+/**
+ * Whether arguments text is plain (see {@link readPlainArgumentsDirectly}): no CR and no `#`;
+ * each escape character follows a blank and is followed by blanks then LF; each LF ends such a
+ * continuation.
+ */
+function isPlainArgumentText(args: string, escape: number): boolean {
+  if (escape < 0 || escape === SPACE || escape === TAB || escape === LF || escape === CR || escape === HASH) return false;
+  for (let i = 0; i < args.length; i++) {
+    const c = args.charCodeAt(i);
+    if (c === CR || c === HASH || c === LF) return false;
+    if (c !== escape) continue;
+    const before = i > 0 ? args.charCodeAt(i - 1) : -1;
+    if (before !== SPACE && before !== TAB) return false;
+    let j = i + 1;
+    while (j < args.length && (args.charCodeAt(j) === SPACE || args.charCodeAt(j) === TAB)) j++;
+    if (j >= args.length || args.charCodeAt(j) !== LF) return false;
+    // The LF of this continuation: the only kind of LF allowed.
+    i = j;
+  }
+  return true;
+}
+
+/** Where the library's own `Util.isUTF8BOM` stays reachable (tests compare the two). */
+export const LIBRARY_IS_BOM = Symbol.for('pydockerfile.libraryIsUtf8Bom');
+
+/**
+ * Every parse asks twice whether the text starts with a byte-order mark, each time by
+ * UTF-8-encoding its first character into a fresh Buffer and a copy of it. The three bytes it
+ * looks for (EF BB BF) are the encoding of U+FEFF and of nothing else, and a lone surrogate
+ * encodes as EF BF BD: so for a string the answer is whether its first code unit is U+FEFF.
+ */
+export function readByteOrderMarkDirectly(): void {
+  const util = Util as unknown as Record<string | symbol, unknown>;
+  const original = util['isUTF8BOM'];
+  if (util[LIBRARY_IS_BOM] !== undefined || typeof original !== 'function') return;
+  util[LIBRARY_IS_BOM] = original;
+  const library = original as (char: unknown) => boolean;
+  util['isUTF8BOM'] = function isUTF8BOM(char: unknown): boolean {
+    return typeof char === 'string' ? char.charCodeAt(0) === 0xfeff : library.call(Util, char);
+  };
+}
+
+/** Where the library's own `Property.getValue` (static) stays reachable (tests compare the two). */
+export const LIBRARY_PROPERTY_VALUE = Symbol.for('pydockerfile.libraryPropertyValue');
+
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
+/**
+ * Whether dockerfile-ast's `Property.getValue(text)` is `text` itself: it removes escapes,
+ * quotes, leading blanks, and comment lines inside continuations (a `#` only starts one after
+ * an escaped line break or leading blanks), and appends every other character one at a time.
+ * Without an escape character, line break or quote, and with a first character that is no
+ * blank, nothing is removed.
+ */
+function valueIsVerbatim(value: string, escape: number): boolean {
+  if (value.length === 0) return false;
+  const first = value.charCodeAt(0);
+  if (first === SPACE || first === TAB) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === escape || c === CR || c === LF || c === DOUBLE_QUOTE || c === SINGLE_QUOTE) return false;
+  }
+  return true;
+}
+
+/**
+ * Every ENV, ARG and LABEL name and value goes through `Property.getValue` while the
+ * instruction is built, which rebuilds it a character at a time. For the common verbatim
+ * case (see {@link valueIsVerbatim}) the text is the answer; anything else goes to the library.
+ */
+export function readVerbatimPropertyValuesDirectly(): void {
+  const statics = Property as unknown as Record<string | symbol, unknown>;
+  const original = statics['getValue'];
+  if (statics[LIBRARY_PROPERTY_VALUE] !== undefined || typeof original !== 'function') return;
+  statics[LIBRARY_PROPERTY_VALUE] = original;
+  const library = original as (value: unknown, escapeChar: unknown) => string;
+  statics['getValue'] = function getValue(value: unknown, escapeChar: unknown): string {
+    if (typeof value === 'string' && typeof escapeChar === 'string' && escapeChar.length === 1 && valueIsVerbatim(value, escapeChar.charCodeAt(0))) return value;
+    return library.call(Property, value, escapeChar);
   };
 }

@@ -122,8 +122,8 @@ export function rootStage(stage: Stage): Stage {
   return s;
 }
 
-/** Instructions of a stage and all its ancestors, oldest first. */
-export function stageChainInstructions(stage: Stage): InstructionInfo[] {
+/** Instructions of a stage and all its ancestors, oldest first (one shared, read-only list per stage). */
+export function stageChainInstructions(stage: Stage): readonly InstructionInfo[] {
   let chain = chainCache.get(stage);
   if (!chain || !sameChain(chain, stage)) {
     chain = { parents: [], instructions: [] };
@@ -133,8 +133,8 @@ export function stageChainInstructions(stage: Stage): InstructionInfo[] {
     chain.instructions = stages.flatMap((s) => s.instructions);
     chainCache.set(stage, chain);
   }
-  // A copy: callers have always received a fresh array and may change it.
-  return chain.instructions.slice();
+  // The shared list, read-only (callers filter or walk it): a copy per call cost more than most walks.
+  return chain.instructions;
 }
 
 /** A computed chain and what it was computed from, so a changed stage is never served stale. */

@@ -160,11 +160,14 @@ export interface CopyOperands {
  */
 export function copyOperands(model: DocumentModel, info: InstructionInfo): CopyOperands | null {
   // Rules read the operands of every COPY several times (once per RUN or COPY they pair it with).
-  let memo = operandsMemo.get(model);
+  // Rules ask about one model after another: the last one is looked up without the outer WeakMap.
+  let memo = lastOperandsModel === model ? lastOperands : operandsMemo.get(model);
   if (!memo) {
     memo = new WeakMap();
     operandsMemo.set(model, memo);
   }
+  lastOperandsModel = model;
+  lastOperands = memo;
   let op = memo.get(info);
   if (op === undefined) {
     op = readCopyOperands(model, info);
@@ -176,6 +179,9 @@ export function copyOperands(model: DocumentModel, info: InstructionInfo): CopyO
 }
 
 const operandsMemo = new WeakMap<DocumentModel, WeakMap<InstructionInfo, CopyOperands | null>>();
+/** The model asked last and its memo (that one model stays reachable until another is asked about). */
+let lastOperandsModel: DocumentModel | undefined;
+let lastOperands: WeakMap<InstructionInfo, CopyOperands | null> | undefined;
 
 function readCopyOperands(model: DocumentModel, info: InstructionInfo): CopyOperands | null {
   if (info.keyword !== 'COPY' && info.keyword !== 'ADD') return null;
@@ -335,13 +341,18 @@ interface StageScan {
 }
 
 const stageScans = new WeakMap<DocumentModel, Map<Stage, StageScan>>();
+/** The model asked last and its scans, looked up without the WeakMap (rules ask per COPY and RUN). */
+let lastScansModel: DocumentModel | undefined;
+let lastScans: Map<Stage, StageScan> | undefined;
 
 function stageScan(model: DocumentModel, stage: Stage): StageScan {
-  let perModel = stageScans.get(model);
+  let perModel = lastScansModel === model ? lastScans : stageScans.get(model);
   if (!perModel) {
     perModel = new Map();
     stageScans.set(model, perModel);
   }
+  lastScansModel = model;
+  lastScans = perModel;
   const known = perModel.get(stage);
   if (known && known.count === stage.instructions.length && known.parent === stage.parent) return known;
   // A parent is always an earlier stage, so its instructions all come before this stage's.

@@ -5,17 +5,18 @@ import { stageChainInstructions, type Stage } from '../model/stages';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 
 export interface CommandSite {
-  info: InstructionInfo;
-  script: ShellScript;
-  command: SimpleCommand;
+  readonly info: InstructionInfo;
+  readonly script: ShellScript;
+  readonly command: SimpleCommand;
 }
 
 /**
  * Every simple command of every shell-form RUN in a stage (or all stages), skipping scripts
  * that failed to parse: guessing there would produce false positives.
  */
-export function* runCommands(model: DocumentModel, stage?: Stage): Generator<CommandSite> {
-  yield* commandSites(model, stage);
+export function runCommands(model: DocumentModel, stage?: Stage): readonly CommandSite[] {
+  // The shared list itself (read-only): a generator over it cost more than most rules' loops.
+  return commandSites(model, stage);
 }
 
 /**
@@ -23,11 +24,14 @@ export function* runCommands(model: DocumentModel, stage?: Stage): Generator<Com
  * of them, so forty rules re-filtering the instructions cost more than the walk itself.
  */
 function commandSites(model: DocumentModel, stage: Stage | undefined): readonly CommandSite[] {
-  let perModel = sitesMemo.get(model);
+  // Rules ask about one model after another: the last one is looked up without the WeakMap.
+  let perModel = lastSitesModel === model ? lastSitesPerModel : sitesMemo.get(model);
   if (!perModel) {
     perModel = new Map();
     sitesMemo.set(model, perModel);
   }
+  lastSitesModel = model;
+  lastSitesPerModel = perModel;
   const key = stage ?? model;
   const infos = stage ? stage.instructions : model.instructions;
   const known = perModel.get(key);
@@ -44,7 +48,11 @@ function commandSites(model: DocumentModel, stage: Stage | undefined): readonly 
   return sites;
 }
 
-const sitesMemo = new WeakMap<DocumentModel, Map<Stage | DocumentModel, { count: number; sites: CommandSite[] }>>();
+type SitesPerModel = Map<Stage | DocumentModel, { count: number; sites: CommandSite[] }>;
+const sitesMemo = new WeakMap<DocumentModel, SitesPerModel>();
+/** The model asked last and its entry (that one model stays reachable until another is asked about). */
+let lastSitesModel: DocumentModel | undefined;
+let lastSitesPerModel: SitesPerModel | undefined;
 
 /** Flags of an instruction (`--mount`, `--from`, `--chown`, …), empty when it has none. */
 export function flagsOf(info: InstructionInfo): Flag[] {
@@ -68,8 +76,12 @@ export function runMounts(info: InstructionInfo): Map<string, string>[] {
     });
 }
 
+/** The default keyword set of the variable lookups: one shared array, with its memo key precomputed. */
+const ENV_AND_ARG: readonly string[] = Object.freeze(['ENV', 'ARG']);
+const ENV_AND_ARG_KEY = ENV_AND_ARG.join(' ');
+
 /** Properties of ENV (and ARG with a value) instructions in a stage chain before `before`. */
-export function definedVariables(stage: Stage, before: InstructionInfo | null, keywords: readonly string[] = ['ENV', 'ARG']): Map<string, string | null> {
+export function definedVariables(stage: Stage, before: InstructionInfo | null, keywords: readonly string[] = ENV_AND_ARG): Map<string, string | null> {
   // `before` in an ancestor stage: walk the chain as written (never the case for a stage's own instructions).
   if (before && before.index <= stage.fromInfo.index) return definedInChain(stage, before, keywords);
   const scan = definitionScan(stage, keywords);
@@ -87,7 +99,7 @@ export function definedVariables(stage: Stage, before: InstructionInfo | null, k
  * The value of one variable defined before `before`: what `definedVariables(...).get(name)`
  * returns, without copying the stage's map (rules ask this per RUN command).
  */
-export function definedVariable(stage: Stage, before: InstructionInfo | null, name: string, keywords: readonly string[] = ['ENV', 'ARG']): string | null | undefined {
+export function definedVariable(stage: Stage, before: InstructionInfo | null, name: string, keywords: readonly string[] = ENV_AND_ARG): string | null | undefined {
   if (before && before.index <= stage.fromInfo.index) return definedInChain(stage, before, keywords).get(name);
   const scan = definitionScan(stage, keywords);
   // The last own definition before `before` wins, as in the replayed map; else the entry state.
@@ -129,7 +141,7 @@ function definitionScan(stage: Stage, keywords: readonly string[]): DefinitionSc
     perStage = new Map();
     definitionScans.set(stage, perStage);
   }
-  const key = keywords.join(' ');
+  const key = keywords === ENV_AND_ARG ? ENV_AND_ARG_KEY : keywords.join(' ');
   const known = perStage.get(key);
   if (known && known.count === stage.instructions.length && known.parent === stage.parent) return known;
   const entry: ReadonlyMap<string, string | null> = stage.parent ? definitionScan(stage.parent, keywords).final : new Map();

@@ -10,9 +10,9 @@ import { flagsOf, type CommandSite } from './helpers';
 
 /** A shell-form RUN whose script parsed, with the stage it belongs to. */
 export interface RunScript {
-  stage: Stage;
-  info: InstructionInfo;
-  script: ShellScript;
+  readonly stage: Stage;
+  readonly info: InstructionInfo;
+  readonly script: ShellScript;
 }
 
 /**
@@ -21,13 +21,29 @@ export interface RunScript {
  * to parse would only invite guesses (false positives), and a RUN before the first FROM belongs
  * to no stage: all are skipped.
  */
-export function* parsedRuns(model: DocumentModel, infos: readonly InstructionInfo[] = model.instructions): Generator<RunScript> {
+export function parsedRuns(model: DocumentModel, infos: readonly InstructionInfo[] = model.instructions): readonly RunScript[] {
+  // Most callers ask for the whole document, rule after rule: that list is built once per model.
+  if (infos !== model.instructions) return collectRuns(model, infos);
+  let runs = allRuns.get(model);
+  if (runs === undefined) {
+    runs = collectRuns(model, infos);
+    allRuns.set(model, runs);
+  }
+  return runs;
+}
+
+const allRuns = new WeakMap<DocumentModel, readonly RunScript[]>();
+
+/** The parsed RUNs among `infos`: an array, as a generator's per-item cost exceeded most callers' loop bodies. */
+function collectRuns(model: DocumentModel, infos: readonly InstructionInfo[]): RunScript[] {
+  const runs: RunScript[] = [];
   for (const info of infos) {
     if (info.keyword !== 'RUN' || !info.stage) continue;
     const script = model.shellOf(info);
     if (!script || script.error !== undefined) continue;
-    yield { stage: info.stage, info, script };
+    runs.push({ stage: info.stage, info, script });
   }
+  return runs;
 }
 
 /** A stable text for comparing the flags of two RUNs (`--mount`, `--network`, …). */

@@ -9,7 +9,9 @@ import type { SimpleCommand } from './parser';
  */
 const SLOT = Symbol('pydockerfile.commandMemo');
 
-type Cells = { value: unknown }[];
+/** Each cell holds the answer itself, or nothing yet; an `undefined` answer is stored as this. */
+type Cells = unknown[];
+const UNDEFINED: unique symbol = Symbol('pydockerfile.undefinedAnswer');
 
 let nextCell = 0;
 
@@ -30,11 +32,12 @@ function cellsOf(cmd: SimpleCommand): Cells {
 export function perCommand<T>(compute: (cmd: SimpleCommand) => T): (cmd: SimpleCommand) => T {
   const cell = nextCell++;
   return (cmd) => {
-    const cells = cellsOf(cmd);
-    const known = cells[cell];
-    if (known !== undefined) return known.value as T;
+    const known = cellsOf(cmd)[cell];
+    // No wrapper object per answer: rules read tens of thousands of them per large file.
+    if (known !== undefined) return (known === UNDEFINED ? undefined : known) as T;
     const value = compute(cmd);
-    cells[cell] = { value };
+    // Looked up again: computing may have memoized other answers on the same command.
+    cellsOf(cmd)[cell] = value === undefined ? UNDEFINED : value;
     return value;
   };
 }
