@@ -1,7 +1,7 @@
 // `node scripts/bench/profile-rules.mjs [lines…]`: time of each rule alone on the 1,000
 // typical files and on the generated large files, with shell ASTs already built (so the
 // numbers are the rule's own work), and how it scales from the first large size to the last
-// (4.0× is linear for 5,000 → 20,000 lines).
+// (4.0× is linear for 5,000 → 20,000 lines). Every rule is warmed up before it is measured.
 import { createRequire } from 'node:module';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -42,6 +42,8 @@ for (const lines of sizes) {
   lint(model, { env: { today: TODAY }, preview: true }); // builds and memoizes every shell AST
   for (const rule of ALL_RULES) {
     const samples = [];
+    // Warm-up runs first: five cold runs of a rule measured mostly its JIT compilation.
+    for (let i = 0; i < 3; i++) lint(model, { env: { today: TODAY }, rules: [rule], only: [rule.code] });
     for (let i = 0; i < 5; i++) {
       const start = performance.now();
       lint(model, { env: { today: TODAY }, rules: [rule], only: [rule.code] });

@@ -146,9 +146,17 @@ export default defineRule({
       for (const { script, command } of runCommands(model, stage)) {
         const install = installOf(command);
         if (!install) continue;
-        const later = script.commands.filter((c) => c.index > command.index).map(removedBy);
-        if (later.includes('any')) continue;
-        const removed = new Set(later.flatMap((s) => (s instanceof Set ? [...s] : [])));
+        // Most installs have no build-only package: skip reading the rest of the RUN for them.
+        if (!install.packages.some((w) => !w.hasExpansion && isBuildOnlyPackage(w.value))) continue;
+        // What the commands after the install remove; any removal by expansion may remove everything.
+        let removesAny = false;
+        const removed = new Set<string>();
+        for (let k = command.index + 1; k < script.commands.length && !removesAny; k++) {
+          const names = removedBy(script.commands[k] as SimpleCommand);
+          if (names === 'any') removesAny = true;
+          else if (names) for (const name of names) removed.add(name);
+        }
+        if (removesAny) continue;
         if (install.virtual !== null) {
           // `apk del <virtual>` removes everything that `apk add --virtual <virtual>` added.
           if (removed.has(install.virtual.toLowerCase())) continue;

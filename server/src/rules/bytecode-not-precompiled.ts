@@ -36,11 +36,14 @@ function copiesSources(op: CopyOperands): boolean {
 
 function codeFacts(model: DocumentModel, chain: Stage[]): CodeFacts {
   const facts: CodeFacts = { lastSourceCopy: null, unreadableCopy: false };
-  for (const info of chain.flatMap((s) => s.instructions)) {
-    if (info.keyword !== 'COPY' && info.keyword !== 'ADD') continue;
-    const op = copyOperands(model, info);
-    if (!op) facts.unreadableCopy = true;
-    else if (copiesSources(op)) facts.lastSourceCopy = { info, op };
+  // Nested loops rather than a flattened copy of the chain's instructions.
+  for (const stage of chain) {
+    for (const info of stage.instructions) {
+      if (info.keyword !== 'COPY' && info.keyword !== 'ADD') continue;
+      const op = copyOperands(model, info);
+      if (!op) facts.unreadableCopy = true;
+      else if (copiesSources(op)) facts.lastSourceCopy = { info, op };
+    }
   }
   return facts;
 }
@@ -98,9 +101,12 @@ function handledAfter(model: DocumentModel, chain: Stage[], copy: InstructionInf
 /** The user in effect before an instruction of the chain: null for root or the image default. */
 function userBefore(chain: Stage[], before: number): string | null {
   let user: string | null = null;
-  for (const info of chain.flatMap((s) => s.instructions)) {
-    if (info.index >= before) break;
-    if (info.keyword === 'USER') user = info.node.getArgumentsContent()?.trim() ?? '';
+  // The chain is in document order: stop at the first instruction at or after `before`.
+  scan: for (const stage of chain) {
+    for (const info of stage.instructions) {
+      if (info.index >= before) break scan;
+      if (info.keyword === 'USER') user = info.node.getArgumentsContent()?.trim() ?? '';
+    }
   }
   return user === null || isRoot(user) ? null : user;
 }
@@ -158,13 +164,16 @@ export default defineRule({
     const final = model.finalStage;
     if (!final) return;
     const chain = stageChain(final);
-    const facts = codeFacts(model, chain);
-    const lastCopy = facts.unreadableCopy ? null : facts.lastSourceCopy;
+    // Read only once a finding is possible: most files fail an earlier test.
+    const lastSourceCopy = (): CodeFacts['lastSourceCopy'] => {
+      const facts = codeFacts(model, chain);
+      return facts.unreadableCopy ? null : facts.lastSourceCopy;
+    };
     const dontWrite = lastEnvSetting(final, 'PYTHONDONTWRITEBYTECODE');
     if (dontWrite && dontWrite.value && !dontWrite.value.includes('$')) {
       if (compiledAnywhere(model, chain)) return;
       const fixes: Fix[] = [];
-      const compile = compileFix(model, final, chain, lastCopy);
+      const compile = compileFix(model, final, chain, lastSourceCopy());
       if (compile) fixes.push(compile);
       const remove = removeEnvKeyEdit(model, dontWrite);
       if (remove) fixes.push({ title: 'Remove `PYTHONDONTWRITEBYTECODE`', applicability: 'unsafe', edits: [remove] });
@@ -178,7 +187,9 @@ export default defineRule({
     }
     // (b): a non-root user that cannot write next to root-owned sources.
     const user = userBefore(chain, Number.MAX_SAFE_INTEGER);
-    if (user === null || user === '' || user.includes('$') || !lastCopy || lastCopy.op.from !== null) return;
+    if (user === null || user === '' || user.includes('$')) return;
+    const lastCopy = lastSourceCopy();
+    if (!lastCopy || lastCopy.op.from !== null) return;
     if (flagsOf(lastCopy.info).some((f) => f.getName() === 'chown' || f.getName() === 'chmod')) return;
     const entry = finalEntry(model, ctx.env);
     const runsPython = rootStage(final).image?.isPython === true || (entry?.commands.some((c) => pythonEntry(valuesOf(c.words))) ?? false);

@@ -29,9 +29,9 @@ interface Candidate {
  * Whether RUNs of the stage run in a POSIX shell: no SHELL switching to PowerShell or cmd,
  * and not a Windows base image (whose default shell is cmd).
  */
-function runsPosixShell(stage: Stage, info: InstructionInfo): boolean {
-  const shells = stageChainInstructions(stage).filter((i) => i.keyword === 'SHELL' && i.index < info.index);
-  const last = shells[shells.length - 1];
+function runsPosixShell(stage: Stage, info: InstructionInfo, shells: readonly InstructionInfo[]): boolean {
+  let last: InstructionInfo | undefined;
+  for (const i of shells) if (i.index < info.index) last = i;
   if (last) {
     const program = /^\s*\[\s*"([^"]*)"/.exec(last.node.getRawArgumentsContent() ?? '')?.[1] ?? '';
     return POSIX_SHELLS.has(program.split('/').pop() ?? '');
@@ -44,13 +44,13 @@ function runsPosixShell(stage: Stage, info: InstructionInfo): boolean {
  * commands and parse errors never take part, and neither does a lone `apt-get update`:
  * PYD302 folds that one into its install instead.
  */
-function candidate(model: DocumentModel, stage: Stage, info: InstructionInfo): Candidate | null {
+function candidate(model: DocumentModel, stage: Stage, info: InstructionInfo, shells: readonly InstructionInfo[]): Candidate | null {
   if (info.keyword !== 'RUN') return null;
   const script = model.shellOf(info);
   if (!script || !fullyUnderstood(script)) return null;
   const count = script.commands.length;
   if (count === 0 || count > MAX_COMMANDS) return null;
-  if (loneAptUpdate(script) || !runsPosixShell(stage, info)) return null;
+  if (loneAptUpdate(script) || !runsPosixShell(stage, info, shells)) return null;
   return { info, script, flags: flagKey(info) };
 }
 
@@ -142,8 +142,14 @@ export default defineRule({
     const { model } = ctx;
     for (const stage of model.stages) {
       let prev: Candidate | null = null;
-      for (const info of stage.instructions) {
-        const cur = candidate(model, stage, info);
+      const infos = stage.instructions;
+      // The SHELL instructions of the chain, found once per stage (each candidate RUN asks which shell runs it).
+      let shells: readonly InstructionInfo[] | undefined;
+      for (let k = 0; k < infos.length; k++) {
+        const info = infos[k] as InstructionInfo;
+        // Only a RUN right before or after another RUN can pair up: skip reading the rest.
+        const paired = info.keyword === 'RUN' && (infos[k - 1]?.keyword === 'RUN' || infos[k + 1]?.keyword === 'RUN');
+        const cur = paired ? candidate(model, stage, info, (shells ??= stageChainInstructions(stage).filter((i) => i.keyword === 'SHELL'))) : null;
         if (prev && cur && prev.flags === cur.flags) {
           const fix = mergeFix(model, prev, cur);
           ctx.report({

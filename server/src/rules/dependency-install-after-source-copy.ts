@@ -119,18 +119,23 @@ function subcommand(words: { value: string }[], from: number, valueOptions: Read
   return { sub: words[i]?.value ?? null, index: i };
 }
 
+/** Resolves paths written in an install command; its working directory is worked out on first need. */
+function resolverFor(model: DocumentModel, info: InstructionInfo, script: ShellScript, command: SimpleCommand): (written: string) => string | null {
+  let cwd: string | null | undefined;
+  return (written) => {
+    if (written.startsWith('/')) return normalizePath(written);
+    if (cwd === undefined) cwd = commandDirectory(model, info, script, command);
+    return cwd === null ? null : joinPath(cwd, written);
+  };
+}
+
 /** Recognises the dependency installs of one RUN script. */
 function findInstalls(model: DocumentModel, info: InstructionInfo, script: ShellScript): InstallCommand[] {
   const installs: InstallCommand[] = [];
   for (const command of script.commands) {
-    let cwd: string | null | undefined;
-    const resolve = (written: string): string | null => {
-      if (written.startsWith('/')) return normalizePath(written);
-      if (cwd === undefined) cwd = commandDirectory(model, info, script, command);
-      return cwd === null ? null : joinPath(cwd, written);
-    };
     const pip = pipInstall(command);
     if (pip) {
+      const resolve = resolverFor(model, info, script, command);
       const reqs = pip.values('-r', '--requirement').filter(isUsableFile);
       const cons = pip.values('-c', '--constraint').filter(isUsableFile);
       if (reqs.length > 0) {
@@ -140,9 +145,15 @@ function findInstalls(model: DocumentModel, info: InstructionInfo, script: Shell
         ];
         installs.push({ command, kind: 'requirements', manifests, pip });
       }
-      const projects = [...pip.packages.filter((w) => !w.hasExpansion).map((w) => w.value), ...pip.values('-e', '--editable')]
-        .map(projectDir)
-        .filter((d): d is string => d !== null);
+      const projects: string[] = [];
+      for (const w of pip.packages) {
+        const dir = w.hasExpansion ? null : projectDir(w.value);
+        if (dir !== null) projects.push(dir);
+      }
+      for (const value of pip.values('-e', '--editable')) {
+        const dir = projectDir(value);
+        if (dir !== null) projects.push(dir);
+      }
       // `--no-deps` installs the project alone: re-running it after a code change is cheap and expected.
       if (projects.length > 0 && !pip.has('--no-deps')) {
         const manifests = projects.map((dir): Manifest => ({ written: dir, path: resolve(`${dir}/pyproject.toml`), role: 'project' }));
@@ -167,7 +178,7 @@ function findInstalls(model: DocumentModel, info: InstructionInfo, script: Shell
       dir = optionValue(words, ['--directory', '--project']) ?? '.';
     }
     if (kind === null) continue;
-    const manifest = dir.includes('$') ? null : resolve(`${dir}/${PROJECT_MANIFEST[kind]}`);
+    const manifest = dir.includes('$') ? null : resolverFor(model, info, script, command)(`${dir}/${PROJECT_MANIFEST[kind]}`);
     installs.push({ command, kind, manifests: [{ written: dir, path: manifest, role: 'project' }], pip: null });
   }
   return installs;
@@ -219,7 +230,7 @@ const suppliedPaths = new WeakMap<CopyEntry, Map<string, boolean>>();
  * The user already split the dependency layer: a COPY of just the manifests (or a bind mount
  * of one in an earlier RUN) came before this install in the stage.
  */
-function dependenciesPrepared(install: InstallCommand, copies: readonly CopyEntry[], earlierRuns: readonly InstructionInfo[]): boolean {
+function dependenciesPrepared(install: InstallCommand, copies: readonly CopyEntry[], manifestBound: boolean): boolean {
   if (install.kind === 'requirements') {
     // The requirements file itself was copied alone, whatever its name.
     const reqs = install.manifests.filter((m) => m.role === 'requirements');
@@ -227,12 +238,13 @@ function dependenciesPrepared(install: InstallCommand, copies: readonly CopyEntr
   } else if (copies.some(copiesManifests)) {
     return true;
   }
-  return earlierRuns.some((info) => bindMountsManifest(info));
+  return manifestBound;
 }
 
 /** `RUN --mount=type=bind,source=uv.lock,…`: uv's documented way to install before copying. */
 function bindMountsManifest(info: InstructionInfo): boolean {
-  return runMounts(info).some((m) => m.get('type') === 'bind' && MANIFEST_NAME_RE.test(lastSegment(m.get('source') ?? m.get('src') ?? '')));
+  // A RUN without flags has no mount: no need to parse any.
+  return flagsOf(info).length > 0 && runMounts(info).some((m) => m.get('type') === 'bind' && MANIFEST_NAME_RE.test(lastSegment(m.get('source') ?? m.get('src') ?? '')));
 }
 
 /**
@@ -241,7 +253,25 @@ function bindMountsManifest(info: InstructionInfo): boolean {
  * Mounts from another stage or image (`from=`) do not count.
  */
 function bindsFromContext(info: InstructionInfo): boolean {
-  return runMounts(info).some((m) => m.get('type') === 'bind' && !m.has('from'));
+  return flagsOf(info).length > 0 && runMounts(info).some((m) => m.get('type') === 'bind' && !m.has('from'));
+}
+
+/**
+ * Whether a source of the COPY can be broad for some install: the whole context, a glob beyond
+ * the manifests, or a directory (one that holds the install's manifest, which only
+ * `broadCopies` can tell).
+ */
+function mayBeBroad(entry: CopyEntry): boolean {
+  const op = entry.op;
+  if (!op) return false;
+  return op.sources.some((source) => {
+    const kind = classifySource(source);
+    if (kind === 'context') return true;
+    if (kind === 'glob') return !MANIFEST_GLOB_RE.test(lastSegment(source));
+    if (kind !== 'directory' && kind !== 'ambiguous') return false;
+    if (kind === 'ambiguous' && MANIFEST_NAME_RE.test(lastSegment(source))) return false;
+    return entry.workdir !== null;
+  });
 }
 
 /** The COPYs before an install that bring in source code together with (or around) its manifests. */
@@ -416,9 +446,12 @@ function planManifestCopy(env: LintEnvironment, manifests: readonly Manifest[], 
 
 /** The raw `--chown`/`--chmod`/`--from` flags of a COPY, to carry over to the manifest COPY. */
 function carriedFlags(entry: CopyEntry): string[] {
-  return flagsOf(entry.info)
-    .filter((f) => ['chown', 'chmod', 'from'].includes(f.getName()))
-    .map((f) => `--${f.getName()}=${f.getValue() ?? ''}`);
+  const carried: string[] = [];
+  for (const f of flagsOf(entry.info)) {
+    const name = f.getName();
+    if (name === 'chown' || name === 'chmod' || name === 'from') carried.push(`--${name}=${f.getValue() ?? ''}`);
+  }
+  return carried;
 }
 
 /**
@@ -497,15 +530,21 @@ function moveEdits(model: DocumentModel, install: InstructionInfo, moved: readon
   // Without a WORKDIR the base image decides the directory; we only know it for python images.
   if (workdir.fromImage && !rootStage(install.stage).image?.isPython) return null;
   const groups = new Map<string, ManifestFile[]>();
-  for (const f of files) groups.set(f.containerDir, [...(groups.get(f.containerDir) ?? []), f]);
+  for (const f of files) {
+    const group = groups.get(f.containerDir);
+    if (group) group.push(f);
+    else groups.set(f.containerDir, [f]);
+  }
   const lines: string[] = [];
   for (const [dir, group] of groups) {
     // Relative to an explicit WORKDIR reads like the install command; otherwise spell it out.
     const rel = workdir.fromImage ? null : relativeWithin(dir, workdir.dir);
     const dest = rel === '.' ? './' : rel !== null ? `${rel}/` : dir === '/' ? '/' : `${dir}/`;
     if (!SAFE_PATH_RE.test(dest)) return null;
-    const flags = carriedFlags((group[0] as ManifestFile).supplier);
-    lines.push(['COPY', ...flags, ...group.map((f) => f.context), dest].join(' '));
+    let line = 'COPY';
+    for (const flag of carriedFlags((group[0] as ManifestFile).supplier)) line += ` ${flag}`;
+    for (const f of group) line += ` ${f.context}`;
+    lines.push(`${line} ${dest}`);
   }
   const indent = /^[ \t]*/.exec(model.text.lineText(install.range.start.line))?.[0] ?? '';
   const eol = model.eol;
@@ -525,15 +564,17 @@ function moveEdits(model: DocumentModel, install: InstructionInfo, moved: readon
 /** The requirements-case fix, SAFE when every precondition holds, else UNSAFE, or null. */
 function requirementsFix(model: DocumentModel, env: LintEnvironment, stage: Stage, install: InstructionInfo, script: ShellScript, installs: readonly InstallCommand[], copies: readonly CopyEntry[], moved: readonly CopyEntry[]): Fix | null {
   if (!installs.every((i) => i.kind === 'requirements')) return null;
-  const manifests = installs.flatMap((i) => i.manifests);
+  const manifests: Manifest[] = [];
+  for (const i of installs) for (const m of i.manifests) manifests.push(m);
   const plan = planManifestCopy(env, manifests, copies, moved);
   if (!plan) return null;
   const edits = moveEdits(model, install, moved, plan.files);
   if (!edits) return null;
-  const risks = [...plan.unsafeBecause, ...moveRisks(model, env, stage, install, script, installs, moved)];
+  // Only whether there is a risk decides: a plan already known to be unsafe needs no further look.
+  const safe = plan.unsafeBecause.length === 0 && moveRisks(model, env, stage, install, script, installs, moved).length === 0;
   const names = plan.files.map((f) => `\`${f.context}\``).join(', ');
   const broad = moved.map((m) => `\`${copyLabel(m.info)}\``).join(', ');
-  return { title: `Copy ${names} first and move ${broad} after the install`, applicability: risks.length === 0 ? 'safe' : 'unsafe', edits };
+  return { title: `Copy ${names} first and move ${broad} after the install`, applicability: safe ? 'safe' : 'unsafe', edits };
 }
 
 type ProjectTool = 'poetry' | 'uv-sync' | 'pipenv';
@@ -698,21 +739,33 @@ export default defineRule({
     const { model, env } = ctx;
     for (const stage of model.stages) {
       const copies: CopyEntry[] = [];
-      const earlierRuns: InstructionInfo[] = [];
+      // Whether an earlier RUN of the stage bind-mounts a manifest (kept up to date as RUNs pass by).
+      let manifestBound = false;
+      // An install is only flagged after a COPY that can be broad: until one comes, no RUN needs reading.
+      let broadSeen = false;
       for (const info of stage.instructions) {
         if (info.keyword === 'COPY' || info.keyword === 'ADD') {
-          copies.push({ info, op: copyOperands(model, info), workdir: workdirBefore(model, info)?.dir ?? null });
+          const entry: CopyEntry = { info, op: copyOperands(model, info), workdir: workdirBefore(model, info)?.dir ?? null };
+          copies.push(entry);
+          broadSeen ||= mayBeBroad(entry);
           continue;
         }
         if (info.keyword !== 'RUN') continue;
-        const script = model.shellOf(info);
+        const script = broadSeen ? model.shellOf(info) : null;
         if (script && script.error === undefined && !bindsFromContext(info)) {
           const installs = findInstalls(model, info, script);
-          const flagged = installs.filter((i) => !dependenciesPrepared(i, copies, earlierRuns) && broadCopies(i, copies).length > 0);
-          const firstFlagged = flagged[0];
+          // Each install's broad COPYs, read once for the test and again for the set below.
+          const broadOf = new Map<InstallCommand, CopyEntry[]>();
+          const broadFor = (i: InstallCommand): CopyEntry[] => {
+            let found = broadOf.get(i);
+            if (!found) broadOf.set(i, (found = broadCopies(i, copies)));
+            return found;
+          };
+          const firstFlagged = installs.find((i) => !dependenciesPrepared(i, copies, manifestBound) && broadFor(i).length > 0);
           if (firstFlagged) {
             // One set for all installs: asking per copy made this cubic in the COPYs of a stage.
-            const broad = new Set(installs.flatMap((i) => broadCopies(i, copies)));
+            const broad = new Set<CopyEntry>();
+            for (const i of installs) for (const c of broadFor(i)) broad.add(c);
             const moved = copies.filter((c) => broad.has(c));
             const closest = moved[moved.length - 1] as CopyEntry;
             const hint =
@@ -727,7 +780,7 @@ export default defineRule({
             });
           }
         }
-        earlierRuns.push(info);
+        manifestBound ||= bindMountsManifest(info);
       }
     }
   },

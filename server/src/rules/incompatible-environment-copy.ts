@@ -96,12 +96,13 @@ export default defineRule({
 function checkCopy(ctx: RuleContext, site: CopySite): void {
   const { model } = ctx;
   const dirs = site.source ? environmentDirs(model, site.source) : { venvs: [], installs: [], foreign: [] };
-  const args = site.info.node.getArguments();
-  const envSources = site.op.sources
-    .map((written, index) => ({ written, index, path: joinPath('/', written) }))
-    .filter((s) => !isGlob(s.written))
-    .map((s) => ({ ...s, kind: envKind(s.path, dirs.venvs, dirs.installs) }))
-    .filter((s): s is typeof s & { kind: EnvKind } => s.kind !== null);
+  const envSources: { written: string; index: number; path: string; kind: EnvKind }[] = [];
+  site.op.sources.forEach((written, index) => {
+    if (isGlob(written)) return;
+    const path = joinPath('/', written);
+    const kind = envKind(path, dirs.venvs, dirs.installs);
+    if (kind !== null) envSources.push({ written, index, path, kind });
+  });
   const first = envSources[0];
   if (!first) return;
   const sourceRoot = site.source ? rootStage(site.source) : null;
@@ -109,7 +110,8 @@ function checkCopy(ctx: RuleContext, site: CopySite): void {
   const targetRoot = rootStage(site.stage);
   const from = profileOf(sourceImage);
   const to = profileOf(targetRoot.image);
-  const argRange = (index: number): TextEdit['range'] => (args[index] ?? site.info.node).getRange();
+  // The arguments are only read for a finding: most environment COPYs are fine.
+  const argRange = (index: number): TextEdit['range'] => (site.info.node.getArguments()[index] ?? site.info.node).getRange();
   // A venv on another interpreter than the image's says nothing about the image's Python.
   const foreign = dirs.foreign.some((d) => relativeWithin(first.path, d) !== null);
   if (from && to && sourceRoot !== targetRoot && !foreign) {

@@ -22,12 +22,24 @@ type Manager = 'pip' | 'uv' | 'poetry' | 'pipenv' | 'apt';
 interface Install {
   manager: Manager;
   command: SimpleCommand;
-  /** From the program word to the subcommand, for the diagnostic range and message. */
-  head: { start: number; end: number; text: string };
-  /** Words that turn the tool's cache off (`--no-cache-dir`, `--no-cache`). */
-  noCacheWords: Word[];
-  /** A cache directory given on the command line (`--cache-dir DIR`), or null. */
-  cacheDirOption: string | null;
+  /** The command's words after wrappers (`sudo`, `env`, …). */
+  words: readonly Word[];
+  /** The subcommand word (`install`, `sync`): the diagnostic range runs from the program word to it. */
+  last: Word;
+  /** Options that turn the tool's cache off (`--no-cache-dir`, `--no-cache`). */
+  noCache: readonly string[];
+}
+
+/** From the program word to the subcommand, for the diagnostic range and message. */
+function headOf(install: Install): { start: number; end: number; text: string } {
+  // Built only for a finding: most installs are never reported.
+  const { words, last } = install;
+  return { start: (words[0] as Word).start, end: last.end, text: headText(words.slice(0, words.indexOf(last) + 1)) };
+}
+
+/** Words that turn the tool's cache off. */
+function noCacheWords(install: Install): Word[] {
+  return install.words.filter((w) => install.noCache.includes(w.value));
 }
 
 /**
@@ -69,13 +81,7 @@ function installOf(cmd: SimpleCommand): Install | null {
   const words = effectiveWords(cmd);
   const first = words[0];
   if (!first) return null;
-  const make = (manager: Manager, last: Word, noCache: readonly string[]): Install => ({
-    manager,
-    command: cmd,
-    head: { start: first.start, end: last.end, text: headText(words.slice(0, words.indexOf(last) + 1)) },
-    noCacheWords: words.filter((w) => noCache.includes(w.value)),
-    cacheDirOption: optionValue(words, ['--cache-dir']),
-  });
+  const make = (manager: Manager, last: Word, noCache: readonly string[]): Install => ({ manager, command: cmd, words, last, noCache });
   const pip = pipInstall(cmd);
   if (pip) return make(pip.runner === 'uv' ? 'uv' : 'pip', pip.installWord, pip.runner === 'uv' ? ['--no-cache', '-n'] : ['--no-cache-dir']);
   const program = baseName(first);
@@ -103,7 +109,7 @@ function customCacheDir(stage: Stage, info: InstructionInfo, install: Install): 
   if (install.manager === 'apt') return null;
   const name = TOOL_CACHE[install.manager].env;
   const inline = install.command.assignments.find((a) => a.value.startsWith(`${name}=`));
-  const value = inline ? inline.value.slice(name.length + 1) : definedVariable(stage, info, name) ?? install.cacheDirOption;
+  const value = inline ? inline.value.slice(name.length + 1) : definedVariable(stage, info, name) ?? optionValue(install.words, ['--cache-dir']);
   return value && value.startsWith('/') && !value.includes('$') ? normalizePath(value) : null;
 }
 
@@ -113,10 +119,14 @@ function servingMounts(mounts: readonly MountInfo[], install: Install, custom: s
     if (m.target === null || (m.type !== 'cache' && m.type !== 'tmpfs')) return false;
     if (install.manager === 'apt') return APT_DIRS.some((d) => m.target === d || m.target?.startsWith(d + '/'));
     if (custom !== null && m.target === custom) return true;
-    const accepted = TOOL_CACHE[install.manager].accepted.join('|');
-    return new RegExp(`(^|/)\\.cache(/(${accepted}))?$`).test(m.target);
+    return CACHE_TARGET_RE[install.manager].test(m.target);
   });
 }
+
+/** Per tool: mount targets that serve its cache (`…/.cache` or `…/.cache/<accepted>`), compiled once. */
+const CACHE_TARGET_RE = Object.fromEntries(
+  Object.entries(TOOL_CACHE).map(([tool, { accepted }]) => [tool, new RegExp(`(^|/)\\.cache(/(${accepted.join('|')}))?$`)]),
+) as Record<Exclude<Manager, 'apt'>, RegExp>;
 
 // -- The user the RUN runs as ----------------------------------------------------------------
 
@@ -228,7 +238,7 @@ function mountFix(model: DocumentModel, stage: Stage, info: InstructionInfo, scr
   } else return null;
   if (!/^[A-Za-z0-9._/@+-]+$/.test(target)) return null;
   edits.push(insertAt(model, at, ` --mount=type=cache,target=${target}${owner}`));
-  for (const w of install.noCacheWords) edits.push(removeWord(model, install.command, w));
+  for (const w of noCacheWords(install)) edits.push(removeWord(model, install.command, w));
   return { title: `Add a BuildKit cache mount on \`${target}\``, applicability: 'unsafe', edits };
 }
 
@@ -244,8 +254,8 @@ interface Conflict {
 function pipConflicts(model: DocumentModel, stage: Stage, info: InstructionInfo, install: Install, mount: MountInfo): Conflict[] {
   const out: Conflict[] = [];
   const target = mount.target as string;
-  const head = install.head;
-  for (const w of install.noCacheWords) {
+  const head = headOf(install);
+  for (const w of noCacheWords(install)) {
     out.push({
       range: { start: w.start, end: w.end },
       message: `\`--no-cache-dir\` turns off the pip cache that the cache mount on \`${target}\` is there to keep`,
@@ -330,10 +340,15 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    // Cache mounts need BuildKit: only files that already rely on it get the builder hint.
-    const buildKit = usesBuildKit(model);
+    // Cache mounts need BuildKit: only files that already rely on it get the builder hint
+    // (asked when a builder stage has a RUN to judge).
+    let knownBuildKit: boolean | undefined;
+    const buildKit = (): boolean => (knownBuildKit ??= usesBuildKit(model));
     for (const { stage, info, script } of parsedRuns(model)) {
-      const mounts = mountsOf(info);
+      // Without a mount there is no conflict to find, and shipping stages (or files without BuildKit)
+      // get no hint; a RUN without flags has no mount, which needs no parsing to see.
+      const mounts = flagsOf(info).length > 0 ? mountsOf(info) : [];
+      if (mounts.length === 0 && (stage.ships || !buildKit())) continue;
       for (const command of script.commands) {
         const install = installOf(command);
         if (!install) continue;
@@ -345,11 +360,12 @@ export default defineRule({
             ctx.report({ range: model.text.rangeOf(c.range.start, c.range.end), message: c.message, severity: 'info', ...(c.fix ? { fixes: [c.fix] } : {}) });
           }
         }
-        if (!buildKit || stage.ships || serving.length > 0) continue;
+        if (stage.ships || serving.length > 0 || !buildKit()) continue;
         const fix = mountFix(model, stage, info, script, install);
+        const head = headOf(install);
         ctx.report({
-          range: model.text.rangeOf(install.head.start, install.head.end),
-          message: `\`${install.head.text}\` downloads everything again whenever this builder layer is rebuilt: a BuildKit cache mount keeps the downloads between builds without putting them in a layer`,
+          range: model.text.rangeOf(head.start, head.end),
+          message: `\`${head.text}\` downloads everything again whenever this builder layer is rebuilt: a BuildKit cache mount keeps the downloads between builds without putting them in a layer`,
           severity: 'hint',
           ...(fix ? { fixes: [fix] } : {}),
         });

@@ -171,6 +171,11 @@ function urlOptions(model: DocumentModel, pip: PipInstall, scope: CredentialScop
   return reports;
 }
 
+/** Adds `more` to `reports` (a loop, not a spread call: most lists are empty). */
+function append(reports: Report[], more: readonly Report[]): void {
+  for (const r of more) reports.push(r);
+}
+
 /** (c) `--trusted-host`: removal is offered once every index of that host in the command is https. */
 function trustedHosts(model: DocumentModel, pip: PipInstall): Report[] {
   const urls = pip.options.filter((o) => URL_OPTIONS.includes(o.name) && o.value !== null).map((o) => parseUrl(o.value as string)).filter((u): u is ParsedUrl => u !== null);
@@ -246,6 +251,8 @@ function variableReports(model: DocumentModel, info: InstructionInfo): Report[] 
   const scope = lazyScope(info.stage, info, false);
   for (const prop of (info.node as unknown as { getProperties(): Property[] }).getProperties()) {
     const name = prop.getName();
+    // Most variables are neither: skip them before reading values and ranges.
+    if (!TRUST_VARIABLES.has(name) && !URL_VARIABLES.has(name)) continue;
     const value = prop.getValue();
     const range = prop.getValueRange();
     if (value === null || range === null) continue;
@@ -313,6 +320,8 @@ const PIP_PROGRAM_RE = /^pip(\d+(\.\d+)?)?$/;
 
 /** `pip config set <key> <value>` (also `python -m pip config …`), as [key, value] words. */
 function pipConfigSet(command: SimpleCommand): [Word, Word] | null {
+  // Asked of every command: only one with a `config` word can be `pip config set`.
+  if (!command.words.some((w) => w.value === 'config')) return null;
   const words = effectiveWords(command);
   const values = words.map((w) => w.value);
   const isPip = PIP_PROGRAM_RE.test(baseName(words[0])) || (/^python(\d+(\.\d+)?)?$/.test(baseName(words[0])) && values.includes('-m') && values[values.indexOf('-m') + 1] === 'pip');
@@ -399,16 +408,19 @@ export default defineRule({
   check(ctx) {
     const { model } = ctx;
     const reports: Report[] = [];
-    for (const info of model.instructions) reports.push(...variableReports(model, info));
+    for (const info of model.instructions) if (info.keyword === 'ENV' || info.keyword === 'ARG') append(reports, variableReports(model, info));
     for (const stage of model.stages) {
       for (const site of runCommands(model, stage)) {
         const scope = lazyScope(stage, site.info, true);
-        reports.push(...assignmentReports(model, site, scope), ...configReports(site, scope));
+        append(reports, assignmentReports(model, site, scope));
+        append(reports, configReports(site, scope));
         const pip = pipInstall(site.command);
         if (!pip) continue;
-        reports.push(...duplicateIndexes(model, pip), ...urlOptions(model, pip, scope), ...trustedHosts(model, pip));
+        append(reports, duplicateIndexes(model, pip));
+        append(reports, urlOptions(model, pip, scope));
+        append(reports, trustedHosts(model, pip));
       }
-      reports.push(...repeatedIndexes(model, stage));
+      append(reports, repeatedIndexes(model, stage));
     }
     for (const r of reports) {
       ctx.report({ range: model.text.rangeOf(r.start, r.end), message: r.message, severity: SEVERITY[r.kind], ...(r.fixes.length > 0 ? { fixes: r.fixes } : {}) });

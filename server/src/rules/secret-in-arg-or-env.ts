@@ -39,6 +39,19 @@ function isSecretPart(part: string): boolean {
 
 /** Whether an ARG/ENV name says that its value is a secret. */
 export function isSecretName(name: string): boolean {
+  // The same few names (`PATH`, `PYTHONUNBUFFERED`, `PORT`) come back in every file.
+  const known = secretNames.get(name);
+  if (known !== undefined) return known;
+  // Bounded: a long-running server sees ever new names.
+  if (secretNames.size >= 4096) secretNames.clear();
+  const secret = readSecretName(name);
+  secretNames.set(name, secret);
+  return secret;
+}
+
+const secretNames = new Map<string, boolean>();
+
+function readSecretName(name: string): boolean {
   const parts = nameParts(name);
   const last = parts[parts.length - 1];
   if (last === undefined || DESCRIBING_PARTS.has(last)) return false;
@@ -79,7 +92,7 @@ function secretProperties(info: InstructionInfo): Located[] {
   const found: Located[] = [];
   for (const prop of propertiesOf(info)) {
     const value = prop.getValue();
-    if (value === null || isHarmlessValue(value) || !isSecretName(prop.getName())) continue;
+    if (value === null || !isSecretName(prop.getName()) || isHarmlessValue(value)) continue;
     const message =
       info.keyword === 'ARG'
         ? `\`ARG ${prop.getName()}\` has a default value that looks like a secret; build arguments stay in the Dockerfile and the image history`
@@ -104,6 +117,15 @@ function urlCredentials(model: DocumentModel, info: InstructionInfo): Located[] 
       message: 'This URL embeds a password, which stays in the Dockerfile, the build cache and the image history',
     });
   }
+  return found;
+}
+
+const NONE: readonly Located[] = [];
+
+/** Offsets of every occurrence of `needle` in `text`, in order. */
+function occurrences(text: string, needle: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) found.push(at);
   return found;
 }
 
@@ -138,10 +160,16 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
+    // Where `://` occurs, found in one pass: only instructions holding one can carry a URL password.
+    const schemes = occurrences(model.content, '://');
+    let next = 0;
     for (const info of model.instructions) {
-      const byName = info.keyword === 'ARG' || info.keyword === 'ENV' ? secretProperties(info) : [];
-      const byUrl = urlCredentials(model, info).filter((u) => !byName.some((n) => overlaps(n.range, u.range)));
-      for (const finding of [...byName, ...byUrl]) ctx.report(finding);
+      const byName = info.keyword === 'ARG' || info.keyword === 'ENV' ? secretProperties(info) : NONE;
+      while (next < schemes.length && (schemes[next] as number) < info.start) next++;
+      const hasUrl = next < schemes.length && (schemes[next] as number) + 3 <= info.end;
+      for (const finding of byName) ctx.report(finding);
+      if (!hasUrl) continue;
+      for (const u of urlCredentials(model, info)) if (!byName.some((n) => overlaps(n.range, u.range))) ctx.report(u);
     }
   },
 });

@@ -1,7 +1,6 @@
 // PYD209: a virtual environment is created but nothing ever runs from it.
 import type { DocumentModel } from '../model/document-model';
 import type { Stage } from '../model/stages';
-import type { Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
 import type { Fix, LintEnvironment } from './types';
@@ -66,8 +65,11 @@ function mentionMatcher(venv: VenvCreation): RegExp {
 function commandUses(script: ShellScript, command: SimpleCommand, mentions: RegExp, projectVenv: boolean): boolean {
   if (isActivationNoOp(script, command)) return false;
   if (projectVenv && PROJECT_VENV_TOOLS.has(programName(command))) return true;
-  const words: Word[] = [...command.assignments, ...command.words, ...command.redirects.flatMap((r) => (r.target ? [r.target] : []))];
-  return words.some((w) => mentions.test(w.value));
+  // Asked of every command after the creation: test the words where they are, without a combined list.
+  for (const w of command.assignments) if (mentions.test(w.value)) return true;
+  for (const w of command.words) if (mentions.test(w.value)) return true;
+  for (const r of command.redirects) if (r.target && mentions.test(r.target.value)) return true;
+  return false;
 }
 
 /** Whether the venv is used anywhere after its creation (see the docs for what counts). */

@@ -189,8 +189,10 @@ function unpinnedUv(ctx: RuleContext): Finding[] {
       if (flag && value) checkFrom(info, value, flag.getValueRange() ?? flag.getRange());
     }
     if (info.keyword !== 'RUN') continue;
+    const mounts = runMounts(info);
+    if (mounts.length === 0) continue;
     const mountFlags = flagsOf(info).filter((f) => f.getName() === 'mount');
-    runMounts(info).forEach((m, i) => {
+    mounts.forEach((m, i) => {
       const from = m.get('from');
       const flag = mountFlags[i];
       if (from && flag) checkFrom(info, from, flag.getRange());
@@ -247,9 +249,15 @@ function compilesEnvironments(model: DocumentModel, reaching: ReadonlySet<Stage>
 function installFindings(ctx: RuleContext): Finding[] {
   const { model } = ctx;
   const findings: Finding[] = [];
-  const copied = copiedStages(model);
-  const reaching = stagesReachingImage(model);
-  const compiled = compilesEnvironments(model, reaching);
+  // Read on the first uv install: most files have none.
+  let facts: { copied: ReturnType<typeof copiedStages>; reaching: ReturnType<typeof stagesReachingImage>; compiled: boolean } | undefined;
+  const stageFacts = (): NonNullable<typeof facts> => {
+    if (!facts) {
+      const reaching = stagesReachingImage(model);
+      facts = { copied: copiedStages(model), reaching, compiled: compilesEnvironments(model, reaching) };
+    }
+    return facts;
+  };
   /** Per stage, the first RUN that gets an ENV inserted before it: all findings share one edit. */
   const linkModeRun = new Map<Stage, InstructionInfo>();
   const bytecodeRun = new Map<Stage, InstructionInfo>();
@@ -261,6 +269,7 @@ function installFindings(ctx: RuleContext): Finding[] {
     const stage = site.info.stage;
     const uv = uvInstall(site.command);
     if (!stage || !uv) continue;
+    const { copied, reaching, compiled } = stageFacts();
     // From the program word: inline assignments such as `UV_LINK_MODE=copy` are not the problem.
     const range = model.text.rangeOf(effectiveWords(site.command)[0]?.start ?? site.command.start, uv.anchor.end);
     const configured = configuredCacheDirs(site, uv);
