@@ -129,7 +129,7 @@ export function lint(input: string | DocumentModel, options: LintOptions = {}): 
     const current = rule;
     if (current === undefined) return;
     if (hasPragmas && suppressed(current, v)) return;
-    (v.file !== undefined ? otherFiles : findings).push({
+    const finding: Finding = {
       code: current.code,
       name: current.name,
       severity: override && override !== 'off' ? override : v.severity ?? current.defaultSeverity,
@@ -138,9 +138,12 @@ export function lint(input: string | DocumentModel, options: LintOptions = {}): 
       fixes: applicability ? (v.fixes ?? []).map((fix) => ({ ...fix, applicability: applicability as Applicability })) : (v.fixes ?? []),
       docsUrl: (url ??= docsUrl(current)),
       unnecessary: v.unnecessary ?? false,
-      ...(v.file !== undefined ? { file: v.file } : {}),
-      ...(v.detail !== undefined ? { detail: v.detail } : {}),
-    });
+    };
+    // Assigned rather than spread from a fresh object per finding (large files have thousands):
+    // the keys still come in this order, so serialized findings are unchanged.
+    if (v.file !== undefined) finding.file = v.file;
+    if (v.detail !== undefined) finding.detail = v.detail;
+    (v.file !== undefined ? otherFiles : findings).push(finding);
   };
   // Plain literals: a conditional spread per lint costs more than some rules' checks.
   const ctx: RuleContext = env.workspace ? { model, env, config, catalogue, report, workspace: env.workspace } : { model, env, config, catalogue, report };

@@ -25,8 +25,21 @@ export interface ArgWord {
  * character, and continuation lines (with comment lines inside them) are joined first.
  * Returns an empty list for other instructions and for an `ARG` without arguments.
  */
-export function argWords(model: DocumentModel, info: InstructionInfo): ArgWord[] {
-  if (info.keyword !== 'ARG') return [];
+export function argWords(model: DocumentModel, info: InstructionInfo): readonly ArgWord[] {
+  if (info.keyword !== 'ARG') return NO_WORDS;
+  // Memoized (read-only, shared): two rules read every ARG.
+  let known = argWordsMemo.get(info);
+  if (known === undefined) {
+    known = readArgWords(model, info);
+    argWordsMemo.set(info, known);
+  }
+  return known;
+}
+
+const NO_WORDS: readonly ArgWord[] = Object.freeze([]);
+const argWordsMemo = new WeakMap<InstructionInfo, readonly ArgWord[]>();
+
+function readArgWords(model: DocumentModel, info: InstructionInfo): ArgWord[] {
   const first = info.node.getArguments()[0];
   if (!first) return [];
   const start = model.text.offsetAt(first.getRange().start);

@@ -6,7 +6,7 @@ import type { TextEdit } from '../model/text';
 import type { SimpleCommand } from '../shell/parser';
 import { effectiveWords, fullyUnderstood } from '../shell/query';
 import type { Fix } from './types';
-import { classifySource, copyOperands, copyTarget, isGlob, joinPath, normalizePath, sourcePathFor, substitute, variablesBefore, workdirBefore, type CopyOperands } from './copy-paths';
+import { classifySource, copyOperands, copyTarget, isGlob, joinPath, normalizePath, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
 import { flagsOf } from './helpers';
@@ -90,7 +90,7 @@ function permissionRun(model: DocumentModel, info: InstructionInfo): PermissionR
     if (!sequential || c.depth !== 0 || c.negated || c.redirects.length > 0 || c.assignments.length > 0) return null;
     const words = effectiveWords(c);
     if (words.length !== c.words.length) return null;
-    const vars = variablesBefore(model, info);
+    const vars = variableLookupBefore(model, info);
     const argv = words.map((w) => (w.hasExpansion ? substitute(w.value, vars) : w.value));
     if (argv.some((a) => a.includes('$') || a.includes('`'))) return null;
     const cmd = permissionCommand(argv);

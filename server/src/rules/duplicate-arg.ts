@@ -11,7 +11,7 @@ interface Declaration {
   info: InstructionInfo;
   word: ArgWord;
   /** All words of the instruction, to delete one of several. */
-  siblings: ArgWord[];
+  siblings: readonly ArgWord[];
 }
 
 /** The ARG scopes: the global one (before the first FROM), then one per stage. */

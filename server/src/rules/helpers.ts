@@ -60,9 +60,27 @@ export function flagsOf(info: InstructionInfo): Flag[] {
   return typeof node.getFlags === 'function' ? node.getFlags() : [];
 }
 
-/** Parses `--mount=type=cache,target=/root/.cache/pip` style flags of a RUN. */
-export function runMounts(info: InstructionInfo): Map<string, string>[] {
-  return flagsOf(info)
+/**
+ * Parses `--mount=type=cache,target=/root/.cache/pip` style flags of a RUN (read-only, shared).
+ * Memoized per instruction: about ten rules ask for the mounts of every RUN.
+ */
+export function runMounts(info: InstructionInfo): readonly ReadonlyMap<string, string>[] {
+  const flags = flagsOf(info);
+  // Most RUNs have no flags at all: no memo entry for them.
+  if (flags.length === 0) return NO_MOUNTS;
+  let known = mountsMemo.get(info);
+  if (known === undefined) {
+    known = readMounts(flags);
+    mountsMemo.set(info, known);
+  }
+  return known;
+}
+
+const NO_MOUNTS: readonly ReadonlyMap<string, string>[] = Object.freeze([]);
+const mountsMemo = new WeakMap<InstructionInfo, readonly ReadonlyMap<string, string>[]>();
+
+function readMounts(flags: readonly Flag[]): ReadonlyMap<string, string>[] {
+  return flags
     .filter((f) => f.getName() === 'mount')
     .map((f) => {
       const map = new Map<string, string>();

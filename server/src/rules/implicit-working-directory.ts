@@ -5,7 +5,7 @@ import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import type { Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { effectiveWords, programName } from '../shell/query';
-import { classifySource, copyOperands, joinPath, normalizePath, relativeWithin, substitute, variablesBefore, workdirBefore, type CopyOperands } from './copy-paths';
+import { classifySource, copyOperands, joinPath, normalizePath, relativeWithin, substitute, variableLookupBefore, workdirBefore, type CopyOperands } from './copy-paths';
 import { defineRule } from './define-rule';
 import { runCommands } from './helpers';
 import { replaceSpan } from './edit-helpers';
@@ -107,7 +107,7 @@ function checkWorkdir(ctx: RuleContext, stage: Stage, info: InstructionInfo): vo
   const { model } = ctx;
   const raw = (info.node.getArgumentsContent() ?? '').trim();
   if (raw === '' || /["'\s]/.test(raw) || isWindowsPath(raw)) return;
-  const value = substitute(raw, variablesBefore(model, info));
+  const value = substitute(raw, variableLookupBefore(model, info));
   // An unresolved variable may well hold an absolute path.
   if (value.includes('$') || value.startsWith('/')) return;
   const arg = info.node.getArguments()[0];

@@ -141,7 +141,10 @@ interface RunUser {
 /** The USER in effect before `info`, with its UID and home directory when the Dockerfile proves them. */
 function runUser(model: DocumentModel, stage: Stage, info: InstructionInfo): RunUser {
   let user: string | null = null;
-  for (const i of stageChainInstructions(stage)) {
+  // Indexed: asked per install, and for-of allocated a step object per instruction here.
+  const chain = stageChainInstructions(stage);
+  for (let k = 0; k < chain.length; k++) {
+    const i = chain[k] as InstructionInfo;
     if (i.index >= info.index) break;
     if (i.keyword === 'USER') user = (i.node.getArgumentsContent() ?? '').trim();
   }

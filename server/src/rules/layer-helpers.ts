@@ -21,7 +21,7 @@ export interface MountInfo {
   type: string;
   /** Normalized absolute target (`target`, `dst` or `destination`), or null when absent. */
   target: string | null;
-  options: Map<string, string>;
+  options: ReadonlyMap<string, string>;
 }
 
 /** The `--mount` flags of a RUN; the type defaults to `bind` as in BuildKit. */

@@ -3,7 +3,7 @@ import type { Property } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import { effectiveWords } from '../shell/query';
-import { classifySource, copyOperands, joinPath, normalizePath, sourcePathFor, substitute, variablesBefore, workdirBefore } from './copy-paths';
+import { classifySource, copyOperands, joinPath, normalizePath, sourcePathFor, substitute, variablesBefore, variableLookupBefore, workdirBefore } from './copy-paths';
 import { effectiveCommands, stageChain } from './entrypoint-helpers';
 import type { LintEnvironment } from './types';
 
@@ -224,7 +224,7 @@ export function exposedPorts(model: DocumentModel, stage: Stage): ExposedPort[] 
   const ports: ExposedPort[] = [];
   for (const info of stageChainInstructions(stage)) {
     if (info.keyword !== 'EXPOSE') continue;
-    const vars = variablesBefore(model, info);
+    const vars = variableLookupBefore(model, info);
     for (const arg of info.node.getArguments()) {
       const m = /^(\d+)(?:-(\d+))?(?:\/(tcp|udp|sctp))?$/i.exec(substitute(arg.getValue(), vars));
       if (!m) return null;
@@ -264,7 +264,7 @@ export function gunicornEnvArgs(model: DocumentModel, stage: Stage): { info: Ins
   const valueRange = found?.property.getValueRange();
   const value = found?.property.getValue();
   if (!found || !valueRange || value === null || value === undefined) return null;
-  const resolved = substitute(value, variablesBefore(model, found.info));
+  const resolved = substitute(value, variableLookupBefore(model, found.info));
   const start = model.text.offsetAt(valueRange.start);
   const end = model.text.offsetAt(valueRange.end);
   // Gunicorn splits the value like a shell would; quoting inside it is rare enough to skip.

@@ -57,10 +57,10 @@ function referencesOf(model: DocumentModel, info: InstructionInfo, script: Shell
   for (const c of script.commands) {
     for (const a of c.assignments) words.push(assignmentValue(a));
     // The name after `apk add --virtual` (`.build-deps`) is a package name, not a file.
-    c.words.forEach((w, k) => {
+    for (let k = 0; k < c.words.length; k++) {
       const before = c.words[k - 1]?.value;
-      if (before !== '--virtual' && before !== '-t') words.push(w);
-    });
+      if (before !== '--virtual' && before !== '-t') words.push(c.words[k] as Word);
+    }
     for (const r of c.redirects) if (r.target) words.push(r.target);
   }
   for (const m of mountsOf(info)) if (m.target !== null) refs.paths.push(m.target);
@@ -148,9 +148,8 @@ function isSystemDest(dest: string): boolean {
   return dest === '/' || SYSTEM_DIRS.some((d) => dest === d || under(dest, d));
 }
 
-/** Whether a RUN between the COPY and the install might prepare what the install needs. */
-function preparesInstall(model: DocumentModel, info: InstructionInfo, refs: References): boolean {
-  const own = preparedPaths(model, info);
+/** Whether a RUN between the COPY and the install, with its {@link preparedPaths} `own`, might prepare what the install needs. */
+function preparesInstall(own: References | null, refs: References): boolean {
   // It creates or changes a path that the install uses (a venv, a downloaded .deb, …).
   return own === null || own.unknown || own.paths.some((p) => refs.paths.some((r) => overlaps(p, r)));
 }
@@ -223,32 +222,48 @@ const referencedMemo = new WeakMap<InstructionInfo, ReadonlySet<string>>();
 
 /** Names an ENV/ARG instruction defines (read-only, shared; memoized like {@link namesReferencedBy}). */
 function definedNames(info: InstructionInfo): readonly string[] {
+  const node = info.node as unknown as { getProperties?: () => { getName(): string }[] };
+  // Most instructions define nothing: answer those without a memo entry (move plans ask per instruction).
+  if (typeof node.getProperties !== 'function') return NO_NAMES;
   let known = definedMemo.get(info);
   if (known === undefined) {
-    const node = info.node as unknown as { getProperties?: () => { getName(): string }[] };
-    known = typeof node.getProperties === 'function' ? node.getProperties().map((p) => p.getName()) : [];
+    known = node.getProperties().map((p) => p.getName());
     definedMemo.set(info, known);
   }
   return known;
 }
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
 const definedMemo = new WeakMap<InstructionInfo, readonly string[]>();
 
 /**
- * The ENV/ARG lines between the target COPY and the install that the install uses (directly or
- * through other moved lines), in document order.
+ * The ENV/ARG lines among `instructions[from..to)` (between the target COPY and the install) that
+ * the install uses (directly or through other moved lines), in document order.
  */
-function variablesToMove(model: DocumentModel, between: readonly InstructionInfo[], install: InstructionInfo): InstructionInfo[] {
-  const needed = referencedNames(model.content.slice(install.start, install.end));
+function variablesToMove(model: DocumentModel, instructions: readonly InstructionInfo[], from: number, to: number, install: InstructionInfo): InstructionInfo[] {
+  const own = namesReferencedBy(model, install);
   const moved: InstructionInfo[] = [];
-  for (const info of [...between].reverse()) {
+  // An install that names no variable takes none along: most of them.
+  if (own.size === 0) return moved;
+  // Copied on the first moved line only: the memoized set is shared.
+  let needed: Set<string> | null = null;
+  // Backwards by index rather than over a reversed copy: this runs for every install of a long stage.
+  for (let k = to - 1; k >= from; k--) {
+    const info = instructions[k] as InstructionInfo;
     if (info.keyword !== 'ENV' && info.keyword !== 'ARG') continue;
-    const names = definedNames(info);
-    if (!names.some((n) => needed.has(n))) continue;
+    if (!definesAny(info, needed ?? own)) continue;
     moved.unshift(info);
+    needed ??= new Set(own);
     for (const n of namesReferencedBy(model, info)) needed.add(n);
   }
   return moved;
+}
+
+/** Whether an instruction defines one of `names` (indexed loops: move plans call this per instruction, and for-of allocated there). */
+function definesAny(info: InstructionInfo, names: ReadonlySet<string>): boolean {
+  const defined = definedNames(info);
+  for (let k = 0; k < defined.length; k++) if (names.has(defined[k] as string)) return true;
+  return false;
 }
 
 /** Whether two sets of names have one in common. */
@@ -270,18 +285,34 @@ interface MovePlan {
 }
 
 function movePlan(model: DocumentModel, stage: Stage, target: InstructionInfo, install: InstructionInfo, script: ShellScript): MovePlan {
-  // A slice, not a filter of the whole stage: this runs for every install of a long stage.
-  const between = stage.instructions.slice(positionBefore(stage.instructions, target.index) + 1, positionBefore(stage.instructions, install.index) + 1);
-  const vars = variablesToMove(model, between, install);
-  const staying = between.filter((i) => !vars.includes(i));
-  const movedNames = new Set(vars.flatMap(definedNames));
-  const unsafe =
-    staying.some((i) => CONTEXT_KEYWORDS.has(i.keyword)) ||
-    staying.some((i) => definedNames(i).some((n) => IMPLICIT_VARIABLE_RE.test(n))) ||
-    (movedNames.size > 0 && staying.some((i) => sharesName(namesReferencedBy(model, i), movedNames) || definedNames(i).some((n) => movedNames.has(n)))) ||
-    !fullyUnderstood(script) ||
-    !script.commands.every((c) => SYSTEM_COMMANDS.test(programName(c)));
+  // Bounds, not a slice or filters of the stage: this runs for every install of a long stage.
+  const all = stage.instructions;
+  const from = positionBefore(all, target.index) + 1;
+  const to = positionBefore(all, install.index) + 1;
+  const vars = variablesToMove(model, all, from, to, install);
+  let movedNames: Set<string> | null = null;
+  for (const v of vars) for (const n of definedNames(v)) (movedNames ??= new Set()).add(n);
+  let unsafe = !fullyUnderstood(script) || !script.commands.every((c) => SYSTEM_COMMANDS.test(programName(c)));
+  // The instructions that stay between the COPY and the install's new place.
+  for (let k = from; k < to && !unsafe; k++) {
+    const staying = all[k] as InstructionInfo;
+    if (vars.length > 0 && vars.includes(staying)) continue;
+    unsafe =
+      CONTEXT_KEYWORDS.has(staying.keyword) ||
+      definesImplicitOrMoved(staying, movedNames) ||
+      (movedNames !== null && sharesName(namesReferencedBy(model, staying), movedNames));
+  }
   return { install, vars, safe: !unsafe };
+}
+
+/** Whether an instruction sets a variable apt reads on its own, or one of `moved` (a loop, no closures per instruction). */
+function definesImplicitOrMoved(info: InstructionInfo, moved: ReadonlySet<string> | null): boolean {
+  const defined = definedNames(info);
+  for (let k = 0; k < defined.length; k++) {
+    const n = defined[k] as string;
+    if (IMPLICIT_VARIABLE_RE.test(n) || (moved !== null && moved.has(n))) return true;
+  }
+  return false;
 }
 
 /** Moves the installs of `plans` (and their variables) above `target`, keeping their order. */
@@ -311,6 +342,15 @@ interface Pending {
   message: string;
 }
 
+/**
+ * This lint's readings of COPYs and RUNs by instruction index, in front of their memo maps:
+ * every install walks back over them, and an array slot costs less than a map lookup there.
+ */
+interface Readings {
+  copies: (CopyEntry | undefined)[];
+  prepared: (References | null | undefined)[];
+}
+
 /** Position of the last of `instructions` (ascending by index) whose index is below `index`, or -1. */
 function positionBefore(instructions: readonly InstructionInfo[], index: number): number {
   let lo = 0;
@@ -329,7 +369,7 @@ function positionBefore(instructions: readonly InstructionInfo[], index: number)
  * configure the package manager, but one in `movers` moves up itself (to the COPY it maps to):
  * moving both keeps their order, so `chain` continues past it down to (not beyond) that COPY.
  */
-function walkBack(model: DocumentModel, stage: Stage, info: InstructionInfo, refs: References, movers: ReadonlyMap<InstructionInfo, InstructionInfo>): { own: InstructionInfo | null; chain: InstructionInfo } | null {
+function walkBack(model: DocumentModel, stage: Stage, info: InstructionInfo, refs: References, movers: ReadonlyMap<InstructionInfo, InstructionInfo>, readings: Readings): { own: InstructionInfo | null; chain: InstructionInfo } | null {
   let target: InstructionInfo | null = null;
   let own: InstructionInfo | null = null;
   let bound: InstructionInfo | null = null;
@@ -339,7 +379,7 @@ function walkBack(model: DocumentModel, stage: Stage, info: InstructionInfo, ref
     if (prev.index >= info.index) continue;
     if (bound && prev.index < bound.index) break;
     if (prev.keyword === 'COPY' || prev.keyword === 'ADD') {
-      const entry = copyEntry(model, prev);
+      const entry = readings.copies[prev.index] ?? (readings.copies[prev.index] = copyEntry(model, prev));
       if (entry.dest === null || entry.system || refs.paths.some((p) => overlaps(p, entry.dest as string))) break;
       if (entry.fromContext) target = prev;
       continue;
@@ -351,7 +391,9 @@ function walkBack(model: DocumentModel, stage: Stage, info: InstructionInfo, ref
         bound = earlier;
         continue;
       }
-      if (preparesInstall(model, prev, refs)) break;
+      let prepared = readings.prepared[prev.index];
+      if (prepared === undefined) prepared = readings.prepared[prev.index] = preparedPaths(model, prev);
+      if (preparesInstall(prepared, refs)) break;
     }
     if (prev.keyword === 'ONBUILD') break;
   }
@@ -441,6 +483,7 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
+    const readings: Readings = { copies: new Array<CopyEntry | undefined>(model.instructions.length).fill(undefined), prepared: new Array<References | null | undefined>(model.instructions.length).fill(undefined) };
     for (const stage of model.stages) {
       const pending: Pending[] = [];
       // Installs that others may move up with: by the COPY they move above (safely, or at all).
@@ -455,9 +498,9 @@ export default defineRule({
         const refs = referencesOf(model, info, script, true);
         if (refs.unknown) continue;
         // Walk back to the last instruction the install may depend on; source COPYs after it are the finding.
-        const anyWalk = walkBack(model, stage, info, refs, anyMovers);
+        const anyWalk = walkBack(model, stage, info, refs, anyMovers, readings);
         if (!anyWalk) continue;
-        const safeWalk = walkBack(model, stage, info, refs, safeMovers);
+        const safeWalk = walkBack(model, stage, info, refs, safeMovers, readings);
         const plans = new Map<InstructionInfo, MovePlan>();
         const move = (target: InstructionInfo | null | undefined): Move | null => {
           if (!target) return null;

@@ -12,7 +12,7 @@ import type { Fix, RuleContext, Severity } from './types';
 import { defineRule } from './define-rule';
 import { flagsOf, runCommands, runMounts, type CommandSite } from './helpers';
 import { insertAt, insertLinesBefore } from './edit-helpers';
-import { substitute, variablesBefore } from './copy-paths';
+import { substitute, variableLookupBefore } from './copy-paths';
 import { copiedStages, isTruthy, stagesReachingImage, toolInstall, variableAt } from './tool-helpers';
 import { optionValue } from './run-scripts';
 
@@ -169,7 +169,7 @@ function unpinnedUv(ctx: RuleContext): Finding[] {
   /** A `from` reference: a stage built on uv's image, or the image itself. */
   const checkFrom = (info: InstructionInfo, value: string, range: Range): void => {
     if (!info.stage) return;
-    const resolved = substitute(value, variablesBefore(model, info));
+    const resolved = substitute(value, variableLookupBefore(model, info));
     if (resolved.includes('$')) return;
     const stage = resolveStageRef(model.stages, resolved, info.stage.index);
     if (stage) {
