@@ -265,13 +265,22 @@ function mayBeBroad(entry: CopyEntry): boolean {
   const op = entry.op;
   if (!op) return false;
   return op.sources.some((source) => {
-    const kind = classifySource(source);
-    if (kind === 'context') return true;
-    if (kind === 'glob') return !MANIFEST_GLOB_RE.test(lastSegment(source));
-    if (kind !== 'directory' && kind !== 'ambiguous') return false;
-    if (kind === 'ambiguous' && MANIFEST_NAME_RE.test(lastSegment(source))) return false;
-    return entry.workdir !== null;
+    const breadth = sourceBreadth(source);
+    return breadth === 'broad' || (breadth === 'directory' && entry.workdir !== null);
   });
+}
+
+/**
+ * How broad one COPY source is: the whole context or a glob beyond the manifests (`broad`), a
+ * directory that is broad only if it holds an install's manifest (`directory`), or neither.
+ */
+function sourceBreadth(source: string): 'broad' | 'directory' | 'narrow' {
+  const kind = classifySource(source);
+  if (kind === 'context') return 'broad';
+  if (kind === 'glob') return MANIFEST_GLOB_RE.test(lastSegment(source)) ? 'narrow' : 'broad';
+  if (kind !== 'directory' && kind !== 'ambiguous') return 'narrow';
+  if (kind === 'ambiguous' && MANIFEST_NAME_RE.test(lastSegment(source))) return 'narrow';
+  return 'directory';
 }
 
 /** The COPYs before an install that bring in source code together with (or around) its manifests. */
@@ -280,11 +289,8 @@ function broadCopies(install: InstallCommand, copies: readonly CopyEntry[]): Cop
     const op = entry.op;
     if (!op) return false;
     return op.sources.some((source) => {
-      const kind = classifySource(source);
-      if (kind === 'context') return true;
-      if (kind === 'glob') return !MANIFEST_GLOB_RE.test(lastSegment(source));
-      if (kind !== 'directory' && kind !== 'ambiguous') return false;
-      if (kind === 'ambiguous' && MANIFEST_NAME_RE.test(lastSegment(source))) return false;
+      const breadth = sourceBreadth(source);
+      if (breadth !== 'directory') return breadth === 'broad';
       const workdir = entry.workdir;
       if (workdir === null) return false;
       const dest = joinPath(workdir, op.dest);
