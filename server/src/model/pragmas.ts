@@ -1,6 +1,6 @@
 // Inline suppression: `# pydockerfile ignore=…`, `# pydockerfile global ignore=…` and the
 // hadolint spellings of both, which silence the rules that mirror a DL code.
-import type { DocumentModel } from './document-model';
+import type { DocumentModel, InstructionInfo } from './document-model';
 
 export interface Pragma {
   tool: 'pydockerfile' | 'hadolint';
@@ -30,14 +30,19 @@ export function parsePragmas(model: DocumentModel): Pragmas {
   const all: Pragma[] = [];
   const lines = model.text;
   const content = lines.content;
-  // Instruction start lines (first instruction per line), to find the instruction right below a comment block.
-  let startLines: Map<number, number> | undefined;
+  // The first instruction starting on `line`, to find the instruction right below a comment block.
+  // Instructions come in document order, so a binary search needs no index of its own.
   const instructionStartingAt = (line: number): number => {
-    if (!startLines) {
-      startLines = new Map();
-      for (const info of model.instructions) if (!startLines.has(info.range.start.line)) startLines.set(info.range.start.line, info.index);
+    const list = model.instructions;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid] as InstructionInfo).range.start.line < line) lo = mid + 1;
+      else hi = mid;
     }
-    return startLines.get(line) ?? -1;
+    const found = list[lo];
+    return found !== undefined && found.range.start.line === line ? found.index : -1;
   };
   for (let hash = content.indexOf('#'); hash !== -1; ) {
     const line = lines.positionAt(hash).line;

@@ -52,10 +52,14 @@ export class Text {
   /** The text of one line without its line terminator. */
   lineText(line: number): string {
     const start = this.doc.offsetAt({ line, character: 0 });
-    const end = line + 1 < this.doc.lineCount ? this.doc.offsetAt({ line: line + 1, character: 0 }) : this.content.length;
+    let end = line + 1 < this.doc.lineCount ? this.doc.offsetAt({ line: line + 1, character: 0 }) : this.content.length;
     // A lone CR ends a line too (the line index counts it): strip it, or an edit that
-    // re-inserts the line would turn it into CRLF and split the next line.
-    return this.content.slice(start, end).replace(/\r\n$|[\r\n]$/, '');
+    // re-inserts the line would turn it into CRLF and split the next line. The terminator is
+    // left out before slicing, so one string is made per call rather than two.
+    const last = end > start ? this.content.charCodeAt(end - 1) : -1;
+    if (last === 10) end -= end - 1 > start && this.content.charCodeAt(end - 2) === 13 ? 2 : 1;
+    else if (last === 13) end--;
+    return this.content.slice(start, end);
   }
 
   lineStart(line: number): number {

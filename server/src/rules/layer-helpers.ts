@@ -263,8 +263,15 @@ export function parserDirectives(model: DocumentModel): Directive[] {
 
 /** The value of the `# syntax=` directive, or null. */
 export function syntaxDirective(model: DocumentModel): string | null {
-  return parserDirectives(model).find((d) => d.name === 'syntax')?.value ?? null;
+  // Rules ask per instruction; the top lines of a model never change, so read them once.
+  const known = syntaxMemo.get(model);
+  if (known !== undefined) return known;
+  const value = parserDirectives(model).find((d) => d.name === 'syntax')?.value ?? null;
+  syntaxMemo.set(model, value);
+  return value;
 }
+
+const syntaxMemo = new WeakMap<DocumentModel, string | null>();
 
 const FRONTEND_RE = /^(?:docker\.io\/)?docker\/dockerfile(?::(?<tag>[^@\s]+))?(?:@sha256:[0-9a-f]+)?$/i;
 

@@ -58,12 +58,60 @@ export interface LogicalText {
 }
 
 /**
+ * Logical text that keeps its offsets as runs of consecutive document characters and builds the
+ * per-character `offsets` array only when read: most callers (and the tokenizer) never need it,
+ * and it was the largest allocation of a lint.
+ */
+class RunText implements LogicalText {
+  private built: number[] | null = null;
+
+  /**
+   * @param chars the logical characters
+   * @param runAt index in `chars` where each run starts (ascending, first is 0 when non-empty)
+   * @param runDoc document offset of the first character of each run
+   */
+  constructor(
+    readonly chars: string,
+    private readonly runAt: readonly number[],
+    private readonly runDoc: readonly number[],
+  ) {}
+
+  get offsets(): number[] {
+    if (this.built) return this.built;
+    const out: number[] = new Array<number>(this.chars.length);
+    for (let r = 0; r < this.runAt.length; r++) {
+      const from = this.runAt[r] as number;
+      const to = r + 1 < this.runAt.length ? (this.runAt[r + 1] as number) : this.chars.length;
+      const doc = (this.runDoc[r] as number) - from;
+      for (let k = from; k < to; k++) out[k] = doc + k;
+    }
+    this.built = out;
+    return out;
+  }
+
+  /** Document offset of logical character `i` (`0 <= i < chars.length`), without building `offsets`. */
+  offsetAt(i: number): number {
+    let lo = 0;
+    let hi = this.runAt.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.runAt[mid] as number) <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return (this.runDoc[lo] as number) + i - (this.runAt[lo] as number);
+  }
+}
+
+/**
  * Joins continuation lines the way Docker does: `<escape>` + optional blanks + newline is removed,
  * and so are comment lines and empty lines that follow a continuation.
  */
 export function logicalText(doc: string, start: number, end: number, escapeChar: string): LogicalText {
   let chars = '';
-  const offsets: number[] = [];
+  const runAt: number[] = [];
+  const runDoc: number[] = [];
+  // Document offset just past the last copied character: a piece starting there extends the run.
+  let runEnd = -1;
   let i = start;
   // Only a one-character escape can equal a character of the text.
   const escapes = escapeChar.length === 1;
@@ -73,8 +121,12 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
     let run = escapes ? doc.indexOf(escapeChar, i) : -1;
     if (run === -1 || run > end) run = end;
     if (run > i) {
+      if (i !== runEnd) {
+        runAt.push(chars.length);
+        runDoc.push(i);
+      }
       chars += doc.slice(i, run);
-      for (let k = i; k < run; k++) offsets.push(k);
+      runEnd = run;
       i = run;
       continue;
     }
@@ -86,11 +138,15 @@ export function logicalText(doc: string, start: number, end: number, escapeChar:
         continue;
       }
     }
+    if (i !== runEnd) {
+      runAt.push(chars.length);
+      runDoc.push(i);
+    }
     chars += c;
-    offsets.push(i);
     i++;
+    runEnd = i;
   }
-  return { chars, offsets };
+  return new RunText(chars, runAt, runDoc);
 }
 
 /**
@@ -130,12 +186,14 @@ const OPERATOR_START = new Set([';', '|', '&', '(', ')', '<', '>']);
 
 /** Tokenizes a logical text. Never throws; problems are reported in `error`. */
 export function tokenize(text: LogicalText): LexResult {
-  const { chars, offsets } = text;
+  const { chars } = text;
   const n = chars.length;
   const tokens: Token[] = [];
   const comments: Span[] = [];
-  const offsetOf = (i: number): number => (i < n ? (offsets[i] as number) : n === 0 ? 0 : (offsets[n - 1] as number) + 1);
-  const endOf = (i: number): number => (i > 0 ? (offsets[i - 1] as number) + 1 : offsetOf(0));
+  // Text from logicalText maps offsets from its runs; any other LogicalText through its array.
+  const at = text instanceof RunText ? (i: number): number => text.offsetAt(i) : (i: number): number => text.offsets[i] as number;
+  const offsetOf = (i: number): number => (i < n ? at(i) : n === 0 ? 0 : at(n - 1) + 1);
+  const endOf = (i: number): number => (i > 0 ? at(i - 1) + 1 : offsetOf(0));
   let i = 0;
   while (i < n) {
     const c = chars[i] as string;
@@ -172,7 +230,9 @@ export function tokenize(text: LogicalText): LexResult {
     tokens.push({
       kind: 'word',
       value: word.value,
-      raw: chars.slice(i, word.next),
+      // Quote removal and escapes only ever drop characters, so a value as long as the source
+      // is the source: share that string instead of slicing a copy.
+      raw: word.value.length === word.next - i ? word.value : chars.slice(i, word.next),
       start: offsetOf(i),
       end: endOf(word.next),
       hasExpansion: word.hasExpansion,
