@@ -761,8 +761,10 @@ export default defineRule({
         if (script && script.error === undefined && !bindsFromContext(info)) {
           const installs = findInstalls(model, info, script);
           // Each install's broad COPYs, read once for the test and again for the set below.
-          const broadOf = new Map<InstallCommand, CopyEntry[]>();
+          // Made on first use: most RUNs install nothing, and a map per RUN added up in long files.
+          let broadOf: Map<InstallCommand, CopyEntry[]> | null = null;
           const broadFor = (i: InstallCommand): CopyEntry[] => {
+            broadOf ??= new Map();
             let found = broadOf.get(i);
             if (!found) broadOf.set(i, (found = broadCopies(i, copies)));
             return found;

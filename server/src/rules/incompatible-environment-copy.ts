@@ -157,27 +157,34 @@ function environmentDirs(model: DocumentModel, stage: Stage): { venvs: string[];
   const installs: string[] = [];
   const foreign: string[] = [];
   for (const { info, script } of parsedRuns(model, stageChainInstructions(stage))) {
-    for (const cmd of script.commands) {
+    // Indexed, with no closure per command: this walks every RUN of the source stage's chain.
+    for (let k = 0; k < script.commands.length; k++) {
+      const cmd = script.commands[k] as SimpleCommand;
       // After a `cd` in the same RUN, relative paths mean something else.
       const moved = changesDirectoryBefore(script, cmd.index);
-      const absolute = (written: string): string | null => {
-        if (written.startsWith('/')) return normalizePath(written);
-        if (moved) return null;
-        const wd = workdirBefore(model, info);
-        return wd ? joinPath(wd.dir, written) : null;
-      };
       const venv = venvCreateDir(cmd);
-      const venvDir = venv !== null ? absolute(venv) : null;
+      const venvDir = venv !== null ? absoluteDir(model, info, moved, venv) : null;
       if (venvDir !== null) venvs.push(venvDir);
       if (venvDir !== null && otherInterpreter(cmd)) foreign.push(venvDir);
       const pip = pipInstall(cmd);
-      for (const target of pip ? pip.values('--prefix', '--target', '-t') : []) {
-        const dir = target.includes('$') ? null : absolute(target);
+      if (!pip) continue;
+      const targets = pip.values('--prefix', '--target', '-t');
+      for (let t = 0; t < targets.length; t++) {
+        const target = targets[t] as string;
+        const dir = target.includes('$') ? null : absoluteDir(model, info, moved, target);
         if (dir !== null) installs.push(dir);
       }
     }
   }
   return { venvs, installs, foreign };
+}
+
+/** A directory written in a RUN, made absolute; null when a `cd` before it (`moved`) or an unknown WORKDIR hides where it is. */
+function absoluteDir(model: DocumentModel, info: InstructionInfo, moved: boolean, written: string): string | null {
+  if (written.startsWith('/')) return normalizePath(written);
+  if (moved) return null;
+  const wd = workdirBefore(model, info);
+  return wd ? joinPath(wd.dir, written) : null;
 }
 
 /** A venv-creating command that names its interpreter: `-p`/`--python`, or `python3.11 -m venv`. */

@@ -76,32 +76,42 @@ function headText(words: readonly Word[]): string {
     .join(' ');
 }
 
+/** Options that turn a tool's cache off, shared by every {@link Install} (read only). */
+const PIP_NO_CACHE: readonly string[] = ['--no-cache-dir'];
+const UV_NO_CACHE: readonly string[] = ['--no-cache', '-n'];
+const POETRY_NO_CACHE: readonly string[] = ['--no-cache'];
+const NO_OPTIONS: readonly string[] = [];
+
 /** Recognises an install that downloads packages into a tool cache. */
 function installOf(cmd: SimpleCommand): Install | null {
+  // No closures or option lists per call: this runs for every command of every judged RUN.
   const words = effectiveWords(cmd);
   const first = words[0];
   if (!first) return null;
-  const make = (manager: Manager, last: Word, noCache: readonly string[]): Install => ({ manager, command: cmd, words, last, noCache });
   const pip = pipInstall(cmd);
-  if (pip) return make(pip.runner === 'uv' ? 'uv' : 'pip', pip.installWord, pip.runner === 'uv' ? ['--no-cache', '-n'] : ['--no-cache-dir']);
+  if (pip) return pip.runner === 'uv' ? makeInstall('uv', cmd, words, pip.installWord, UV_NO_CACHE) : makeInstall('pip', cmd, words, pip.installWord, PIP_NO_CACHE);
   const program = baseName(first);
   const sub = subcommandAt(words, 1);
   if (!sub) return null;
   // `pip wheel` and `pip download` fill the same cache as `pip install`.
   const pipAt = /^pip(\d+(\.\d+)?)?$/.test(program) ? 1 : /^python(\d+(\.\d+)?)?$/.test(program) && words[1]?.value === '-m' && words[2]?.value === 'pip' ? 3 : -1;
   const pipSub = pipAt > 0 ? subcommandAt(words, pipAt) : null;
-  if (pipSub && (pipSub.value === 'wheel' || pipSub.value === 'download')) return make('pip', pipSub, ['--no-cache-dir']);
+  if (pipSub && (pipSub.value === 'wheel' || pipSub.value === 'download')) return makeInstall('pip', cmd, words, pipSub, PIP_NO_CACHE);
   if (program === 'uv') {
-    if (['sync', 'add'].includes(sub.value)) return make('uv', sub, ['--no-cache', '-n']);
+    if (sub.value === 'sync' || sub.value === 'add') return makeInstall('uv', cmd, words, sub, UV_NO_CACHE);
     const next = subcommandAt(words, words.indexOf(sub) + 1);
-    if ((sub.value === 'pip' && next?.value === 'sync') || (sub.value === 'tool' && next?.value === 'install')) return make('uv', next, ['--no-cache', '-n']);
+    if ((sub.value === 'pip' && next?.value === 'sync') || (sub.value === 'tool' && next?.value === 'install')) return makeInstall('uv', cmd, words, next, UV_NO_CACHE);
     return null;
   }
-  if (program === 'poetry' && ['install', 'sync', 'add'].includes(sub.value)) return make('poetry', sub, ['--no-cache']);
-  if (program === 'pipenv' && ['install', 'sync'].includes(sub.value)) return make('pipenv', sub, []);
+  if (program === 'poetry' && (sub.value === 'install' || sub.value === 'sync' || sub.value === 'add')) return makeInstall('poetry', cmd, words, sub, POETRY_NO_CACHE);
+  if (program === 'pipenv' && (sub.value === 'install' || sub.value === 'sync')) return makeInstall('pipenv', cmd, words, sub, NO_OPTIONS);
   const apt = aptCommand(cmd);
-  if (apt && apt.sub === 'install' && apt.subWord) return make('apt', apt.subWord, []);
+  if (apt && apt.sub === 'install' && apt.subWord) return makeInstall('apt', cmd, words, apt.subWord, NO_OPTIONS);
   return null;
+}
+
+function makeInstall(manager: Manager, command: SimpleCommand, words: readonly Word[], last: Word, noCache: readonly string[]): Install {
+  return { manager, command, words, last, noCache };
 }
 
 /** A tool's cache directory moved by a variable of the stage or the command line, if any. */

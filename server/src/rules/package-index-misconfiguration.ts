@@ -78,15 +78,31 @@ interface CredentialScope {
 
 const NO_SECRETS: ReadonlySet<string> = new Set();
 
-/** The scope of `info` in `stage`; secret mounts only count for a RUN's own commands. */
-function lazyScope(stage: Stage, info: InstructionInfo, withSecrets: boolean): CredentialScope {
-  let defined: ReadonlyMap<string, string | null> | undefined;
-  let secrets: ReadonlySet<string> | undefined;
-  return {
-    defined: () => (defined ??= definedVariables(stage, info)),
-    secretEnv: () => (secrets ??= withSecrets ? secretEnvNames(info) : NO_SECRETS),
-  };
+/**
+ * The scope of `info` in `stage`; secret mounts only count for a RUN's own commands. A class
+ * rather than closures: one is made per RUN command, so it should cost one small object.
+ */
+class LazyScope implements CredentialScope {
+  private known: ReadonlyMap<string, string | null> | undefined;
+  private secrets: ReadonlySet<string> | undefined;
+
+  constructor(
+    private readonly stage: Stage,
+    private readonly info: InstructionInfo,
+    private readonly withSecrets: boolean,
+  ) {}
+
+  defined(): ReadonlyMap<string, string | null> {
+    return (this.known ??= definedVariables(this.stage, this.info));
+  }
+
+  secretEnv(): ReadonlySet<string> {
+    return (this.secrets ??= this.withSecrets ? secretEnvNames(this.info) : NO_SECRETS);
+  }
 }
+
+/** No findings, shared: most commands have none, and callers only read the list. */
+const NO_REPORTS: readonly Report[] = Object.freeze([]);
 
 /** What a finding is about; decides severity (catalogue: error a/d, warning b/c, info e). */
 type Kind = 'duplicate' | 'http' | 'trusted' | 'credentials' | 'repeated';
@@ -173,7 +189,7 @@ function urlOptions(model: DocumentModel, pip: PipInstall, scope: CredentialScop
 
 /** Adds `more` to `reports` (a loop, not a spread call: most lists are empty). */
 function append(reports: Report[], more: readonly Report[]): void {
-  for (const r of more) reports.push(r);
+  for (let i = 0; i < more.length; i++) reports.push(more[i] as Report);
 }
 
 /** (c) `--trusted-host`: removal is offered once every index of that host in the command is https. */
@@ -248,7 +264,7 @@ function centraliseFix(model: DocumentModel, stage: Stage, url: string, uses: { 
 function variableReports(model: DocumentModel, info: InstructionInfo): Report[] {
   if ((info.keyword !== 'ENV' && info.keyword !== 'ARG') || !info.stage) return [];
   const reports: Report[] = [];
-  const scope = lazyScope(info.stage, info, false);
+  const scope = new LazyScope(info.stage, info, false);
   for (const prop of (info.node as unknown as { getProperties(): Property[] }).getProperties()) {
     const name = prop.getName();
     // Most variables are neither: skip them before reading values and ranges.
@@ -284,16 +300,19 @@ const ASSIGNMENT_RE = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 /** The words of a command that may be `NAME=value`: most words have no `=` at all. */
 function assignmentCandidates(command: SimpleCommand): Word[] {
+  // Indexed loops: asked of every RUN command, too rarely for V8 to optimise for-of iterators away.
   const found: Word[] = [];
-  for (const w of command.assignments) if (w.value.includes('=')) found.push(w);
-  for (const w of command.words) if (w.value.includes('=')) found.push(w);
+  for (let i = 0; i < command.assignments.length; i++) if ((command.assignments[i] as Word).value.includes('=')) found.push(command.assignments[i] as Word);
+  for (let i = 0; i < command.words.length; i++) if ((command.words[i] as Word).value.includes('=')) found.push(command.words[i] as Word);
   return found;
 }
 
 /** Findings for `NAME=value` words (inline assignments, `env`, `export`) in RUN commands. */
-function assignmentReports(model: DocumentModel, site: CommandSite, scope: CredentialScope): Report[] {
+function assignmentReports(model: DocumentModel, site: CommandSite, scope: CredentialScope): readonly Report[] {
+  const candidates = assignmentCandidates(site.command);
+  if (candidates.length === 0) return NO_REPORTS;
   const reports: Report[] = [];
-  for (const word of assignmentCandidates(site.command)) {
+  for (const word of candidates) {
     const m = ASSIGNMENT_RE.exec(word.value);
     if (!m) continue;
     const name = m[1] as string;
@@ -336,7 +355,7 @@ function pipConfigSet(command: SimpleCommand): [Word, Word] | null {
  * Findings for a pip configuration written by RUN: `pip config set …`, or text redirected or
  * `tee`d into a `pip.conf`/`pip.ini`. Reported without fixes: the file format varies too much.
  */
-function configReports(site: CommandSite, scope: CredentialScope): Report[] {
+function configReports(site: CommandSite, scope: CredentialScope): readonly Report[] {
   const { command } = site;
   let words: Word[];
   const set = pipConfigSet(command);
@@ -345,7 +364,7 @@ function configReports(site: CommandSite, scope: CredentialScope): Report[] {
   } else {
     const intoFile = command.redirects.some((r) => (r.op.op === '>' || r.op.op === '>>') && r.target !== null && PIP_CONFIG_FILE_RE.test(r.target.value));
     const viaTee = baseName(effectiveWords(command)[0]) === 'tee' && command.words.some((w) => PIP_CONFIG_FILE_RE.test(w.value));
-    if (!intoFile && !viaTee) return [];
+    if (!intoFile && !viaTee) return NO_REPORTS;
     words = command.words;
   }
   const text = words.map((w) => w.value).join(' ');
@@ -411,7 +430,7 @@ export default defineRule({
     for (const info of model.instructions) if (info.keyword === 'ENV' || info.keyword === 'ARG') append(reports, variableReports(model, info));
     for (const stage of model.stages) {
       for (const site of runCommands(model, stage)) {
-        const scope = lazyScope(stage, site.info, true);
+        const scope = new LazyScope(stage, site.info, true);
         append(reports, assignmentReports(model, site, scope));
         append(reports, configReports(site, scope));
         const pip = pipInstall(site.command);

@@ -6,10 +6,10 @@ import { aptCommand, apkCommand } from '../shell/apt';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, fullyUnderstood, programName } from '../shell/query';
 import type { Fix } from './types';
-import { copyOperands, joinPath, normalizePath, substitute, variableLookupBefore, workdirBefore } from './copy-paths';
+import { copyOperands, joinPath, normalizePath, substitute, variableLookupBefore, workdirBefore, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
-import { blockStartLine, lineEnd, mountsOf, removeBlocks } from './layer-helpers';
+import { blockStartLine, lineEnd, mountsOf, removeBlocks, type MountInfo } from './layer-helpers';
 
 /** Destinations that configure the system (apt sources, keys, certificates, …), not the app. */
 const SYSTEM_DIRS = ['/etc', '/usr', '/var', '/lib', '/lib32', '/lib64', '/libx32', '/bin', '/sbin', '/boot', '/root', '/run', '/sys', '/proc', '/dev'];
@@ -44,52 +44,72 @@ function pathCandidate(value: string): string | null {
   return looksLikePath ? v : null;
 }
 
+/** Programs that change the working directory mid-script, so words after them are not relative to WORKDIR. */
+const CHANGES_DIR = /^(cd|pushd|popd)$/;
+
 /**
  * Every path-like word (and redirection target) of a script, made absolute. With `readsCwd`,
  * programs other than the package managers count as reading their working directory.
  */
 function referencesOf(model: DocumentModel, info: InstructionInfo, script: ShellScript, readsCwd: boolean): References {
-  const vars = variableLookupBefore(model, info);
-  const cwd = script.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c))) ? null : workdirBefore(model, info)?.dir ?? null;
-  const refs: References = { paths: [], unknown: false };
-  // One loop rather than spread arrays: this runs for every RUN before every install.
-  const words: Word[] = [];
-  for (const c of script.commands) {
-    for (const a of c.assignments) words.push(assignmentValue(a));
-    // The name after `apk add --virtual` (`.build-deps`) is a package name, not a file.
-    for (let k = 0; k < c.words.length; k++) {
-      const before = c.words[k - 1]?.value;
-      if (before !== '--virtual' && before !== '-t') words.push(c.words[k] as Word);
-    }
-    for (const r of c.redirects) if (r.target) words.push(r.target);
+  const commands = script.commands;
+  // Indexed loops and no word list: this runs for every RUN before every install, too rarely for
+  // V8 to optimise away for-of iterators or the copies a collected list of words would need.
+  let changesDir = false;
+  let readsOwnCwd = false;
+  for (let i = 0; i < commands.length; i++) {
+    const program = programName(commands[i] as SimpleCommand);
+    if (CHANGES_DIR.test(program)) changesDir = true;
+    if (readsCwd && !readsOwnCwd && !SYSTEM_COMMANDS.test(program)) readsOwnCwd = true;
   }
-  for (const m of mountsOf(info)) if (m.target !== null) refs.paths.push(m.target);
+  const vars = variableLookupBefore(model, info);
+  const cwd = changesDir ? null : workdirBefore(model, info)?.dir ?? null;
+  const refs: References = { paths: [], unknown: false };
+  const mounts = mountsOf(info);
+  for (let i = 0; i < mounts.length; i++) {
+    const target = (mounts[i] as MountInfo).target;
+    if (target !== null) refs.paths.push(target);
+  }
   // Other programs may read their working directory without naming it (`make`, `pip install`
   // with a config file, `npm ci`): the directory then counts as referenced.
-  if (readsCwd && script.commands.some((c) => !SYSTEM_COMMANDS.test(programName(c)))) {
+  if (readsOwnCwd) {
     if (cwd === null) refs.unknown = true;
     else refs.paths.push(cwd);
   }
-  for (const w of words) {
-    const value = w.hasExpansion ? substitute(w.value, vars) : w.value;
-    if (value.includes('$') || value.includes('`')) {
-      refs.unknown = true;
-      continue;
+  for (let i = 0; i < commands.length; i++) {
+    const c = commands[i] as SimpleCommand;
+    // `NAME=value` counts by its value, so a path in an inline variable counts too.
+    for (let k = 0; k < c.assignments.length; k++) {
+      const a = c.assignments[k] as Word;
+      addReference(refs, a.value.slice(a.value.indexOf('=') + 1), a.hasExpansion, vars, cwd);
     }
-    const path = pathCandidate(value);
-    if (path === null) continue;
-    if (path.startsWith('~')) refs.unknown = true;
-    else if (path.startsWith('/')) refs.paths.push(globFree(normalizePath(path)));
-    else if (cwd === null) refs.unknown = true;
-    else refs.paths.push(globFree(joinPath(cwd, path)));
+    // The name after `apk add --virtual` (`.build-deps`) is a package name, not a file.
+    for (let k = 0; k < c.words.length; k++) {
+      const before = k > 0 ? (c.words[k - 1] as Word).value : undefined;
+      const w = c.words[k] as Word;
+      if (before !== '--virtual' && before !== '-t') addReference(refs, w.value, w.hasExpansion, vars, cwd);
+    }
+    for (let k = 0; k < c.redirects.length; k++) {
+      const target = (c.redirects[k] as (typeof c.redirects)[number]).target;
+      if (target) addReference(refs, target.value, target.hasExpansion, vars, cwd);
+    }
   }
   return refs;
 }
 
-/** `NAME=value` as a word holding only the value, so a path in an inline variable counts too. */
-function assignmentValue(w: Word): Word {
-  const eq = w.value.indexOf('=');
-  return { ...w, value: w.value.slice(eq + 1) };
+/** Adds the path a word's value names (if any) to `refs`, or marks them unknown when it cannot tell. */
+function addReference(refs: References, raw: string, hasExpansion: boolean, vars: VariableLookup, cwd: string | null): void {
+  const value = hasExpansion ? substitute(raw, vars) : raw;
+  if (value.includes('$') || value.includes('`')) {
+    refs.unknown = true;
+    return;
+  }
+  const path = pathCandidate(value);
+  if (path === null) return;
+  if (path.startsWith('~')) refs.unknown = true;
+  else if (path.startsWith('/')) refs.paths.push(globFree(normalizePath(path)));
+  else if (cwd === null) refs.unknown = true;
+  else refs.paths.push(globFree(joinPath(cwd, path)));
 }
 
 /** The directory part before the first glob character (`/app/*.deb` → `/app`). */
