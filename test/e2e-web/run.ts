@@ -269,11 +269,22 @@ const steps: Step<E2eContext>[] = [
       // Monaco may render the spaces as non-breaking ones, which `\s` matches.
       const firstLine = editorLine(page, new RegExp(`^\\s*${firstWords.map(escapeRegExp).join('\\s+')}\\s*$`));
       const point = await textPoint(firstLine, required(firstWords[0], 'the first word of line 1'));
-      await page.mouse.click(point.x, point.y);
-      await page.keyboard.press('Escape');
-      await runCommand(page, 'Refactor...', UI_TIMEOUT_MS);
       const menu = page.locator('.action-widget');
-      await menu.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      // Once in five CI runs VS Code said "No refactorings available" here right after the quick
+      // fix's edit (its request raced the new version); a person would ask again, and so do we,
+      // once. A second miss fails the step.
+      for (let attempt = 1; ; attempt++) {
+        await page.mouse.click(point.x, point.y);
+        await page.keyboard.press('Escape');
+        await runCommand(page, 'Refactor...', UI_TIMEOUT_MS);
+        try {
+          await menu.waitFor({ state: 'visible', timeout: attempt === 1 ? 15_000 : UI_TIMEOUT_MS });
+          break;
+        } catch (error) {
+          if (attempt >= 2) throw error;
+          await screenshot(page, 'refactor-menu-missing');
+        }
+      }
       const title = 'Optimize this Dockerfile…';
       await menu.locator('.monaco-list-row.action', { hasText: title }).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       await screenshot(page, 'refactor-menu');
