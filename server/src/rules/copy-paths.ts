@@ -1,6 +1,7 @@
 // Path arithmetic for container paths, plus COPY/ADD operand and WORKDIR resolution shared by rules.
 import type { Flag } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { boundedMemo, perModelMemo } from '../model/memo';
 import type { Stage } from '../model/stages';
 
 /**
@@ -114,19 +115,11 @@ export type SourceKind =
 
 const KNOWN_FILE_NAMES = new Set(['Pipfile', 'Dockerfile', 'Makefile', 'Procfile', 'LICENSE', 'README', 'Containerfile']);
 
-/** Classifies a COPY/ADD source as written (after variable resolution). */
-export function classifySource(source: string): SourceKind {
-  // Rules classify every source of every COPY once per RUN or COPY they pair it with.
-  const known = sourceKinds.get(source);
-  if (known !== undefined) return known;
-  // Bounded: a long-running server sees ever new sources.
-  if (sourceKinds.size >= 4096) sourceKinds.clear();
-  const kind = readSourceKind(source);
-  sourceKinds.set(source, kind);
-  return kind;
-}
-
-const sourceKinds = new Map<string, SourceKind>();
+/**
+ * Classifies a COPY/ADD source as written (after variable resolution). Remembered per source:
+ * rules classify every source of every COPY once per RUN or COPY they pair it with.
+ */
+export const classifySource: (source: string) => SourceKind = boundedMemo((source) => readSourceKind(source), 4096);
 
 function readSourceKind(source: string): SourceKind {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source) || source.startsWith('git@')) return 'remote';
@@ -160,14 +153,7 @@ export interface CopyOperands {
  */
 export function copyOperands(model: DocumentModel, info: InstructionInfo): CopyOperands | null {
   // Rules read the operands of every COPY several times (once per RUN or COPY they pair it with).
-  // Rules ask about one model after another: the last one is looked up without the outer WeakMap.
-  let memo = lastOperandsModel === model ? lastOperands : operandsMemo.get(model);
-  if (!memo) {
-    memo = new WeakMap();
-    operandsMemo.set(model, memo);
-  }
-  lastOperandsModel = model;
-  lastOperands = memo;
+  const memo = operandsOf(model);
   let op = memo.get(info);
   if (op === undefined) {
     op = readCopyOperands(model, info);
@@ -178,10 +164,7 @@ export function copyOperands(model: DocumentModel, info: InstructionInfo): CopyO
   return op;
 }
 
-const operandsMemo = new WeakMap<DocumentModel, WeakMap<InstructionInfo, CopyOperands | null>>();
-/** The model asked last and its memo (that one model stays reachable until another is asked about). */
-let lastOperandsModel: DocumentModel | undefined;
-let lastOperands: WeakMap<InstructionInfo, CopyOperands | null> | undefined;
+const operandsOf = perModelMemo(() => new WeakMap<InstructionInfo, CopyOperands | null>());
 
 function readCopyOperands(model: DocumentModel, info: InstructionInfo): CopyOperands | null {
   if (info.keyword !== 'COPY' && info.keyword !== 'ADD') return null;
@@ -340,19 +323,11 @@ interface StageScan {
   workdirs: (WorkdirState | null)[];
 }
 
-const stageScans = new WeakMap<DocumentModel, Map<Stage, StageScan>>();
-/** The model asked last and its scans, looked up without the WeakMap (rules ask per COPY and RUN). */
-let lastScansModel: DocumentModel | undefined;
-let lastScans: Map<Stage, StageScan> | undefined;
+/** Scans per stage of each model (rules ask per COPY and RUN). */
+const stageScansOf = perModelMemo(() => new Map<Stage, StageScan>());
 
 function stageScan(model: DocumentModel, stage: Stage): StageScan {
-  let perModel = lastScansModel === model ? lastScans : stageScans.get(model);
-  if (!perModel) {
-    perModel = new Map();
-    stageScans.set(model, perModel);
-  }
-  lastScansModel = model;
-  lastScans = perModel;
+  const perModel = stageScansOf(model);
   const known = perModel.get(stage);
   if (known && known.count === stage.instructions.length && known.parent === stage.parent) return known;
   // A parent is always an earlier stage, so its instructions all come before this stage's.

@@ -1,6 +1,7 @@
 // Iteration helpers shared by rules: shell commands per stage, ENV/ARG lookups, RUN flags.
 import type { Flag, Property } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { perModelMemo } from '../model/memo';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 
@@ -24,14 +25,7 @@ export function runCommands(model: DocumentModel, stage?: Stage): readonly Comma
  * of them, so forty rules re-filtering the instructions cost more than the walk itself.
  */
 function commandSites(model: DocumentModel, stage: Stage | undefined): readonly CommandSite[] {
-  // Rules ask about one model after another: the last one is looked up without the WeakMap.
-  let perModel = lastSitesModel === model ? lastSitesPerModel : sitesMemo.get(model);
-  if (!perModel) {
-    perModel = new Map();
-    sitesMemo.set(model, perModel);
-  }
-  lastSitesModel = model;
-  lastSitesPerModel = perModel;
+  const perModel = sitesOf(model);
   const key = stage ?? model;
   const infos = stage ? stage.instructions : model.instructions;
   const known = perModel.get(key);
@@ -48,11 +42,7 @@ function commandSites(model: DocumentModel, stage: Stage | undefined): readonly 
   return sites;
 }
 
-type SitesPerModel = Map<Stage | DocumentModel, { count: number; sites: CommandSite[] }>;
-const sitesMemo = new WeakMap<DocumentModel, SitesPerModel>();
-/** The model asked last and its entry (that one model stays reachable until another is asked about). */
-let lastSitesModel: DocumentModel | undefined;
-let lastSitesPerModel: SitesPerModel | undefined;
+const sitesOf = perModelMemo(() => new Map<Stage | DocumentModel, { count: number; sites: CommandSite[] }>());
 
 /** Flags of an instruction (`--mount`, `--from`, `--chown`, …), empty when it has none. */
 export function flagsOf(info: InstructionInfo): Flag[] {

@@ -1,6 +1,7 @@
 // PYD504: secrets written into ARG/ENV values or into URLs with a password.
 import type { Property } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { boundedMemo } from '../model/memo';
 import { comparePositions, type Range } from '../model/text';
 import { defineRule } from './define-rule';
 
@@ -37,19 +38,11 @@ function isSecretPart(part: string): boolean {
   return SECRET_PARTS.has(part) || SECRET_PARTS.has(singular) || SECRET_SUFFIX_RE.test(part) || SECRET_SUFFIX_RE.test(singular);
 }
 
-/** Whether an ARG/ENV name says that its value is a secret. */
-export function isSecretName(name: string): boolean {
-  // The same few names (`PATH`, `PYTHONUNBUFFERED`, `PORT`) come back in every file.
-  const known = secretNames.get(name);
-  if (known !== undefined) return known;
-  // Bounded: a long-running server sees ever new names.
-  if (secretNames.size >= 4096) secretNames.clear();
-  const secret = readSecretName(name);
-  secretNames.set(name, secret);
-  return secret;
-}
-
-const secretNames = new Map<string, boolean>();
+/**
+ * Whether an ARG/ENV name says that its value is a secret. Remembered per name: the same few
+ * names (`PATH`, `PYTHONUNBUFFERED`, `PORT`) come back in every file.
+ */
+export const isSecretName: (name: string) => boolean = boundedMemo((name) => readSecretName(name), 4096);
 
 function readSecretName(name: string): boolean {
   const parts = nameParts(name);

@@ -1,5 +1,6 @@
 // PYD311: no `.dockerignore`, or one that lets `.git`, virtual environments, caches or `.env` through.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { boundedMemo } from '../model/memo';
 import type { Range } from '../model/text';
 import { parseDockerignore, type DockerignoreFile } from '../workspace/dockerignore';
 import type { Workspace } from '../workspace/workspace';
@@ -130,19 +131,11 @@ function namedSources(model: DocumentModel): string[] {
   return paths;
 }
 
-/** One-pattern ignore files, compiled once per pattern (the defaults are asked about for every Dockerfile). */
-const singlePatterns = new Map<string, DockerignoreFile>();
-
-function singlePattern(pattern: string): DockerignoreFile {
-  let file = singlePatterns.get(pattern);
-  if (!file) {
-    file = parseDockerignore(pattern);
-    // User patterns come from `!` lines of ignore files: keep the memo bounded.
-    if (singlePatterns.size > 256) singlePatterns.clear();
-    singlePatterns.set(pattern, file);
-  }
-  return file;
-}
+/**
+ * One-pattern ignore files, compiled once per pattern (the defaults are asked about for every
+ * Dockerfile; user patterns come from `!` lines of ignore files, hence the bound).
+ */
+const singlePattern = boundedMemo((pattern): DockerignoreFile => parseDockerignore(pattern), 256);
 
 /** Whether a default would keep out something the build needs: a named source, or `.git` for VCS versioning or `git` in RUN. */
 function neededBy(entry: DefaultEntry, named: readonly string[], gitNeeded: boolean): boolean {
