@@ -143,19 +143,8 @@ interface CopyEntry {
   system: boolean;
 }
 
-/** The entry of a COPY/ADD. Memoized: every install walks back over every COPY before it. */
+/** The entry of a COPY/ADD (read once per lint: see {@link Readings}). */
 function copyEntry(model: DocumentModel, info: InstructionInfo): CopyEntry {
-  let known = copyEntryMemo.get(info);
-  if (known === undefined) {
-    known = readCopyEntry(model, info);
-    copyEntryMemo.set(info, known);
-  }
-  return known;
-}
-
-const copyEntryMemo = new WeakMap<InstructionInfo, CopyEntry>();
-
-function readCopyEntry(model: DocumentModel, info: InstructionInfo): CopyEntry {
   const op = copyOperands(model, info);
   if (!op || op.unresolved) return { info, dest: null, fromContext: false, system: false };
   const workdir = op.dest.startsWith('/') ? '/' : workdirBefore(model, info)?.dir ?? null;
@@ -176,20 +165,9 @@ function preparesInstall(own: References | null, refs: References): boolean {
 
 /**
  * The paths a RUN refers to when judged as a step before an install, or null when it may
- * prepare any install. Memoized: every install looks back over every RUN before it.
+ * prepare any install (read once per lint: see {@link Readings}).
  */
 function preparedPaths(model: DocumentModel, info: InstructionInfo): References | null {
-  let known = preparedMemo.get(info);
-  if (known === undefined) {
-    known = readPreparedPaths(model, info);
-    preparedMemo.set(info, known);
-  }
-  return known;
-}
-
-const preparedMemo = new WeakMap<InstructionInfo, References | null>();
-
-function readPreparedPaths(model: DocumentModel, info: InstructionInfo): References | null {
   const script = model.shellOf(info);
   if (!script || !fullyUnderstood(script)) return null;
   if (CONFIG_TEXT_RE.test(model.content.slice(script.start, script.end))) return null;
@@ -363,8 +341,8 @@ interface Pending {
 }
 
 /**
- * This lint's readings of COPYs and RUNs by instruction index, in front of their memo maps:
- * every install walks back over them, and an array slot costs less than a map lookup there.
+ * This lint's readings of COPYs and RUNs by instruction index: every install walks back over
+ * every COPY and RUN before it, so each is read once, and an array slot is the cheapest lookup.
  */
 interface Readings {
   copies: (CopyEntry | undefined)[];
