@@ -6,7 +6,7 @@ import type { TextEdit } from '../model/text';
 import type { SimpleCommand } from '../shell/parser';
 import { effectiveWords, fullyUnderstood } from '../shell/query';
 import type { Fix } from './types';
-import { classifySource, copyOperands, copyTarget, isGlob, joinPath, normalizePath, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands } from './copy-paths';
+import { classifySource, copyOperands, copyTarget, isGlob, joinPath, normalizePath, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
 import { flagsOf } from './helpers';
@@ -40,7 +40,7 @@ const CHOWN_OPTION_RE = /^-[RhvcfHLP]+$|^--(recursive|verbose|changes|silent|qui
 
 /** Parses one chmod/chown argv (program first); null for anything else or a malformed call. */
 function permissionCommand(argv: readonly string[]): PermissionCommand | null {
-  const tool = (argv[0] ?? '').split('/').pop();
+  const tool = lastSegmentOf(argv[0] ?? '');
   if (tool !== 'chmod' && tool !== 'chown') return null;
   const optionRe = tool === 'chmod' ? CHMOD_OPTION_RE : CHOWN_OPTION_RE;
   let recursive = false;
@@ -73,6 +73,11 @@ function permissionCommand(argv: readonly string[]): PermissionCommand | null {
   return { tool, spec, recursive, operands, untranslatable };
 }
 
+/** What follows the last `/` (all of it without one): `split('/').pop()` without the array. */
+function lastSegmentOf(text: string): string {
+  return text.slice(text.lastIndexOf('/') + 1);
+}
+
 /** The chmod/chown commands of a RUN, or null unless the RUN runs nothing else. */
 function permissionRun(model: DocumentModel, info: InstructionInfo): PermissionRun | null {
   const exec = execFormArgs(model, info);
@@ -85,13 +90,22 @@ function permissionRun(model: DocumentModel, info: InstructionInfo): PermissionR
   const script = model.shellOf(info);
   if (!script || !fullyUnderstood(script) || script.commands.length === 0) return null;
   const commands: PermissionCommand[] = [];
+  let vars: VariableLookup | undefined;
   for (const c of script.commands) {
     const sequential = c.connector === null || c.connector === '&&' || c.connector === ';';
     if (!sequential || c.depth !== 0 || c.negated || c.redirects.length > 0 || c.assignments.length > 0) return null;
     const words = effectiveWords(c);
     if (words.length !== c.words.length) return null;
-    const vars = variableLookupBefore(model, info);
-    const argv = words.map((w) => (w.hasExpansion ? substitute(w.value, vars) : w.value));
+    // A program written without variables names its tool already: most RUNs run neither chmod
+    // nor chown, and need no substituted argv to show it.
+    const program = words[0];
+    if (!program) return null;
+    if (!program.hasExpansion) {
+      const tool = lastSegmentOf(program.value);
+      if (tool !== 'chmod' && tool !== 'chown') return null;
+    }
+    const lookup = (vars ??= variableLookupBefore(model, info));
+    const argv = words.map((w) => (w.hasExpansion ? substitute(w.value, lookup) : w.value));
     if (argv.some((a) => a.includes('$') || a.includes('`'))) return null;
     const cmd = permissionCommand(argv);
     if (!cmd) return null;

@@ -6,6 +6,7 @@ import { aptCommand, apkCommand } from '../shell/apt';
 import { perCommand } from '../shell/memo';
 import { pipInstall, type PipInstall } from '../shell/pip';
 import { pipenvInstall } from '../shell/tools';
+import type { Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, fullyUnderstood, hasStatefulBuiltin, programName } from '../shell/query';
 import type { Fix, LintEnvironment } from './types';
@@ -104,6 +105,10 @@ function isUsableFile(value: string): boolean {
 
 /** The directory of a local project argument (`.`, `./pkg[extra]`, `/src`), or null. */
 function projectDir(spec: string): string | null {
+  // Every local path starts with `.` or `/` (stripping extras leaves the start alone): package
+  // names, most of what pip installs, need no regex.
+  const initial = spec.charCodeAt(0);
+  if (initial !== 46 && initial !== 47) return null;
   const path = spec.replace(/\[[^\]]*\]$/, '');
   if (!(path === '.' || path === '..' || path.startsWith('./') || path.startsWith('../') || path.startsWith('/'))) return null;
   if (ARCHIVE_RE.test(path) || /[*?$]/.test(path)) return null;
@@ -129,40 +134,68 @@ function resolverFor(model: DocumentModel, info: InstructionInfo, script: ShellS
   };
 }
 
+/**
+ * The usable files (see {@link isUsableFile}) named by either spelling of a pip option, in order:
+ * what `pip.values(short, long).filter(isUsableFile)` gives, without the rest-parameter array,
+ * two closures and two intermediate arrays per install.
+ */
+function usableFiles(pip: PipInstall, short: string, long: string): string[] {
+  const files: string[] = [];
+  for (const o of pip.options) {
+    if ((o.name === short || o.name === long) && o.value !== null && isUsableFile(o.value)) files.push(o.value);
+  }
+  return files;
+}
+
+/** No installs in a RUN: one shared, read-only answer (most RUNs install nothing). */
+const NO_INSTALLS: readonly InstallCommand[] = Object.freeze([]);
+
+/** The first character code of a word's base name (NaN for no word), without slicing the name out. */
+function programInitial(word: Word | undefined): number {
+  if (!word) return NaN;
+  const v = word.value;
+  return v.charCodeAt(v.lastIndexOf('/') + 1);
+}
+
 /** Recognises the dependency installs of one RUN script. */
-function findInstalls(model: DocumentModel, info: InstructionInfo, script: ShellScript): InstallCommand[] {
-  const installs: InstallCommand[] = [];
+function findInstalls(model: DocumentModel, info: InstructionInfo, script: ShellScript): readonly InstallCommand[] {
+  let installs: InstallCommand[] | null = null;
   for (const command of script.commands) {
+    const words = effectiveWords(command);
+    // Every tool recognised here (pip, python, uv, poetry, pipenv) starts with `p` or `u`: the
+    // other commands (`apt-get`, `rm`, `mkdir`, …) need no further look.
+    const initial = programInitial(words[0]);
+    if (initial !== 112 && initial !== 117) continue;
+    const program = baseName(words[0]);
     const pip = pipInstall(command);
     if (pip) {
       const resolve = resolverFor(model, info, script, command);
-      const reqs = pip.values('-r', '--requirement').filter(isUsableFile);
-      const cons = pip.values('-c', '--constraint').filter(isUsableFile);
+      const reqs = usableFiles(pip, '-r', '--requirement');
+      const cons = usableFiles(pip, '-c', '--constraint');
       if (reqs.length > 0) {
         const manifests: Manifest[] = [
           ...reqs.map((written): Manifest => ({ written, path: resolve(written), role: 'requirements' })),
           ...cons.map((written): Manifest => ({ written, path: resolve(written), role: 'constraints' })),
         ];
-        installs.push({ command, kind: 'requirements', manifests, pip });
+        (installs ??= []).push({ command, kind: 'requirements', manifests, pip });
       }
       const projects: string[] = [];
       for (const w of pip.packages) {
         const dir = w.hasExpansion ? null : projectDir(w.value);
         if (dir !== null) projects.push(dir);
       }
-      for (const value of pip.values('-e', '--editable')) {
-        const dir = projectDir(value);
+      for (const o of pip.options) {
+        if ((o.name !== '-e' && o.name !== '--editable') || o.value === null) continue;
+        const dir = projectDir(o.value);
         if (dir !== null) projects.push(dir);
       }
       // `--no-deps` installs the project alone: re-running it after a code change is cheap and expected.
       if (projects.length > 0 && !pip.has('--no-deps')) {
         const manifests = projects.map((dir): Manifest => ({ written: dir, path: resolve(`${dir}/pyproject.toml`), role: 'project' }));
-        installs.push({ command, kind: 'project', manifests, pip });
+        (installs ??= []).push({ command, kind: 'project', manifests, pip });
       }
       continue;
     }
-    const words = effectiveWords(command);
-    const program = baseName(words[0]);
     let kind: Exclude<InstallKind, 'requirements' | 'project'> | null = null;
     let dir = '.';
     if (program === 'poetry') {
@@ -179,9 +212,9 @@ function findInstalls(model: DocumentModel, info: InstructionInfo, script: Shell
     }
     if (kind === null) continue;
     const manifest = dir.includes('$') ? null : resolverFor(model, info, script, command)(`${dir}/${PROJECT_MANIFEST[kind]}`);
-    installs.push({ command, kind, manifests: [{ written: dir, path: manifest, role: 'project' }], pip: null });
+    (installs ??= []).push({ command, kind, manifests: [{ written: dir, path: manifest, role: 'project' }], pip: null });
   }
-  return installs;
+  return installs ?? NO_INSTALLS;
 }
 
 /** Whether a COPY source names single files: a file, or a glob that only matches manifests. */
@@ -758,8 +791,9 @@ export default defineRule({
         }
         if (info.keyword !== 'RUN') continue;
         const script = broadSeen ? model.shellOf(info) : null;
-        if (script && script.error === undefined && !bindsFromContext(info)) {
-          const installs = findInstalls(model, info, script);
+        // Most RUNs install nothing: no closures or lookups for them below.
+        const installs = script && script.error === undefined && !bindsFromContext(info) ? findInstalls(model, info, script) : NO_INSTALLS;
+        if (script && installs.length > 0) {
           // Each install's broad COPYs, read once for the test and again for the set below.
           // Made on first use: most RUNs install nothing, and a map per RUN added up in long files.
           let broadOf: Map<InstallCommand, CopyEntry[]> | null = null;
@@ -781,11 +815,9 @@ export default defineRule({
                 ? `copy \`${firstFlagged.manifests[0]?.written ?? 'requirements.txt'}\` on its own first`
                 : COPY_FIRST[firstFlagged.kind];
             const fix = requirementsFix(model, env, stage, info, script, installs, copies, moved) ?? projectFix(model, env, stage, info, script, installs, moved);
-            ctx.report({
-              range: model.text.rangeOf(firstFlagged.command.start, firstFlagged.command.end),
-              message: `Dependencies are installed after \`${copyLabel(closest.info)}\`, so every source change re-installs them: ${hint}`,
-              ...(fix ? { fixes: [fix] } : {}),
-            });
+            const range = model.text.rangeOf(firstFlagged.command.start, firstFlagged.command.end);
+            const message = `Dependencies are installed after \`${copyLabel(closest.info)}\`, so every source change re-installs them: ${hint}`;
+            ctx.report(fix ? { range, message, fixes: [fix] } : { range, message });
           }
         }
         manifestBound ||= bindMountsManifest(info);

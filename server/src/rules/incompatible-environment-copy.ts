@@ -79,6 +79,9 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
+    // The environments each source stage creates, read once per check: several COPYs often name one builder.
+    // Made on the first COPY from another stage (most files have none or one).
+    let dirsOf: Map<Stage, EnvironmentDirs> | undefined;
     for (const stage of model.stages) {
       for (const info of stage.instructions) {
         if (info.keyword !== 'COPY') continue;
@@ -87,15 +90,15 @@ export default defineRule({
         const source = resolveStageRef(model.stages, op.from, stage.index);
         // An unknown stage index or name is Docker's error to report, not an image reference.
         if (!source && (/^\d+$/.test(op.from) || (!op.from.includes(':') && !op.from.includes('/')))) continue;
-        checkCopy(ctx, { info, op, stage, source });
+        checkCopy(ctx, { info, op, stage, source }, (dirsOf ??= new Map()));
       }
     }
   },
 });
 
-function checkCopy(ctx: RuleContext, site: CopySite): void {
+function checkCopy(ctx: RuleContext, site: CopySite, dirsOf: Map<Stage, EnvironmentDirs>): void {
   const { model } = ctx;
-  const dirs = site.source ? environmentDirs(model, site.source) : { venvs: [], installs: [], foreign: [] };
+  const dirs = site.source ? environmentDirsOf(model, site.source, dirsOf) : { venvs: [], installs: [], foreign: [] };
   const envSources: { written: string; index: number; path: string; kind: EnvKind }[] = [];
   site.op.sources.forEach((written, index) => {
     if (isGlob(written)) return;
@@ -147,12 +150,29 @@ function checkCopy(ctx: RuleContext, site: CopySite): void {
   }
 }
 
+/** Environment directories of a stage chain: venvs, install targets, and venvs on another interpreter. */
+interface EnvironmentDirs {
+  venvs: string[];
+  installs: string[];
+  foreign: string[];
+}
+
+/** {@link environmentDirs} of a stage, computed once per check (read only). */
+function environmentDirsOf(model: DocumentModel, stage: Stage, dirsOf: Map<Stage, EnvironmentDirs>): EnvironmentDirs {
+  let dirs = dirsOf.get(stage);
+  if (dirs === undefined) {
+    dirs = environmentDirs(model, stage);
+    dirsOf.set(stage, dirs);
+  }
+  return dirs;
+}
+
 /**
  * Environment directories a stage (with its ancestors) creates: venvs, pip `--prefix`/`--target`
  * dirs, and venvs made with another interpreter than the image's (`uv venv --python 3.11`,
  * `virtualenv -p …`, `python3.11 -m venv`), which the image comparison cannot judge.
  */
-function environmentDirs(model: DocumentModel, stage: Stage): { venvs: string[]; installs: string[]; foreign: string[] } {
+function environmentDirs(model: DocumentModel, stage: Stage): EnvironmentDirs {
   const venvs: string[] = [];
   const installs: string[] = [];
   const foreign: string[] = [];
@@ -160,18 +180,20 @@ function environmentDirs(model: DocumentModel, stage: Stage): { venvs: string[];
     // Indexed, with no closure per command: this walks every RUN of the source stage's chain.
     for (let k = 0; k < script.commands.length; k++) {
       const cmd = script.commands[k] as SimpleCommand;
-      // After a `cd` in the same RUN, relative paths mean something else.
-      const moved = changesDirectoryBefore(script, cmd.index);
+      // After a `cd` in the same RUN, relative paths mean something else. Asked only when a
+      // command creates an environment or installs into a directory (a scan of the commands before it).
+      let moved: boolean | undefined;
       const venv = venvCreateDir(cmd);
-      const venvDir = venv !== null ? absoluteDir(model, info, moved, venv) : null;
+      const venvDir = venv !== null ? absoluteDir(model, info, (moved ??= changesDirectoryBefore(script, cmd.index)), venv) : null;
       if (venvDir !== null) venvs.push(venvDir);
       if (venvDir !== null && otherInterpreter(cmd)) foreign.push(venvDir);
       const pip = pipInstall(cmd);
       if (!pip) continue;
-      const targets = pip.values('--prefix', '--target', '-t');
-      for (let t = 0; t < targets.length; t++) {
-        const target = targets[t] as string;
-        const dir = target.includes('$') ? null : absoluteDir(model, info, moved, target);
+      // The values of `--prefix`, `--target` and `-t` in order, as `pip.values(…)` lists them.
+      for (const o of pip.options) {
+        if ((o.name !== '--prefix' && o.name !== '--target' && o.name !== '-t') || o.value === null) continue;
+        const target = o.value;
+        const dir = target.includes('$') ? null : absoluteDir(model, info, (moved ??= changesDirectoryBefore(script, cmd.index)), target);
         if (dir !== null) installs.push(dir);
       }
     }

@@ -34,12 +34,17 @@ interface Install {
 function headOf(install: Install): { start: number; end: number; text: string } {
   // Built only for a finding: most installs are never reported.
   const { words, last } = install;
-  return { start: (words[0] as Word).start, end: last.end, text: headText(words.slice(0, words.indexOf(last) + 1)) };
+  return { start: (words[0] as Word).start, end: last.end, text: headText(words, words.indexOf(last) + 1) };
 }
 
 /** Words that turn the tool's cache off. */
 function noCacheWords(install: Install): Word[] {
-  return install.words.filter((w) => install.noCache.includes(w.value));
+  // Asked for every finding, and apt and Pipenv have no such option: no walk over their words.
+  const noCache = install.noCache;
+  if (noCache.length === 0) return [];
+  const found: Word[] = [];
+  for (const w of install.words) if (noCache.includes(w.value)) found.push(w);
+  return found;
 }
 
 /**
@@ -52,6 +57,9 @@ const TOOL_CACHE: Record<Exclude<Manager, 'apt'>, { sub: string; env: string; ac
   poetry: { sub: 'pypoetry', env: 'POETRY_CACHE_DIR', accepted: ['pypoetry'] },
   pipenv: { sub: 'pipenv', env: 'PIPENV_CACHE_DIR', accepted: ['pipenv', 'pip'] },
 };
+
+/** `PIP_CACHE_DIR=` and the like: the prefix of an inline assignment, built once rather than per install. */
+const ENV_PREFIX = Object.fromEntries(Object.entries(TOOL_CACHE).map(([tool, { env }]) => [tool, `${env}=`])) as Record<Exclude<Manager, 'apt'>, string>;
 
 /** apt's download and list directories; a mount on any of them shows the author opted in. */
 const APT_DIRS = ['/var/cache/apt', '/var/lib/apt'];
@@ -68,12 +76,15 @@ function subcommandAt(words: Word[], from: number): Word | null {
   return null;
 }
 
-/** `pip install`, `python -m pip install`, `apt-get install`: the words up to the subcommand, without options. */
-function headText(words: readonly Word[]): string {
-  return words
-    .filter((w, k) => k === 0 || w.value === '-m' || (!w.value.startsWith('-') && !w.value.includes('=')))
-    .map((w, k) => (k === 0 ? baseName(w) : w.value))
-    .join(' ');
+/** `pip install`, `python -m pip install`, `apt-get install`: the first `count` words, without options. */
+function headText(words: readonly Word[], count: number): string {
+  // One string per finding, without the intermediate arrays of a slice, filter, map and join.
+  let text = count > 0 ? baseName(words[0]) : '';
+  for (let k = 1; k < count; k++) {
+    const v = (words[k] as Word).value;
+    if (v === '-m' || (!v.startsWith('-') && !v.includes('='))) text += ` ${v}`;
+  }
+  return text;
 }
 
 /** Options that turn a tool's cache off, shared by every {@link Install} (read only). */
@@ -82,15 +93,28 @@ const UV_NO_CACHE: readonly string[] = ['--no-cache', '-n'];
 const POETRY_NO_CACHE: readonly string[] = ['--no-cache'];
 const NO_OPTIONS: readonly string[] = [];
 
+/** The first character code of a word's base name (NaN for no word), without slicing the name out. */
+function programInitial(word: Word | undefined): number {
+  if (!word) return NaN;
+  const v = word.value;
+  return v.charCodeAt(v.lastIndexOf('/') + 1);
+}
+
 /** Recognises an install that downloads packages into a tool cache. */
 function installOf(cmd: SimpleCommand): Install | null {
   // No closures or option lists per call: this runs for every command of every judged RUN.
   const words = effectiveWords(cmd);
   const first = words[0];
   if (!first) return null;
+  // Every tool recognised below (and by `pipInstall`) starts with `p`, `u` or `a`: pip, python,
+  // poetry, pipenv, uv, apt. Most commands (`rm`, `mkdir`, `chown`, …) are settled by one test.
+  const initial = programInitial(first);
+  if (initial !== 112 && initial !== 117 && initial !== 97) return null;
+  const program = baseName(first);
+  // apt's programs are none of pip's runners (which start with `p` or `u`): straight to apt for them.
+  if (initial === 97) return subcommandAt(words, 1) ? aptInstallOf(cmd, words, program) : null;
   const pip = pipInstall(cmd);
   if (pip) return pip.runner === 'uv' ? makeInstall('uv', cmd, words, pip.installWord, UV_NO_CACHE) : makeInstall('pip', cmd, words, pip.installWord, PIP_NO_CACHE);
-  const program = baseName(first);
   const sub = subcommandAt(words, 1);
   if (!sub) return null;
   // `pip wheel` and `pip download` fill the same cache as `pip install`.
@@ -105,9 +129,15 @@ function installOf(cmd: SimpleCommand): Install | null {
   }
   if (program === 'poetry' && (sub.value === 'install' || sub.value === 'sync' || sub.value === 'add')) return makeInstall('poetry', cmd, words, sub, POETRY_NO_CACHE);
   if (program === 'pipenv' && (sub.value === 'install' || sub.value === 'sync')) return makeInstall('pipenv', cmd, words, sub, NO_OPTIONS);
-  const apt = aptCommand(cmd);
-  if (apt && apt.sub === 'install' && apt.subWord) return makeInstall('apt', cmd, words, apt.subWord, NO_OPTIONS);
   return null;
+}
+
+/** `apt-get install` and the like (the command has a subcommand word); null for anything else. */
+function aptInstallOf(cmd: SimpleCommand, words: readonly Word[], program: string): Install | null {
+  // `aptCommand` answers null for any other program: no lookup for them.
+  if (program !== 'apt-get' && program !== 'apt' && program !== 'aptitude') return null;
+  const apt = aptCommand(cmd);
+  return apt && apt.sub === 'install' && apt.subWord ? makeInstall('apt', cmd, words, apt.subWord, NO_OPTIONS) : null;
 }
 
 function makeInstall(manager: Manager, command: SimpleCommand, words: readonly Word[], last: Word, noCache: readonly string[]): Install {
@@ -118,13 +148,32 @@ function makeInstall(manager: Manager, command: SimpleCommand, words: readonly W
 function customCacheDir(stage: Stage, info: InstructionInfo, install: Install): string | null {
   if (install.manager === 'apt') return null;
   const name = TOOL_CACHE[install.manager].env;
-  const inline = install.command.assignments.find((a) => a.value.startsWith(`${name}=`));
-  const value = inline ? inline.value.slice(name.length + 1) : definedVariable(stage, info, name) ?? optionValue(install.words, ['--cache-dir']);
+  const prefix = ENV_PREFIX[install.manager];
+  let inline: Word | undefined;
+  for (const a of install.command.assignments) {
+    if (a.value.startsWith(prefix)) {
+      inline = a;
+      break;
+    }
+  }
+  const value = inline ? inline.value.slice(name.length + 1) : definedVariable(stage, info, name) ?? cacheDirOption(install.words);
   return value && value.startsWith('/') && !value.includes('$') ? normalizePath(value) : null;
 }
 
+/** `optionValue(words, ['--cache-dir'])` without a fresh `--cache-dir=` string per word: asked per install. */
+function cacheDirOption(words: readonly Word[]): string | null {
+  for (let i = 0; i < words.length; i++) {
+    const v = (words[i] as Word).value;
+    if (v === '--cache-dir') return words[i + 1]?.value ?? null;
+    if (v.startsWith('--cache-dir=')) return v.slice('--cache-dir='.length);
+  }
+  return null;
+}
+
 /** The cache mounts of a RUN that serve a tool (its default directory, a parent `.cache`, or a custom directory). */
-function servingMounts(mounts: readonly MountInfo[], install: Install, custom: string | null): MountInfo[] {
+function servingMounts(mounts: readonly MountInfo[], install: Install, custom: string | null): readonly MountInfo[] {
+  // Most RUNs have no mount at all: no filter (and closure) per install for them.
+  if (mounts.length === 0) return NO_MOUNTS;
   return mounts.filter((m) => {
     if (m.target === null || (m.type !== 'cache' && m.type !== 'tmpfs')) return false;
     if (install.manager === 'apt') return APT_DIRS.some((d) => m.target === d || m.target?.startsWith(d + '/'));
@@ -132,6 +181,9 @@ function servingMounts(mounts: readonly MountInfo[], install: Install, custom: s
     return CACHE_TARGET_RE[install.manager].test(m.target);
   });
 }
+
+/** No mounts: one shared, read-only list for the RUNs without flags. */
+const NO_MOUNTS: readonly MountInfo[] = Object.freeze([]);
 
 /** Per tool: mount targets that serve its cache (`…/.cache` or `…/.cache/<accepted>`), compiled once. */
 const CACHE_TARGET_RE = Object.fromEntries(
@@ -148,15 +200,50 @@ interface RunUser {
   home: string | null;
 }
 
+/** A USER instruction of a stage chain: where it is and what it names (trimmed). */
+interface UserAt {
+  index: number;
+  user: string;
+}
+
+/**
+ * Lookups one check shares between its findings. Made per lint, never kept on the model:
+ * the work is done once per lint, not hidden from the next one.
+ */
+interface CheckState {
+  /** The USER instructions of each stage's chain, oldest first. */
+  users?: Map<Stage, readonly UserAt[]>;
+}
+
+/** The USER instructions of a stage's chain, read once per check (installs ask per finding). */
+function usersOf(state: CheckState, stage: Stage): readonly UserAt[] {
+  // Made on first use: only pip-style fixes and conflicts ask for the user.
+  const known = (state.users ??= new Map());
+  let users = known.get(stage);
+  if (users === undefined) {
+    const found: UserAt[] = [];
+    const chain = stageChainInstructions(stage);
+    for (let k = 0; k < chain.length; k++) {
+      const i = chain[k] as InstructionInfo;
+      if (i.keyword === 'USER') found.push({ index: i.index, user: (i.node.getArgumentsContent() ?? '').trim() });
+    }
+    users = found;
+    known.set(stage, users);
+  }
+  return users;
+}
+
 /** The USER in effect before `info`, with its UID and home directory when the Dockerfile proves them. */
-function runUser(model: DocumentModel, stage: Stage, info: InstructionInfo): RunUser {
+function runUser(model: DocumentModel, state: CheckState, stage: Stage, info: InstructionInfo): RunUser {
   let user: string | null = null;
-  // Indexed: asked per install, and for-of allocated a step object per instruction here.
-  const chain = stageChainInstructions(stage);
-  for (let k = 0; k < chain.length; k++) {
-    const i = chain[k] as InstructionInfo;
-    if (i.index >= info.index) break;
-    if (i.keyword === 'USER') user = (i.node.getArgumentsContent() ?? '').trim();
+  // The chain lists stages oldest first, so its USERs come in document order: the last one before `info` counts.
+  const users = usersOf(state, stage);
+  for (let k = users.length - 1; k >= 0; k--) {
+    const u = users[k] as UserAt;
+    if (u.index < info.index) {
+      user = u.user;
+      break;
+    }
   }
   const name = user === null ? null : (user.split(':')[0] ?? '').trim();
   if (name === null || name === 'root' || name === '0') return { root: true, name, uid: '0', home: '/root' };
@@ -188,11 +275,26 @@ function homeOf(cmd: SimpleCommand, tool: string, name: string): string | null {
 
 /** Removes one word and the blanks (or continuation) before it. */
 function removeWord(model: DocumentModel, cmd: SimpleCommand, word: Word): TextEdit {
-  const all = [...cmd.assignments, ...cmd.words];
-  const prev = all.filter((w) => w.end <= word.start).pop();
+  // The assignments, then the words: the last one ending before `word`, else the first one after it.
+  const prev = lastEndingBy(cmd.words, word.start) ?? lastEndingBy(cmd.assignments, word.start);
   if (prev) return replaceSpan(model, prev.end, word.end, '');
-  const next = all.find((w) => w.start >= word.end);
+  const next = firstStartingFrom(cmd.assignments, word.end) ?? firstStartingFrom(cmd.words, word.end);
   return replaceSpan(model, word.start, next ? next.start : word.end, '');
+}
+
+/** The last word of `list` (in list order) that ends at or before `offset`. */
+function lastEndingBy(list: readonly Word[], offset: number): Word | undefined {
+  for (let k = list.length - 1; k >= 0; k--) {
+    const w = list[k] as Word;
+    if (w.end <= offset) return w;
+  }
+  return undefined;
+}
+
+/** The first word of `list` that starts at or after `offset`. */
+function firstStartingFrom(list: readonly Word[], offset: number): Word | undefined {
+  for (const w of list) if (w.start >= offset) return w;
+  return undefined;
 }
 
 function keywordEnd(model: DocumentModel, info: InstructionInfo): number {
@@ -224,7 +326,7 @@ function firstDockerCleanRun(model: DocumentModel, stage: Stage): number {
 const dockerCleanMemo = new WeakMap<Stage, { count: number; first: number }>();
 
 /** The CONFIRM fix of the builder finding, or null when the cache directory cannot be derived. */
-function mountFix(model: DocumentModel, stage: Stage, info: InstructionInfo, script: ShellScript, install: Install): Fix | null {
+function mountFix(model: DocumentModel, state: CheckState, stage: Stage, info: InstructionInfo, script: ShellScript, install: Install, custom: string | null): Fix | null {
   const edits: TextEdit[] = [];
   const syntax = addSyntaxDirective(model);
   if (syntax) edits.push(syntax);
@@ -239,8 +341,7 @@ function mountFix(model: DocumentModel, stage: Stage, info: InstructionInfo, scr
   // A cache switched off by a variable of the stage would need an ENV edit that other RUNs share.
   const off = install.manager === 'pip' ? 'PIP_NO_CACHE_DIR' : install.manager === 'uv' ? 'UV_NO_CACHE' : 'POETRY_NO_CACHE';
   if (definedVariable(stage, info, off) || install.command.assignments.some((a) => a.value.startsWith(`${off}=`))) return null;
-  const custom = customCacheDir(stage, info, install);
-  const user = runUser(model, stage, info);
+  const user = runUser(model, state, stage, info);
   let target: string;
   let owner = '';
   if (custom !== null) target = custom;
@@ -264,7 +365,7 @@ interface Conflict {
   fix: Fix | null;
 }
 
-function pipConflicts(model: DocumentModel, stage: Stage, info: InstructionInfo, install: Install, mount: MountInfo): Conflict[] {
+function pipConflicts(model: DocumentModel, state: CheckState, stage: Stage, info: InstructionInfo, install: Install, mount: MountInfo, custom: string | null): Conflict[] {
   const out: Conflict[] = [];
   const target = mount.target as string;
   const head = headOf(install);
@@ -285,9 +386,8 @@ function pipConflicts(model: DocumentModel, stage: Stage, info: InstructionInfo,
   } else if (definedVariable(stage, info, 'PIP_NO_CACHE_DIR')) {
     out.push({ range: head, message: `\`PIP_NO_CACHE_DIR\` from an \`ENV\` turns off the pip cache that the cache mount on \`${target}\` is there to keep`, fix: null });
   }
-  const custom = customCacheDir(stage, info, install);
   if ((target === '/root' || target.startsWith('/root/')) && custom !== target) {
-    const user = runUser(model, stage, info);
+    const user = runUser(model, state, stage, info);
     if (!user.root && definedVariable(stage, info, 'HOME', ['ENV']) !== '/root') {
       const rest = target === '/root' ? '' : target.slice('/root'.length);
       const fix = user.home !== null && user.uid !== null ? retargetFix(model, info, mount, joinPath(user.home, rest.replace(/^\//, '') || '.'), user.uid) : null;
@@ -357,10 +457,11 @@ export default defineRule({
     // (asked when a builder stage has a RUN to judge).
     let knownBuildKit: boolean | undefined;
     const buildKit = (): boolean => (knownBuildKit ??= usesBuildKit(model));
+    const state: CheckState = {};
     for (const { stage, info, script } of parsedRuns(model)) {
       // Without a mount there is no conflict to find, and shipping stages (or files without BuildKit)
       // get no hint; a RUN without flags has no mount, which needs no parsing to see.
-      const mounts = flagsOf(info).length > 0 ? mountsOf(info) : [];
+      const mounts = flagsOf(info).length > 0 ? mountsOf(info) : NO_MOUNTS;
       if (mounts.length === 0 && (stage.ships || !buildKit())) continue;
       for (const command of script.commands) {
         const install = installOf(command);
@@ -369,19 +470,18 @@ export default defineRule({
         const serving = servingMounts(mounts, install, custom);
         const cacheMount = serving.find((m) => m.type === 'cache');
         if (install.manager === 'pip' && cacheMount) {
-          for (const c of pipConflicts(model, stage, info, install, cacheMount)) {
-            ctx.report({ range: model.text.rangeOf(c.range.start, c.range.end), message: c.message, severity: 'info', ...(c.fix ? { fixes: [c.fix] } : {}) });
+          for (const c of pipConflicts(model, state, stage, info, install, cacheMount, custom)) {
+            const range = model.text.rangeOf(c.range.start, c.range.end);
+            ctx.report(c.fix ? { range, message: c.message, severity: 'info', fixes: [c.fix] } : { range, message: c.message, severity: 'info' });
           }
         }
         if (stage.ships || serving.length > 0 || !buildKit()) continue;
-        const fix = mountFix(model, stage, info, script, install);
+        const fix = mountFix(model, state, stage, info, script, install, custom);
         const head = headOf(install);
-        ctx.report({
-          range: model.text.rangeOf(head.start, head.end),
-          message: `\`${head.text}\` downloads everything again whenever this builder layer is rebuilt: a BuildKit cache mount keeps the downloads between builds without putting them in a layer`,
-          severity: 'hint',
-          ...(fix ? { fixes: [fix] } : {}),
-        });
+        const range = model.text.rangeOf(head.start, head.end);
+        const message = `\`${head.text}\` downloads everything again whenever this builder layer is rebuilt: a BuildKit cache mount keeps the downloads between builds without putting them in a layer`;
+        // Literals rather than a spread of a fresh object per finding (hundreds on large files).
+        ctx.report(fix ? { range, message, severity: 'hint', fixes: [fix] } : { range, message, severity: 'hint' });
       }
     }
   },

@@ -6,10 +6,10 @@ import type { SimpleCommand } from '../shell/parser';
 import { isPathOrUrl, pipInstall } from '../shell/pip';
 import { baseName, effectiveWords } from '../shell/query';
 import { accountCommand, accountHistory, creationOf, type AccountHistory } from './account-helpers';
-import { classifySource, copyOperands, joinPath, relativeWithin, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands, type VariableLookup } from './copy-paths';
+import { classifySource, copyOperands, joinPath, normalizePath, relativeWithin, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange } from './edit-helpers';
-import { definedVariable, flagsOf, runMounts } from './helpers';
+import { definedVariable, flagsOf, runCommands, runMounts, type CommandSite } from './helpers';
 import type { Fix, RuleContext } from './types';
 
 /** Official images whose file system belongs to root apart from the usual world-writable places. */
@@ -79,7 +79,9 @@ function chainUsers(stage: Stage): ChainUser[] {
 }
 
 function isRootUser(value: string): boolean {
-  const user = value.split(':')[0] ?? '';
+  // The user part before any `:group`, without splitting: asked per RUN of every stage.
+  const colon = value.indexOf(':');
+  const user = colon === -1 ? value : value.slice(0, colon);
   return user === 'root' || user === '0';
 }
 
@@ -241,16 +243,187 @@ function workdirPath(model: DocumentModel, info: InstructionInfo): string | null
   return value.includes('$') ? null : joinPath(before.dir, value);
 }
 
-/** Whether an earlier instruction may have created or touched `dir` (true when unsure). */
-function mayCreate(model: DocumentModel, info: InstructionInfo, dir: string): boolean {
+/**
+ * Answers one check reuses: every COPY asks about every instruction before it, and every
+ * finding about the accounts of its stage. Made per lint, never kept on the model.
+ */
+interface CheckMemo {
+  /** {@link anyCopyTarget} per COPY/ADD. */
+  targets: Map<InstructionInfo, { dest: string; into: boolean } | null>;
+  /** {@link workdirPath} per WORKDIR. */
+  workdirs: Map<InstructionInfo, string | null>;
+  /** `accountHistory(model, stage, null)` per stage. */
+  histories: Map<Stage, AccountHistory>;
+  /** {@link CreatorIndex} per stage, once built. */
+  creators: Map<Stage, CreatorIndex>;
+  /** Per stage: how many instructions the COPYs asked about one by one, before the index was built. */
+  scanned: Map<Stage, number>;
+}
+
+function newCheckMemo(): CheckMemo {
+  return { targets: new Map(), workdirs: new Map(), histories: new Map(), creators: new Map(), scanned: new Map() };
+}
+
+/**
+ * Which instructions of a stage chain {@link mayCreate} a directory, indexed by path so that
+ * each COPY finds the first one without asking every instruction before it (which made long
+ * stages with a non-root USER quadratic). Positions are in `stageChainInstructions(stage)`.
+ * Only absolute, normalized paths are indexed; an instruction with any other is asked directly.
+ */
+interface CreatorIndex {
+  /** First position of an instruction that may create any directory (a path it cannot resolve). */
+  firstAny: number;
+  /** Directory → first position of an instruction that touches it or a path inside it. */
+  inside: Map<string, number>;
+  /** Directory → first position of an instruction that may create paths anywhere below it (`COPY dir/ <it>`). */
+  below: Map<string, number>;
+  /** Positions (ascending) of instructions asked directly: RUNs we cannot parse, paths we cannot index. */
+  direct: number[];
+}
+
+/** An absolute path as {@link relativeWithin} compares it (already normalized). */
+function indexable(path: string): boolean {
+  return path.startsWith('/') && normalizePath(path) === path;
+}
+
+/** `path` and every directory above it, up to `/` (for an indexable path). */
+function selfAndAncestors(path: string): string[] {
+  const out = [path];
+  for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) out.push(path.slice(0, slash));
+  if (path !== '/') out.push('/');
+  return out;
+}
+
+function keepFirst(map: Map<string, number>, key: string, at: number): void {
+  if (!map.has(key)) map.set(key, at);
+}
+
+/**
+ * What {@link mayCreate} would answer for `info` about any directory, as claims: null when it
+ * must be asked per directory. `inside`: paths it touches (true for each of their ancestors);
+ * `below`: directories under which it may create anything; `any`: true for every directory.
+ */
+function claimsOf(model: DocumentModel, memo: CheckMemo, info: InstructionInfo): { any: boolean; inside: string[]; below: string[] } | null {
+  const inside: string[] = [];
+  const below: string[] = [];
   switch (info.keyword) {
     case 'WORKDIR': {
-      const path = workdirPath(model, info);
+      const path = memoWorkdir(model, memo, info);
+      if (path === null) return { any: true, inside, below };
+      inside.push(path);
+      break;
+    }
+    case 'COPY':
+    case 'ADD': {
+      const target = memoTarget(model, memo, info);
+      if (target === null) return { any: true, inside, below };
+      inside.push(target.dest);
+      if (target.into) below.push(target.dest);
+      break;
+    }
+    case 'VOLUME':
+      for (const a of info.node.getArguments()) {
+        const v = a.getValue().replace(/[[\]",]/g, '');
+        if (v === '' || v.includes('$')) return { any: true, inside, below };
+        const path = joinPath('/', v);
+        inside.push(path);
+        below.push(path);
+      }
+      break;
+    case 'RUN': {
+      const commands = commandsWithCwd(model, info);
+      if (commands === null) return null;
+      for (const c of commands) {
+        if (HARMLESS.has(c.program)) continue;
+        for (const m of mentionedPaths(c)) {
+          if (m.path === null) return { any: true, inside, below };
+          inside.push(m.path);
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return inside.every(indexable) && below.every(indexable) ? { any: false, inside, below } : null;
+}
+
+function creatorIndexOf(model: DocumentModel, memo: CheckMemo, stage: Stage, chain: readonly InstructionInfo[]): CreatorIndex {
+  let index = memo.creators.get(stage);
+  if (index !== undefined) return index;
+  index = { firstAny: Infinity, inside: new Map(), below: new Map(), direct: [] };
+  for (let k = 0; k < chain.length; k++) {
+    const claims = claimsOf(model, memo, chain[k] as InstructionInfo);
+    if (claims === null) index.direct.push(k);
+    else if (claims.any) index.firstAny = Math.min(index.firstAny, k);
+    else {
+      for (const path of claims.inside) for (const dir of selfAndAncestors(path)) keepFirst(index.inside, dir, k);
+      for (const dir of claims.below) keepFirst(index.below, dir, k);
+    }
+  }
+  memo.creators.set(stage, index);
+  return index;
+}
+
+/** Position of the first of the first `count` chain instructions that {@link mayCreate} `dir`, or -1. */
+function firstCreator(model: DocumentModel, memo: CheckMemo, stage: Stage, chain: readonly InstructionInfo[], count: number, dir: string): number {
+  // Asking the instructions one by one is cheapest for the few COPYs of a typical stage; once
+  // that has cost as much as indexing the whole chain would, the index takes over (so a long
+  // stage costs at most twice one pass over its chain, however many COPYs it has).
+  const scanned = memo.scanned.get(stage) ?? 0;
+  if (!indexable(dir) || (!memo.creators.has(stage) && scanned + count <= chain.length)) {
+    memo.scanned.set(stage, scanned + count);
+    for (let k = 0; k < count; k++) if (mayCreate(model, memo, chain[k] as InstructionInfo, dir)) return k;
+    return -1;
+  }
+  const index = creatorIndexOf(model, memo, stage, chain);
+  let best = Math.min(index.firstAny, index.inside.get(dir) ?? Infinity);
+  for (const above of selfAndAncestors(dir)) best = Math.min(best, index.below.get(above) ?? Infinity);
+  const limit = Math.min(best, count);
+  for (const k of index.direct) {
+    if (k >= limit) break;
+    if (mayCreate(model, memo, chain[k] as InstructionInfo, dir)) return k;
+  }
+  return best < count ? best : -1;
+}
+
+function memoTarget(model: DocumentModel, memo: CheckMemo, info: InstructionInfo): { dest: string; into: boolean } | null {
+  let target = memo.targets.get(info);
+  if (target === undefined) {
+    target = anyCopyTarget(model, info);
+    memo.targets.set(info, target);
+  }
+  return target;
+}
+
+function memoWorkdir(model: DocumentModel, memo: CheckMemo, info: InstructionInfo): string | null {
+  let path = memo.workdirs.get(info);
+  if (path === undefined) {
+    path = workdirPath(model, info);
+    memo.workdirs.set(info, path);
+  }
+  return path;
+}
+
+function memoHistory(model: DocumentModel, memo: CheckMemo, stage: Stage): AccountHistory {
+  let history = memo.histories.get(stage);
+  if (history === undefined) {
+    history = accountHistory(model, stage, null);
+    memo.histories.set(stage, history);
+  }
+  return history;
+}
+
+/** Whether an earlier instruction may have created or touched `dir` (true when unsure). */
+function mayCreate(model: DocumentModel, memo: CheckMemo, info: InstructionInfo, dir: string): boolean {
+  switch (info.keyword) {
+    case 'WORKDIR': {
+      const path = memoWorkdir(model, memo, info);
       return path === null || relativeWithin(path, dir) !== null;
     }
     case 'COPY':
     case 'ADD': {
-      const target = anyCopyTarget(model, info);
+      const target = memoTarget(model, memo, info);
       return target === null || relativeWithin(target.dest, dir) !== null || (target.into && relativeWithin(dir, target.dest) !== null);
     }
     case 'VOLUME':
@@ -296,22 +469,31 @@ interface DirState {
  * a `--chown` gives the directory itself to the user too; an existing directory keeps its owner.
  * Null when we cannot prove it belongs to root.
  */
-function destinationState(model: DocumentModel, stage: Stage, copy: InstructionInfo, dir: string): DirState | null {
+function destinationState(model: DocumentModel, memo: CheckMemo, stage: Stage, copy: InstructionInfo, dir: string): DirState | null {
   if (!rootOwnedBase(stage) || isExempt(dir)) return null;
-  const earlier = stageChainInstructions(stage).filter((i) => i.index < copy.index);
+  // The instructions before the COPY are a prefix of the chain (it is ordered): walked in place,
+  // as every COPY asks this, and a copy of the prefix per COPY made long stages allocate quadratically.
+  const chain = stageChainInstructions(stage);
+  const earlier = firstAfter(chain, copy.index - 1);
   // COPY, WORKDIR and VOLUME never change the owner of a directory that already exists.
-  const keepsOwner = (list: InstructionInfo[]): boolean => list.every((i) => i.keyword !== 'RUN' || !changesOwnerOf(model, i, dir));
-  if (STANDARD_DIRS.has(dir)) return keepsOwner(earlier) ? { createdBy: 'image' } : null;
-  const creatorIndex = earlier.findIndex((i) => mayCreate(model, i, dir));
+  const keepsOwner = (from: number): boolean => {
+    for (let k = from; k < earlier; k++) {
+      const i = chain[k] as InstructionInfo;
+      if (i.keyword === 'RUN' && changesOwnerOf(model, i, dir)) return false;
+    }
+    return true;
+  };
+  if (STANDARD_DIRS.has(dir)) return keepsOwner(0) ? { createdBy: 'image' } : null;
+  const creatorIndex = firstCreator(model, memo, stage, chain, earlier, dir);
   if (creatorIndex < 0) return { createdBy: 'copy' };
-  const creator = earlier[creatorIndex] as InstructionInfo;
+  const creator = chain[creatorIndex] as InstructionInfo;
   // A WORKDIR run as root creates the directory (and missing parents) owned by root; BuildKit
   // creates it for the current USER otherwise.
-  const path = creator.keyword === 'WORKDIR' ? workdirPath(model, creator) : null;
+  const path = creator.keyword === 'WORKDIR' ? memoWorkdir(model, memo, creator) : null;
   if (path === null || relativeWithin(path, dir) === null) return null;
   const user = userBefore(stage, creator);
   if (user === null || !isRootUser(user)) return null;
-  return keepsOwner(earlier.slice(creatorIndex + 1)) ? { createdBy: 'workdir' } : null;
+  return keepsOwner(creatorIndex + 1) ? { createdBy: 'workdir' } : null;
 }
 
 /** A write under the destination by a non-root user. */
@@ -488,6 +670,8 @@ function firstAfter(list: readonly InstructionInfo[], index: number): number {
 
 /** Index of the stage's last RUN that runs as a known non-root user, or -1 (no write to look for). */
 function lastNonRootRun(stage: Stage): number {
+  // Without a USER in the chain every RUN runs as root: most builder stages end here.
+  if (chainUsers(stage).length === 0) return -1;
   for (let k = stage.instructions.length - 1; k >= 0; k--) {
     const info = stage.instructions[k] as InstructionInfo;
     if (info.keyword !== 'RUN') continue;
@@ -575,6 +759,8 @@ function checkCopies(ctx: RuleContext): void {
   const { model } = ctx;
   // Several COPYs into one root-owned directory share a write that needs the directory itself: report it once.
   const reported = new Set<string>();
+  // Made when the first COPY is judged: most stages have no non-root RUN after their COPYs.
+  let memo: CheckMemo | undefined;
   for (const stage of model.stages) {
     // Only a RUN as a non-root user can be the write this rule is about: COPYs after the last
     // one need no further look (this keeps typical files, which switch USER at the end, linear).
@@ -585,7 +771,7 @@ function checkCopies(ctx: RuleContext): void {
       if (flagsOf(copy).some((f) => ['chown', 'chmod', 'from'].includes(f.getName()))) continue;
       const dest = copyDestination(model, copy);
       if (!dest) continue;
-      const state = destinationState(model, stage, copy, dest.dir);
+      const state = destinationState(model, (memo ??= newCheckMemo()), stage, copy, dest.dir);
       if (!state) continue;
       const write = firstWrite(ctx, stage, copy, dest);
       if (!write) continue;
@@ -596,7 +782,7 @@ function checkCopies(ctx: RuleContext): void {
       const what = `\`${describe(write.command)}\` (line ${line})`;
       // `--chown` only helps when this COPY creates the directory, or the write goes into copied subdirectories.
       const fixable = state.createdBy === 'copy' || !write.needsDestination;
-      const owner = fixable ? chownValue(accountHistory(model, stage, null), copy, write.user) : null;
+      const owner = fixable ? chownValue(memoHistory(model, memo, stage), copy, write.user) : null;
       const keyword = keywordRange(copy);
       const fixes: Fix[] =
         owner === null ? [] : [{ title: `Add \`--chown=${owner}\``, applicability: 'safe', edits: [insertAt(model, model.text.offsetAt(keyword.end), ` --chown=${owner}`)] }];
@@ -618,21 +804,19 @@ function lastlogSize(uid: number): string {
 
 function checkLargeUids(ctx: RuleContext): void {
   const { model } = ctx;
-  for (const info of model.instructions) {
-    if (info.keyword !== 'RUN') continue;
-    const script = model.shellOf(info);
-    if (!script || script.error !== undefined) continue;
-    for (const command of script.commands) {
-      const account = accountCommand(command);
-      if (!account || account.tool !== 'useradd' || account.creates !== 'user' || account.noLogInit || account.id === null) continue;
-      const uid = Number(account.id);
-      if (uid < USERADD_BIG_UID) continue;
-      ctx.report({
-        range: model.text.rangeOf(command.start, command.end),
-        message: `\`useradd\` with UID ${account.id} and no \`--no-log-init\` grows \`/var/log/lastlog\` to about ${lastlogSize(uid)} in the image`,
-        fixes: [{ title: 'Add `--no-log-init`', applicability: 'safe', edits: [insertAt(model, account.programWord.end, ' --no-log-init')] }],
-      });
-    }
+  // The shared list of every parsed RUN's commands, in document order (one walk, no per-RUN lookups).
+  const sites = runCommands(model);
+  for (let k = 0; k < sites.length; k++) {
+    const command = (sites[k] as CommandSite).command;
+    const account = accountCommand(command);
+    if (!account || account.tool !== 'useradd' || account.creates !== 'user' || account.noLogInit || account.id === null) continue;
+    const uid = Number(account.id);
+    if (uid < USERADD_BIG_UID) continue;
+    ctx.report({
+      range: model.text.rangeOf(command.start, command.end),
+      message: `\`useradd\` with UID ${account.id} and no \`--no-log-init\` grows \`/var/log/lastlog\` to about ${lastlogSize(uid)} in the image`,
+      fixes: [{ title: 'Add `--no-log-init`', applicability: 'safe', edits: [insertAt(model, account.programWord.end, ' --no-log-init')] }],
+    });
   }
 }
 

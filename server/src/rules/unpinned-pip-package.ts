@@ -6,7 +6,7 @@ import type { Stage } from '../model/stages';
 import type { DocumentModel } from '../model/document-model';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
-import { definedVariables, runCommands, type CommandSite } from './helpers';
+import { definedVariable, runCommands, type CommandSite } from './helpers';
 import { removeCommandEdit, removeInstruction, replaceSpan } from './edit-helpers';
 import type { Workspace } from '../workspace/workspace';
 import { requirementsUses } from '../workspace/dockerfile-files';
@@ -23,7 +23,9 @@ const DIRECT_REFERENCE_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*(\[[^\]]*\])?\s*@\s*(\S+
  */
 export function classifySpec(spec: string): SpecKind {
   // Environment markers (`; python_version < "3.11"`) contain operators that are not pins.
-  const s = (spec.split(';')[0] ?? '').trim();
+  // Cut at the first `;` without splitting: asked for every package of every pip install.
+  const semicolon = spec.indexOf(';');
+  const s = (semicolon === -1 ? spec : spec.slice(0, semicolon)).trim();
   if (s === '' || s.includes('$') || /[*?`]/.test(s)) return 'not-a-name';
   const direct = DIRECT_REFERENCE_RE.exec(s);
   const target = direct ? (direct[2] as string) : s;
@@ -39,10 +41,11 @@ export function classifySpec(spec: string): SpecKind {
  * and the step that built the wheelhouse is where pinning matters).
  */
 function versionsDecidedElsewhere(pip: PipInstall, site: CommandSite, stage: Stage): boolean {
-  if (pip.has('-c', '--constraint', '--no-index')) return true;
+  for (const o of pip.options) if (o.name === '-c' || o.name === '--constraint' || o.name === '--no-index') return true;
   const inline = inlineEnv(site.command);
-  const defined = definedVariables(stage, site.info);
-  return ['PIP_CONSTRAINT', 'UV_CONSTRAINT'].some((name) => Boolean(inline.get(name)) || Boolean(defined.get(name)));
+  if (inline.get('PIP_CONSTRAINT') || inline.get('UV_CONSTRAINT')) return true;
+  // Two lookups rather than a copy of every variable of the stage, per pip install.
+  return Boolean(definedVariable(stage, site.info, 'PIP_CONSTRAINT') || definedVariable(stage, site.info, 'UV_CONSTRAINT'));
 }
 
 /** The first requirements file installed with `-r` anywhere in the stage (not a pipe), if any. */
@@ -138,12 +141,13 @@ export default defineRule({
           if (kind === 'pinned' || kind === 'not-a-name') continue;
           if (lockFile === undefined) lockFile = stageLockFile(model, stage);
           const what = kind === 'unpinned-vcs' ? `\`${word.value}\` is installed without a pinned tag or commit` : `\`${word.value}\` is installed without a version pin`;
-          const fixes = [kind === 'unpinned' ? lockPinFix(model, word, ctx.workspace, filesForPins) : null, selfUpgradeRemoval(model, pip, site, word)].filter((f): f is Fix => f !== null);
-          ctx.report({
-            range: model.text.rangeOf(word.start, word.end),
-            message: lockFile !== null ? `${what} and bypasses the lock file \`${lockFile}\`` : what,
-            ...(fixes.length > 0 ? { fixes } : {}),
-          });
+          const pin = kind === 'unpinned' ? lockPinFix(model, word, ctx.workspace, filesForPins) : null;
+          const removal = selfUpgradeRemoval(model, pip, site, word);
+          const range = model.text.rangeOf(word.start, word.end);
+          const message = lockFile !== null ? `${what} and bypasses the lock file \`${lockFile}\`` : what;
+          // Literals rather than a filtered array and a spread per finding (hundreds on large files).
+          if (pin === null && removal === null) ctx.report({ range, message });
+          else ctx.report({ range, message, fixes: pin === null ? [removal as Fix] : removal === null ? [pin] : [pin, removal] });
         }
       }
     }
