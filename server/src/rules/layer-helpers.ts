@@ -205,12 +205,13 @@ export function blockStartLine(model: DocumentModel, info: InstructionInfo): num
 
 /**
  * Removes the lines of instructions and their comment blocks. Adjacent blocks are removed as
- * one span, and a file without a final line break keeps ending without one.
+ * one span, and a file without a final line break keeps ending without one. A caller that
+ * knows the blocks' first lines already passes `firstLineOf`.
  */
-export function removeBlocks(model: DocumentModel, infos: readonly InstructionInfo[]): TextEdit[] {
+export function removeBlocks(model: DocumentModel, infos: readonly InstructionInfo[], firstLineOf: (info: InstructionInfo) => number = (info) => blockStartLine(model, info)): TextEdit[] {
   const spans: [number, number][] = [];
   for (const info of infos) {
-    const first = blockStartLine(model, info);
+    const first = firstLineOf(info);
     const prev = spans[spans.length - 1];
     if (prev && prev[1] + 1 === first) prev[1] = info.range.end.line;
     else spans.push([first, info.range.end.line]);
