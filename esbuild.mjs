@@ -344,14 +344,15 @@ const builds = [
  * Run in a child process by makeCodeCache (`node -e PRODUCER <entry> <bundle> args...`): compiles
  * the bundle as its entry does, runs it on the workload given as argv and stdin, and on exit
  * writes what V8 compiled by then, lazily compiled functions included, as `<bundle>.cache`.
- * V8 flags stay at their defaults (the server sets some at start): V8 rejects a cache made
- * under other flags, and a fresh process has the defaults when it reads the cache.
+ * V8 rejects a cache made under other flags than the reader's: the producer sets the flags the
+ * entry starts its bundle with (its V8_FLAGS) and no others (the server sets some once running).
  */
 const PRODUCER = `
 const fs = require('node:fs');
-require('node:v8').setFlagsFromString = () => {};
 const [entry, bundle, ...args] = process.argv.slice(1);
-const { compileBundle, codeCacheHeader } = require(entry);
+const { compileBundle, codeCacheHeader, applyV8Flags, V8_FLAGS } = require(entry);
+applyV8Flags(V8_FLAGS);
+require('node:v8').setFlagsFromString = () => {};
 const compiled = compileBundle(bundle);
 process.argv = [process.argv[0], entry, ...args];
 process.on('exit', () => {
@@ -463,7 +464,7 @@ async function makeCodeCaches() {
     let outcome;
     try {
       const ok = (await produceCodeCache(program)) && fs.existsSync(cacheFile);
-      const check = `const { compileBundle } = require(process.argv[1]); process.stdout.write(compileBundle(process.argv[2]).cache);`;
+      const check = `const { compileBundle, applyV8Flags, V8_FLAGS } = require(process.argv[1]); applyV8Flags(V8_FLAGS); process.stdout.write(compileBundle(process.argv[2]).cache);`;
       outcome = ok ? spawnSync(process.execPath, ['-e', check, path.resolve(program.outfile), path.resolve(program.bundle)], { encoding: 'utf8' }).stdout : 'the workload failed';
     } catch (error) {
       // The cache only saves time: a build without one still works.

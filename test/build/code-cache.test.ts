@@ -48,13 +48,35 @@ function damagedCache(): Buffer {
   return cache;
 }
 
+/**
+ * What became of `bundle`'s cache when compiled as `entry` starts it: in a fresh process, under
+ * the entry's V8 flags (V8 takes a cache only under the flags it was made with).
+ */
+function cacheOutcome(entry: string, bundle: string): string {
+  const script = 'const e = require(process.argv[1]); e.applyV8Flags(e.V8_FLAGS); process.stdout.write(e.compileBundle(process.argv[2]).cache);';
+  const run = spawnSync(process.execPath, ['-e', script, requireBuild(entry), requireBuild(bundle)], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(run.status, 0, run.stderr);
+  return run.stdout;
+}
+
 describe('code cache of the built programs', () => {
   for (const [entry, bundle] of [['server.js', 'server-bundle.js'], ['cli.js', 'cli-bundle.js']] as const) {
     it(`${entry} compiles ${bundle} with the cache the build made`, () => {
-      requireBuild(entry);
-      assert.equal(compileBundle(requireBuild(bundle)).cache, 'used');
+      assert.equal(cacheOutcome(entry, bundle), 'used');
     });
   }
+
+  it('runs the CLI under V8 flags this Node.js knows, and the cache is made under them', () => {
+    const { V8_FLAGS } = require(requireBuild('cli.js')) as { V8_FLAGS: readonly string[] };
+    assert.ok(V8_FLAGS.length > 0);
+    // An unknown flag would only print a warning and change nothing: fail here instead.
+    const run = spawnSync(process.execPath, [...V8_FLAGS, '-e', '0'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(run.status, 0);
+    assert.equal(run.stderr, '');
+    // Compiled under default flags, the CLI's cache is refused: it really was made under V8_FLAGS.
+    const plain = spawnSync(process.execPath, ['-e', 'process.stdout.write(require(process.argv[1]).compileBundle(process.argv[2]).cache)', requireBuild('cli.js'), requireBuild('cli-bundle.js')], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(plain.stdout, 'rejected');
+  });
 
   it('reports the same findings with the cache, without it, and with a broken one', () => {
     const reference = checkExample(cliCopy(undefined));

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import * as vm from 'node:vm';
 
 /** Appended to a bundle's file name to name its code cache. */
@@ -115,11 +116,20 @@ export function compileBundle(bundleFile: string): CompiledBundle {
 }
 
 /**
- * Runs the bundle `bundleFile` for the process entry `entry`: through its code cache, or with
- * Node.js's own loader when source maps are on (`--enable-source-maps`), since Node.js 20 maps
- * stack traces of files it loads itself but not of vm scripts.
+ * Sets a program's V8 flags. Done before its bundle compiles: V8 takes a code cache only under
+ * the flags it was made with, so the build's cache producer sets the same ones (esbuild.mjs).
  */
-export function startBundle(bundleFile: string, entry: NodeModule): void {
+export function applyV8Flags(flags: readonly string[]): void {
+  for (const flag of flags) setFlagsFromString(flag);
+}
+
+/**
+ * Runs the bundle `bundleFile` for the process entry `entry` under the V8 flags `flags`: through
+ * its code cache, or with Node.js's own loader when source maps are on (`--enable-source-maps`),
+ * since Node.js 20 maps stack traces of files it loads itself but not of vm scripts.
+ */
+export function startBundle(bundleFile: string, entry: NodeModule, flags: readonly string[] = []): void {
+  applyV8Flags(flags);
   if (process.sourceMapsEnabled) entry.require(bundleFile);
   else compileBundle(bundleFile).run(entry);
 }
