@@ -54,12 +54,19 @@ export function flagKey(info: InstructionInfo): string {
     .join(' ');
 }
 
+/** The builtins that change the working directory of later commands. */
+const DIRECTORY_CHANGERS: ReadonlySet<string> = new Set(['cd', 'pushd', 'popd']);
+
 /**
  * Whether a command of the script before index `index` changes directory (`cd`, `pushd`,
  * `popd`): relative paths written after it no longer mean what the WORKDIR says.
  */
 export function changesDirectoryBefore(script: ShellScript, index: number): boolean {
-  return script.commands.some((c) => c.index < index && ['cd', 'pushd', 'popd'].includes(programName(c)));
+  // A loop over a shared set: rules ask this per command, a list and a closure per call added up.
+  for (const c of script.commands) {
+    if (c.index < index && DIRECTORY_CHANGERS.has(programName(c))) return true;
+  }
+  return false;
 }
 
 /**
@@ -76,6 +83,9 @@ export function resolveRunPath(model: DocumentModel, site: CommandSite, written:
   return joinPath(wd.dir, written);
 }
 
+/** Character code of `=`. */
+const EQUALS = 0x3d;
+
 /**
  * The value of the first of the given options anywhere among a command's words (`--opt v`,
  * `--opt=v`), or null. For options the package-manager models do not know.
@@ -85,7 +95,8 @@ export function optionValue(words: readonly { value: string }[], names: readonly
     const v = (words[i] as { value: string }).value;
     for (const name of names) {
       if (v === name) return words[i + 1]?.value ?? null;
-      if (v.startsWith(`${name}=`)) return v.slice(name.length + 1);
+      // `v.startsWith(`${name}=`)` without building that string per word and name.
+      if (v.length > name.length && v.charCodeAt(name.length) === EQUALS && v.startsWith(name)) return v.slice(name.length + 1);
     }
   }
   return null;

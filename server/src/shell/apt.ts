@@ -1,7 +1,7 @@
 // Argument models of Debian's apt-get/apt and Alpine's apk.
 import type { Word } from './lexer';
 import type { ShellScript, SimpleCommand } from './parser';
-import { perCommand } from './memo';
+import { memoOf } from './memo';
 import { baseName, effectiveWords } from './query';
 
 export interface AptCommand {
@@ -21,11 +21,11 @@ const APT_VALUE_OPTIONS = new Set(['-o', '-t', '-c', '--option', '--target-relea
 
 /** Recognises an apt-get/apt/aptitude invocation. */
 export function aptCommand(cmd: SimpleCommand): AptCommand | null {
-  return aptCommandOf(cmd);
+  // Asked by several rules about every command: read each command once.
+  const memo = memoOf(cmd);
+  const known = memo.aptCommand;
+  return known !== undefined ? known : (memo.aptCommand = readAptCommand(cmd));
 }
-
-// Asked by several rules about every command: read each command once.
-const aptCommandOf = perCommand(readAptCommand);
 
 function readAptCommand(cmd: SimpleCommand): AptCommand | null {
   const words = effectiveWords(cmd);
@@ -133,10 +133,10 @@ const APK_VALUE_OPTIONS = new Set(['-t', '--virtual', '-X', '--repository', '-p'
 
 /** Recognises an `apk` invocation. */
 export function apkCommand(cmd: SimpleCommand): ApkCommand | null {
-  return apkCommandOf(cmd);
+  const memo = memoOf(cmd);
+  const known = memo.apkCommand;
+  return known !== undefined ? known : (memo.apkCommand = readApkCommand(cmd));
 }
-
-const apkCommandOf = perCommand(readApkCommand);
 
 function readApkCommand(cmd: SimpleCommand): ApkCommand | null {
   const words = effectiveWords(cmd);

@@ -1,7 +1,7 @@
 // Argument model of `pip install` (also `python -m pip`, `uv pip`, `poetry run pip`, `pipenv run pip`).
 import type { Word } from './lexer';
 import type { SimpleCommand } from './parser';
-import { perCommand } from './memo';
+import { memoOf } from './memo';
 import { splitOptions, type ParsedOption } from './options';
 import { baseName, effectiveWords } from './query';
 
@@ -47,11 +47,11 @@ const PYTHON_VALUE_OPTIONS = new Set(['-W', '-X', '--check-hash-based-pycs']);
 
 /** Recognises a pip install command; returns null for anything else. */
 export function pipInstall(cmd: SimpleCommand): PipInstall | null {
-  return pipInstallOf(cmd);
+  // Asked by a dozen rules about every command: read each command once.
+  const memo = memoOf(cmd);
+  const known = memo.pipInstall;
+  return known !== undefined ? known : (memo.pipInstall = readPipInstall(cmd));
 }
-
-// Asked by a dozen rules about every command: read each command once.
-const pipInstallOf = perCommand(readPipInstall);
 
 function readPipInstall(cmd: SimpleCommand): PipInstall | null {
   const words = effectiveWords(cmd);
@@ -70,9 +70,23 @@ function readPipInstall(cmd: SimpleCommand): PipInstall | null {
     installWord,
     options,
     packages,
-    has: (...names) => options.some((o) => names.includes(o.name)),
-    values: (...names) => options.filter((o) => names.includes(o.name) && o.value !== null).map((o) => o.value as string),
+    has: (...names) => hasOption(options, names),
+    values: (...names) => optionValues(options, names),
   };
+}
+
+// Plain loops: rules ask `has`/`values` per install in their hot loops, where a filter, a map
+// and their closures per call cost more than the answer.
+function hasOption(options: readonly PipOption[], names: readonly string[]): boolean {
+  for (const o of options) if (names.includes(o.name)) return true;
+  return false;
+}
+
+/** The values of the named options, in order (a fresh list per call: callers may change it). */
+function optionValues(options: readonly PipOption[], names: readonly string[]): string[] {
+  const values: string[] = [];
+  for (const o of options) if (o.value !== null && names.includes(o.name)) values.push(o.value);
+  return values;
 }
 
 /**
@@ -93,6 +107,10 @@ interface InstallLocation {
 
 function locateInstall(words: Word[]): InstallLocation | null {
   const first = baseName(words[0]);
+  // Every runner (pip, python, uv, poetry, pipenv) starts with `p` or `u`: one test settles
+  // most commands (`rm`, `apt-get`, `chown`, …) before any pattern runs.
+  const initial = first.charCodeAt(0);
+  if (initial !== 112 && initial !== 117) return null;
   if (PIP_RE.test(first)) return installAt(words, 1, 'pip');
   if (PYTHON_RE.test(first)) return pythonModulePip(words, 1, 'python-m-pip');
   if (first === 'uv' && words[1]?.value === 'pip') return installAt(words, 2, 'uv');

@@ -1,6 +1,6 @@
 // Query vocabulary over parsed shell scripts (ideas from hadolint's Shell module).
 import type { Word } from './lexer';
-import { perCommand } from './memo';
+import { memoOf } from './memo';
 import type { ShellScript, SimpleCommand } from './parser';
 
 /** Last path segment of a word: `/usr/bin/pip3` → `pip3`. */
@@ -32,12 +32,11 @@ const WRAPPERS: ReadonlyMap<string, ReadonlySet<string>> = new Map([
  * The list is shared by every caller (frozen): copy it before changing it.
  */
 export function effectiveWords(cmd: SimpleCommand): Word[] {
-  return effectiveWordsOf(cmd);
+  const memo = memoOf(cmd);
+  // Computed once per command and shared, so frozen: a caller that changed the list would fail
+  // loudly instead of changing it for every other rule.
+  return (memo.effectiveWords ??= Object.freeze(readEffectiveWords(cmd)) as Word[]);
 }
-
-// Computed once per command and shared, so frozen: a caller that changed the list would fail
-// loudly instead of changing it for every other rule.
-const effectiveWordsOf = perCommand((cmd) => Object.freeze(readEffectiveWords(cmd)) as Word[]);
 
 function readEffectiveWords(cmd: SimpleCommand): Word[] {
   const words = cmd.words;
@@ -74,10 +73,9 @@ function readEffectiveWords(cmd: SimpleCommand): Word[] {
 
 /** The effective program name (basename) of a command. */
 export function programName(cmd: SimpleCommand): string {
-  return programNameOf(cmd);
+  const memo = memoOf(cmd);
+  return (memo.programName ??= baseName(effectiveWords(cmd)[0]));
 }
-
-const programNameOf = perCommand((cmd) => baseName(effectiveWordsOf(cmd)[0]));
 
 /** Inline environment: `A=1 B=2 cmd` and `env A=1 cmd`. */
 export function inlineEnv(cmd: SimpleCommand): Map<string, string> {
