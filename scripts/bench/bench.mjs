@@ -96,7 +96,7 @@ async function main() {
     const typicalStats = benchTypical(tools, typical, quick ? 1 : 3, 20000);
     /** @type {Record<string, ReturnType<typeof benchLarge>>} */
     const largeStats = {};
-    for (const [lines, rounds, budgetMs, minRounds, warmRounds] of [[1000, quick ? 3 : 15, 6000, 3, 3], [5000, quick ? 3 : 9, 10000, 3, 3], [20000, quick ? 2 : 5, 12000, 2, 2]]) {
+    for (const [lines, rounds, budgetMs, minRounds, warmRounds] of [[1000, quick ? 3 : 15, 6000, 3, 3], [5000, quick ? 3 : 15, 12000, 3, 3], [20000, quick ? 2 : 9, 20000, 2, 2]]) {
       log(`engine: ${lines.toLocaleString('en-US')} lines… (${elapsed()})`);
       largeStats[lines] = benchLarge(tools, large[lines], { rounds, budgetMs, minRounds, warmRounds });
     }
