@@ -427,10 +427,24 @@ interface InputOutcome {
  * Worker threads for this run: only plain checks of many files on disk use them (fixes write
  * files and standard input is one file), at most one per spare core and per FILES_PER_THREAD files.
  */
-function threadsFor(inputs: readonly Input[], args: ParsedArgs, io: CliIo): number {
+function threadsFor(inputs: readonly Input[], args: ParsedArgs, io: CliIo): number | ((remaining: number) => number) {
   if (!io.threads || hasFlag(args, 'fix') || hasFlag(args, 'diff') || inputs.some((i) => i.stdin)) return 0;
-  return Math.max(0, Math.min(io.threads.workers, Math.floor(inputs.length / FILES_PER_THREAD) - 1));
+  const byFiles = Math.floor(inputs.length / FILES_PER_THREAD) - 1;
+  if (byFiles <= 0) return 0;
+  const { workers } = io.threads;
+  // Asked once this thread has checked files for a while: a worker then still needs its own
+  // start-up (about as long as this thread takes for FILES_PER_THREAD files), so it is worth
+  // starting only with twice that many files left for it.
+  if (typeof workers === 'function') return (remaining) => Math.max(0, Math.min(workers(), Math.floor(remaining / (2 * FILES_PER_THREAD))));
+  return Math.max(0, Math.min(workers, byFiles));
 }
+
+/**
+ * How long a check works on its own thread before it asks how many workers to start, when that
+ * is measured (`CliIo.threads`): long enough for the kernel's 10 ms CPU accounting to tell an
+ * idle core from a busy one, short against the seconds a check over many files takes.
+ */
+const DECIDE_WORKERS_AFTER_MS = 100;
 
 /**
  * Checks input `index` on its own, with what it prints on stderr kept (configuration warnings
@@ -505,9 +519,9 @@ export function runCheck(argv: readonly string[], io: CliIo): ExitCode {
   const state: RunState = newRunState(disk);
   const { inputs, empty } = collectInputs(args, io, state);
   const workers = threadsFor(inputs, args, io);
-  if (workers > 0 && io.threads) {
+  if ((typeof workers === 'function' || workers > 0) && io.threads) {
     const payload: CheckPayload = { argv, cwd: io.cwd, today: io.today, env: { ...(io.env ?? {}) }, stdoutIsTTY: io.stdoutIsTTY === true, inputs };
-    const outcomes = parallelMap(inputs.length, inputOutcome(payload, args, flags, disk), { script: io.threads.script, task: CHECK_TASK, payload, workers });
+    const outcomes = parallelMap(inputs.length, inputOutcome(payload, args, flags, disk), { script: io.threads.script, task: CHECK_TASK, payload, workers, decideAfterMs: DECIDE_WORKERS_AFTER_MS });
     mergeOutcomes(outcomes, io, state);
   } else {
     for (const input of inputs) {

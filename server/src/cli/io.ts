@@ -18,9 +18,11 @@ export interface CliIo {
   readStdin?: () => Uint8Array;
   /**
    * Worker threads a command may use besides its own for many files (`check` over a tree):
-   * the script they run (the CLI entry) and how many. Absent: everything runs on this thread.
+   * the script they run (the CLI entry) and how many, or a function asked once the command
+   * knows it has many files (it measures how idle the machine is). Absent: everything runs on
+   * this thread.
    */
-  threads?: { script: string; workers: number };
+  threads?: { script: string; workers: number | (() => number) };
 }
 
 /** Exit codes shared by every command (architecture.md B17). */

@@ -7,23 +7,17 @@ import { CHECK_TASK, checkWorkerTask } from './check-command';
 import { runCli } from './cli';
 import { localToday, type CliIo } from './io';
 import { isParallelHandshake, serveParallelMap } from './parallel';
+import { spareCores, type CpuSample } from './spare-cores';
 
-/**
- * Worker threads besides the main one: one per idle core, a few at most (each loads and warms
- * up the engine anew). Cores busy with other processes do not count: on a loaded machine a
- * thread gains no CPU time, so its start-up and warm-up would only add work (like `make -l`).
- */
-function spareCores(): number {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  // loadavg() is [0, 0, 0] where the system has no such figure (Windows): all cores count as idle.
-  const busy = Math.floor(os.loadavg()[0] ?? 0);
-  // The main thread needs two cores: V8's garbage collection and compiler threads keep a second
-  // one busy (a single-threaded check uses ~1.5 cores). On two cores a worker only competes with
-  // them: measured 2.5 s with one worker vs 2.2 s without, for 1,000 files.
-  return Math.max(0, Math.min(cores - 2 - busy, 3));
+/** The machine's CPU times now. */
+function cpuSample(): CpuSample {
+  return { cpus: os.cpus(), atMs: performance.now() };
 }
 
 function runProcess(): void {
+  // Taken first: how idle the other cores stay while this thread starts up, finds the files and
+  // checks the first of them decides how many workers a large check gets (see spare-cores.ts).
+  const started = cpuSample();
   // `pydockerfile check | head` closes the pipe early; that is not an error worth a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -42,7 +36,7 @@ function runProcess(): void {
     readStdin: () => fs.readFileSync(0),
     // The file node started when it sits next to this one (server/out/cli.js, which loads this
     // bundle with its code cache), so workers start the same way; else this file itself.
-    threads: { script: require.main?.path === __dirname ? require.main.filename : __filename, workers: spareCores() },
+    threads: { script: require.main?.path === __dirname ? require.main.filename : __filename, workers: () => spareCores(started, cpuSample(), os.loadavg()[0] ?? 0) },
   };
 
   // exitCode instead of exit(): lets buffered output to pipes drain before the process ends.

@@ -28,8 +28,14 @@ export interface ParallelOptions {
   script: string;
   task: string;
   payload: unknown;
-  /** Worker threads to start besides the calling thread. */
-  workers: number;
+  /**
+   * Worker threads to start besides the calling thread, or a function that tells how many once
+   * the calling thread has worked for `decideAfterMs`, given the items still left (it may
+   * measure how idle the machine was meanwhile); workers started then claim those items.
+   */
+  workers: number | ((remaining: number) => number);
+  /** With a `workers` function: how long the calling thread works before asking it. */
+  decideAfterMs?: number;
   /**
    * How long to wait for a worker that makes no progress before doing its items here
    * (it crashed or hangs). Items take milliseconds; this only matters when something broke.
@@ -52,21 +58,32 @@ export function parallelMap<T>(count: number, work: (index: number) => T, option
   const results = new Map<number, T>();
   const next = new Int32Array(new SharedArrayBuffer(4));
   const started: { worker: Worker; port: MessagePort; status: Int32Array }[] = [];
-  for (let w = 0; w < options.workers; w++) {
-    const { port1, port2 } = new MessageChannel();
-    const status = new Int32Array(new SharedArrayBuffer(8));
-    const handshake: ParallelHandshake = { kind: 'pydockerfile-parallel', task: options.task, payload: options.payload, count, next: next.buffer as SharedArrayBuffer, status: status.buffer as SharedArrayBuffer, port: port2 };
-    try {
-      const worker = new Worker(options.script, { workerData: handshake, transferList: [port2], stdout: true, stderr: true });
-      // A worker never keeps the process alive, whatever happens to it.
-      worker.unref();
-      worker.on('error', () => undefined);
-      started.push({ worker, port: port1, status });
-    } catch {
-      port1.close();
+  const start = (workers: number): void => {
+    for (let w = 0; w < workers; w++) {
+      const { port1, port2 } = new MessageChannel();
+      const status = new Int32Array(new SharedArrayBuffer(8));
+      const handshake: ParallelHandshake = { kind: 'pydockerfile-parallel', task: options.task, payload: options.payload, count, next: next.buffer as SharedArrayBuffer, status: status.buffer as SharedArrayBuffer, port: port2 };
+      try {
+        const worker = new Worker(options.script, { workerData: handshake, transferList: [port2], stdout: true, stderr: true });
+        // A worker never keeps the process alive, whatever happens to it.
+        worker.unref();
+        worker.on('error', () => undefined);
+        started.push({ worker, port: port1, status });
+      } catch {
+        port1.close();
+      }
+    }
+  };
+  let decide = typeof options.workers === 'function' ? options.workers : undefined;
+  if (typeof options.workers === 'number') start(options.workers);
+  const decideAt = performance.now() + (options.decideAfterMs ?? 0);
+  for (let i = Atomics.add(next, 0, 1); i < count; i = Atomics.add(next, 0, 1)) {
+    results.set(i, work(i));
+    if (decide !== undefined && performance.now() >= decideAt) {
+      start(decide(count - i - 1));
+      decide = undefined;
     }
   }
-  for (let i = Atomics.add(next, 0, 1); i < count; i = Atomics.add(next, 0, 1)) results.set(i, work(i));
   for (const { worker, port, status } of started) {
     if (results.size < count) waitForWorker(status, options.patienceMs ?? 60_000);
     for (let message = receiveMessageOnPort(port); message !== undefined; message = receiveMessageOnPort(port)) {
