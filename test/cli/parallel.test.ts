@@ -50,6 +50,49 @@ describe('parallelMap', () => {
     assert.equal(results.filter((r) => r.thread !== threadId).length, stats.byWorkers);
   });
 
+  it('asks a workers function once, after decideAfterMs of work here, with the items left, and starts what it says', () => {
+    const stats = { byWorkers: 0 };
+    const script = workerScript('const end = Date.now() + 3; while (Date.now() < end); return { i, thread: threadId };');
+    const asked: { remaining: number; afterMs: number }[] = [];
+    const began = Date.now();
+    const results = parallelMap(
+      400,
+      (i) => {
+        busy(3);
+        return { i, thread: threadId };
+      },
+      {
+        script,
+        task: 'test',
+        payload: null,
+        workers: (remaining) => {
+          asked.push({ remaining, afterMs: Date.now() - began });
+          return 1;
+        },
+        decideAfterMs: 60,
+        stats,
+      },
+    );
+    assert.deepEqual(
+      results.map((r) => r.i),
+      Array.from({ length: 400 }, (_, i) => i),
+    );
+    assert.equal(asked.length, 1);
+    const [question] = asked as [{ remaining: number; afterMs: number }];
+    assert.ok(question.afterMs >= 60, `asked after ${question.afterMs} ms`);
+    // Some 20 items of 3 ms each were done here by then (fewer on a busy machine); the rest were left.
+    assert.ok(question.remaining >= 200 && question.remaining <= 398, `remaining ${question.remaining}`);
+    assert.ok(stats.byWorkers > 0, 'the worker started late did no item');
+  });
+
+  it('starts no worker when the workers function says none', () => {
+    const stats = { byWorkers: 0 };
+    const script = workerScript('return { i, thread: threadId };');
+    const results = parallelMap(100, (i) => (busy(1), i), { script, task: 'test', payload: null, workers: () => 0, decideAfterMs: 10, stats });
+    assert.deepEqual(results, Array.from({ length: 100 }, (_, i) => i));
+    assert.equal(stats.byWorkers, 0);
+  });
+
   it('does every item on the calling thread when the worker cannot start', () => {
     const script = workerScript('return i;', "throw new Error('broken worker');");
     assert.deepEqual(parallelMap(50, (i) => i * 2, { script, task: 'test', payload: null, workers: 1 }), Array.from({ length: 50 }, (_, i) => i * 2));
