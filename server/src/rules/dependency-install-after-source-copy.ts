@@ -4,9 +4,8 @@ import { rootStage, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import { aptCommand, apkCommand } from '../shell/apt';
 import { perCommand } from '../shell/memo';
-import { pipInstall, type PipInstall } from '../shell/pip';
+import { mayBePythonTool, pipInstall, type PipInstall } from '../shell/pip';
 import { pipenvInstall } from '../shell/tools';
-import type { Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords, fullyUnderstood, hasStatefulBuiltin, programName } from '../shell/query';
 import type { Fix, LintEnvironment } from './types';
@@ -150,22 +149,14 @@ function usableFiles(pip: PipInstall, short: string, long: string): string[] {
 /** No installs in a RUN: one shared, read-only answer (most RUNs install nothing). */
 const NO_INSTALLS: readonly InstallCommand[] = Object.freeze([]);
 
-/** The first character code of a word's base name (NaN for no word), without slicing the name out. */
-function programInitial(word: Word | undefined): number {
-  if (!word) return NaN;
-  const v = word.value;
-  return v.charCodeAt(v.lastIndexOf('/') + 1);
-}
-
 /** Recognises the dependency installs of one RUN script. */
 function findInstalls(model: DocumentModel, info: InstructionInfo, script: ShellScript): readonly InstallCommand[] {
   let installs: InstallCommand[] | null = null;
   for (const command of script.commands) {
     const words = effectiveWords(command);
-    // Every tool recognised here (pip, python, uv, poetry, pipenv) starts with `p` or `u`: the
-    // other commands (`apt-get`, `rm`, `mkdir`, …) need no further look.
-    const initial = programInitial(words[0]);
-    if (initial !== 112 && initial !== 117) continue;
+    // Only Python packaging tools install dependencies here: the other commands (`apt-get`,
+    // `rm`, `mkdir`, …) need no further look.
+    if (!mayBePythonTool(words[0])) continue;
     const program = baseName(words[0]);
     const pip = pipInstall(command);
     if (pip) {

@@ -3,8 +3,8 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import type { Word } from '../shell/lexer';
-import { aptCommand } from '../shell/apt';
-import { pipInstall } from '../shell/pip';
+import { aptCommand, mayBeAptTool } from '../shell/apt';
+import { mayBePythonTool, pipInstall } from '../shell/pip';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords } from '../shell/query';
 import type { Fix } from './types';
@@ -93,26 +93,18 @@ const UV_NO_CACHE: readonly string[] = ['--no-cache', '-n'];
 const POETRY_NO_CACHE: readonly string[] = ['--no-cache'];
 const NO_OPTIONS: readonly string[] = [];
 
-/** The first character code of a word's base name (NaN for no word), without slicing the name out. */
-function programInitial(word: Word | undefined): number {
-  if (!word) return NaN;
-  const v = word.value;
-  return v.charCodeAt(v.lastIndexOf('/') + 1);
-}
-
 /** Recognises an install that downloads packages into a tool cache. */
 function installOf(cmd: SimpleCommand): Install | null {
   // No closures or option lists per call: this runs for every command of every judged RUN.
   const words = effectiveWords(cmd);
   const first = words[0];
   if (!first) return null;
-  // Every tool recognised below (and by `pipInstall`) starts with `p`, `u` or `a`: pip, python,
-  // poetry, pipenv, uv, apt. Most commands (`rm`, `mkdir`, `chown`, …) are settled by one test.
-  const initial = programInitial(first);
-  if (initial !== 112 && initial !== 117 && initial !== 97) return null;
+  // Most commands (`rm`, `mkdir`, `chown`, …) are settled by their first character.
+  const python = mayBePythonTool(first);
+  if (!python && !mayBeAptTool(first)) return null;
   const program = baseName(first);
-  // apt's programs are none of pip's runners (which start with `p` or `u`): straight to apt for them.
-  if (initial === 97) return subcommandAt(words, 1) ? aptInstallOf(cmd, words, program) : null;
+  // apt's programs are none of the Python tools: straight to apt for them.
+  if (!python) return subcommandAt(words, 1) ? aptInstallOf(cmd, words, program) : null;
   const pip = pipInstall(cmd);
   if (pip) return pip.runner === 'uv' ? makeInstall('uv', cmd, words, pip.installWord, UV_NO_CACHE) : makeInstall('pip', cmd, words, pip.installWord, PIP_NO_CACHE);
   const sub = subcommandAt(words, 1);

@@ -2,7 +2,7 @@
 import type { Word } from './lexer';
 import type { ShellScript, SimpleCommand } from './parser';
 import { memoOf } from './memo';
-import { baseName, effectiveWords } from './query';
+import { baseName, effectiveWords, programInitial } from './query';
 
 export interface AptCommand {
   command: SimpleCommand;
@@ -18,6 +18,14 @@ export interface AptCommand {
 }
 
 const APT_VALUE_OPTIONS = new Set(['-o', '-t', '-c', '--option', '--target-release', '--default-release', '--config-file']);
+
+/** `a`: the initial of apt, apt-get and aptitude. */
+const A = 0x61;
+
+/** Whether a command's program word may name apt, apt-get or aptitude ({@link aptCommand}'s programs), by its first character. */
+export function mayBeAptTool(word: Word | undefined): boolean {
+  return programInitial(word) === A;
+}
 
 /** Recognises an apt-get/apt/aptitude invocation. */
 export function aptCommand(cmd: SimpleCommand): AptCommand | null {

@@ -3,7 +3,7 @@ import type { Word } from './lexer';
 import type { SimpleCommand } from './parser';
 import { memoOf } from './memo';
 import { splitOptions, type ParsedOption } from './options';
-import { baseName, effectiveWords } from './query';
+import { baseName, effectiveWords, programInitial } from './query';
 
 /** pip options that take a value (as a separate word or after `=`). */
 const VALUE_OPTIONS = new Set([
@@ -105,12 +105,24 @@ interface InstallLocation {
   index: number;
 }
 
+/** `p` and `u`: the initials of every Python packaging program recognised here. */
+const P = 0x70;
+const U = 0x75;
+
+/**
+ * Whether a command's program word may name a Python packaging program that {@link pipInstall}
+ * or the rules recognise (pip, python, uv, poetry, pipenv: all start with `p` or `u`). One
+ * character settles most commands (`rm`, `apt-get`, `chown`, …); a program recognised anywhere
+ * that starts with another letter must be added here.
+ */
+export function mayBePythonTool(word: Word | undefined): boolean {
+  const initial = programInitial(word);
+  return initial === P || initial === U;
+}
+
 function locateInstall(words: Word[]): InstallLocation | null {
+  if (!mayBePythonTool(words[0])) return null;
   const first = baseName(words[0]);
-  // Every runner (pip, python, uv, poetry, pipenv) starts with `p` or `u`: one test settles
-  // most commands (`rm`, `apt-get`, `chown`, …) before any pattern runs.
-  const initial = first.charCodeAt(0);
-  if (initial !== 112 && initial !== 117) return null;
   if (PIP_RE.test(first)) return installAt(words, 1, 'pip');
   if (PYTHON_RE.test(first)) return pythonModulePip(words, 1, 'python-m-pip');
   if (first === 'uv' && words[1]?.value === 'pip') return installAt(words, 2, 'uv');

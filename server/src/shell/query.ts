@@ -12,6 +12,16 @@ export function baseName(word: Word | undefined): string {
 }
 
 /**
+ * The first character code of a word's base name ({@link baseName}), NaN for no word or an
+ * empty name, without slicing the name out: lets hot loops settle most commands by one character.
+ */
+export function programInitial(word: Word | undefined): number {
+  if (!word) return NaN;
+  const v = word.value;
+  return v.charCodeAt(v.lastIndexOf('/') + 1);
+}
+
+/**
  * Commands that run another command given as their arguments, with the options of each that
  * take a separate value (`sudo -u app pip …`, `nice -n 5 …`, `xargs -n 1 …`).
  */
