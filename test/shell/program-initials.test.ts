@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/engine/lint';
-import { aptCommand, mayBeAptTool } from '../../server/src/shell/apt';
+import { aptCommand, isAptProgram, mayBeAptTool } from '../../server/src/shell/apt';
 import { parseShell, type SimpleCommand } from '../../server/src/shell/parser';
 import { mayBePythonTool, pipInstall } from '../../server/src/shell/pip';
 import { effectiveWords, programInitial } from '../../server/src/shell/query';
@@ -54,6 +54,12 @@ describe('program initials', () => {
       assert.equal(mayBePythonTool(effectiveWords(cmd)[0]), false, text);
     }
     for (const text of PIP_INSTALLS) assert.equal(mayBeAptTool(effectiveWords(command(text))[0]), false, text);
+  });
+
+  it('names exactly the programs aptCommand reads with isAptProgram', () => {
+    for (const name of ['apt-get', 'apt', 'aptitude', 'apt-cache', 'apt-key', 'apk', 'dpkg', 'pip']) {
+      assert.equal(isAptProgram(name), aptCommand(command(`${name} install -y gcc`)) !== null, name);
+    }
   });
 
   it('settles other programs by one character', () => {

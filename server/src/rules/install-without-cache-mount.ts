@@ -3,7 +3,7 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import type { Word } from '../shell/lexer';
-import { aptCommand, mayBeAptTool } from '../shell/apt';
+import { aptCommand, isAptProgram, mayBeAptTool } from '../shell/apt';
 import { mayBePythonTool, pipInstall } from '../shell/pip';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords } from '../shell/query';
@@ -127,7 +127,7 @@ function installOf(cmd: SimpleCommand): Install | null {
 /** `apt-get install` and the like (the command has a subcommand word); null for anything else. */
 function aptInstallOf(cmd: SimpleCommand, words: readonly Word[], program: string): Install | null {
   // `aptCommand` answers null for any other program: no lookup for them.
-  if (program !== 'apt-get' && program !== 'apt' && program !== 'aptitude') return null;
+  if (!isAptProgram(program)) return null;
   const apt = aptCommand(cmd);
   return apt && apt.sub === 'install' && apt.subWord ? makeInstall('apt', cmd, words, apt.subWord, NO_OPTIONS) : null;
 }

@@ -2,7 +2,7 @@
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { Stage } from '../model/stages';
 import type { Word } from '../shell/lexer';
-import { aptCommand, apkCommand } from '../shell/apt';
+import { aptCommand, apkCommand, isAptProgram } from '../shell/apt';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { effectiveWords, fullyUnderstood, programName } from '../shell/query';
 import type { Fix } from './types';
@@ -324,7 +324,7 @@ function packageInstall(script: ShellScript): PackageInstall | null {
     if (program === 'apk') {
       const apk = apkCommand(command);
       if (apk && apk.sub === 'add' && apk.subWord) return { command, head: apk.subWord, tool: 'apk add' };
-    } else if (program === 'apt-get' || program === 'apt' || program === 'aptitude') {
+    } else if (isAptProgram(program)) {
       const apt = aptCommand(command);
       if (apt && apt.sub === 'install' && apt.subWord) return { command, head: apt.subWord, tool: `${apt.tool} install` };
     }

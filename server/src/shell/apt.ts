@@ -27,6 +27,14 @@ export function mayBeAptTool(word: Word | undefined): boolean {
   return programInitial(word) === A;
 }
 
+/**
+ * Whether a program name is one {@link aptCommand} reads (apt-get, apt, aptitude): rules that
+ * already hold a command's program name use it to skip the memo lookup for every other command.
+ */
+export function isAptProgram(name: string): name is AptCommand['tool'] {
+  return name === 'apt-get' || name === 'apt' || name === 'aptitude';
+}
+
 /** Recognises an apt-get/apt/aptitude invocation. */
 export function aptCommand(cmd: SimpleCommand): AptCommand | null {
   // Asked by several rules about every command: read each command once.
@@ -38,7 +46,7 @@ export function aptCommand(cmd: SimpleCommand): AptCommand | null {
 function readAptCommand(cmd: SimpleCommand): AptCommand | null {
   const words = effectiveWords(cmd);
   const tool = baseName(words[0]);
-  if (tool !== 'apt-get' && tool !== 'apt' && tool !== 'aptitude') return null;
+  if (!isAptProgram(tool)) return null;
   const options: Word[] = [];
   const packages: Word[] = [];
   /** Values of `-o`/`--option` configuration items, however they were attached. */
