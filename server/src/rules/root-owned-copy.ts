@@ -254,6 +254,8 @@ interface CheckMemo {
   workdirs: Map<InstructionInfo, string | null>;
   /** `accountHistory(model, stage, null)` per stage. */
   histories: Map<Stage, AccountHistory>;
+  /** {@link claimsOf} per instruction: every COPY asks about the instructions before it. */
+  claims: Map<InstructionInfo, Claims | null>;
   /** {@link CreatorIndex} per stage, once built. */
   creators: Map<Stage, CreatorIndex>;
   /** Per stage: how many instructions the COPYs asked about one by one, before the index was built. */
@@ -261,7 +263,7 @@ interface CheckMemo {
 }
 
 function newCheckMemo(): CheckMemo {
-  return { targets: new Map(), workdirs: new Map(), histories: new Map(), creators: new Map(), scanned: new Map() };
+  return { targets: new Map(), workdirs: new Map(), histories: new Map(), claims: new Map(), creators: new Map(), scanned: new Map() };
 }
 
 /**
@@ -299,24 +301,48 @@ function keepFirst(map: Map<string, number>, key: string, at: number): void {
 }
 
 /**
- * What {@link mayCreate} would answer for `info` about any directory, as claims: null when it
- * must be asked per directory. `inside`: paths it touches (true for each of their ancestors);
- * `below`: directories under which it may create anything; `any`: true for every directory.
+ * Which directories an instruction may have created or touched, as claims: `inside`, paths it
+ * touches (so every directory above them); `below`, directories under which it may create
+ * anything; `any`, every directory (a path it cannot resolve). {@link mayCreate} answers from
+ * them and {@link CreatorIndex} indexes them, so both read an instruction the same way.
  */
-function claimsOf(model: DocumentModel, memo: CheckMemo, info: InstructionInfo): { any: boolean; inside: string[]; below: string[] } | null {
+interface Claims {
+  any: boolean;
+  inside: string[];
+  below: string[];
+}
+
+/** The {@link Claims} of an instruction (read once per check), or null for a RUN we cannot parse. */
+function claimsOf(model: DocumentModel, memo: CheckMemo, info: InstructionInfo): Claims | null {
+  // Most instructions (ENV, ARG, LABEL, …) touch no directory: answered without a memo entry.
+  if (!CLAIMING.has(info.keyword)) return NONE;
+  let claims = memo.claims.get(info);
+  if (claims === undefined) {
+    claims = readClaims(model, memo, info);
+    memo.claims.set(info, claims);
+  }
+  return claims;
+}
+
+/** The instructions that may create or touch a directory. */
+const CLAIMING: ReadonlySet<string> = new Set(['WORKDIR', 'COPY', 'ADD', 'VOLUME', 'RUN']);
+const ANY: Claims = Object.freeze({ any: true, inside: [], below: [] }) as Claims;
+const NONE: Claims = Object.freeze({ any: false, inside: [], below: [] }) as Claims;
+
+function readClaims(model: DocumentModel, memo: CheckMemo, info: InstructionInfo): Claims | null {
   const inside: string[] = [];
   const below: string[] = [];
   switch (info.keyword) {
     case 'WORKDIR': {
       const path = memoWorkdir(model, memo, info);
-      if (path === null) return { any: true, inside, below };
+      if (path === null) return ANY;
       inside.push(path);
       break;
     }
     case 'COPY':
     case 'ADD': {
       const target = memoTarget(model, memo, info);
-      if (target === null) return { any: true, inside, below };
+      if (target === null) return ANY;
       inside.push(target.dest);
       if (target.into) below.push(target.dest);
       break;
@@ -324,7 +350,7 @@ function claimsOf(model: DocumentModel, memo: CheckMemo, info: InstructionInfo):
     case 'VOLUME':
       for (const a of info.node.getArguments()) {
         const v = a.getValue().replace(/[[\]",]/g, '');
-        if (v === '' || v.includes('$')) return { any: true, inside, below };
+        if (v === '' || v.includes('$')) return ANY;
         const path = joinPath('/', v);
         inside.push(path);
         below.push(path);
@@ -336,16 +362,16 @@ function claimsOf(model: DocumentModel, memo: CheckMemo, info: InstructionInfo):
       for (const c of commands) {
         if (HARMLESS.has(c.program)) continue;
         for (const m of mentionedPaths(c)) {
-          if (m.path === null) return { any: true, inside, below };
+          if (m.path === null) return ANY;
           inside.push(m.path);
         }
       }
       break;
     }
     default:
-      break;
+      return NONE;
   }
-  return inside.every(indexable) && below.every(indexable) ? { any: false, inside, below } : null;
+  return { any: false, inside, below };
 }
 
 function creatorIndexOf(model: DocumentModel, memo: CheckMemo, stage: Stage, chain: readonly InstructionInfo[]): CreatorIndex {
@@ -354,7 +380,8 @@ function creatorIndexOf(model: DocumentModel, memo: CheckMemo, stage: Stage, cha
   index = { firstAny: Infinity, inside: new Map(), below: new Map(), direct: [] };
   for (let k = 0; k < chain.length; k++) {
     const claims = claimsOf(model, memo, chain[k] as InstructionInfo);
-    if (claims === null) index.direct.push(k);
+    // Only absolute, normalized paths can be looked up by key; other claims are asked directly.
+    if (claims === null || (!claims.any && !(claims.inside.every(indexable) && claims.below.every(indexable)))) index.direct.push(k);
     else if (claims.any) index.firstAny = Math.min(index.firstAny, k);
     else {
       for (const path of claims.inside) for (const dir of selfAndAncestors(path)) keepFirst(index.inside, dir, k);
@@ -416,29 +443,12 @@ function memoHistory(model: DocumentModel, memo: CheckMemo, stage: Stage): Accou
 
 /** Whether an earlier instruction may have created or touched `dir` (true when unsure). */
 function mayCreate(model: DocumentModel, memo: CheckMemo, info: InstructionInfo, dir: string): boolean {
-  switch (info.keyword) {
-    case 'WORKDIR': {
-      const path = memoWorkdir(model, memo, info);
-      return path === null || relativeWithin(path, dir) !== null;
-    }
-    case 'COPY':
-    case 'ADD': {
-      const target = memoTarget(model, memo, info);
-      return target === null || relativeWithin(target.dest, dir) !== null || (target.into && relativeWithin(dir, target.dest) !== null);
-    }
-    case 'VOLUME':
-      return info.node.getArguments().some((a) => {
-        const v = a.getValue().replace(/[[\]",]/g, '');
-        return v === '' || v.includes('$') || related(joinPath('/', v), dir);
-      });
-    case 'RUN': {
-      const commands = commandsWithCwd(model, info);
-      if (commands === null) return mentionsLastSegment(model, info, dir);
-      return commands.some((c) => !HARMLESS.has(c.program) && mentionedPaths(c).some((m) => m.path === null || relativeWithin(m.path, dir) !== null));
-    }
-    default:
-      return false;
-  }
+  const claims = claimsOf(model, memo, info);
+  if (claims === null) return mentionsLastSegment(model, info, dir);
+  if (claims.any) return true;
+  for (const path of claims.inside) if (relativeWithin(path, dir) !== null) return true;
+  for (const above of claims.below) if (relativeWithin(dir, above) !== null) return true;
+  return false;
 }
 
 /** For RUNs we cannot parse: does the text mention the directory's name at all? */
