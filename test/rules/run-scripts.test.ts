@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { parseDocument, type DocumentModel } from '../../server/src/model/document-model';
 import { stageChainInstructions } from '../../server/src/model/stages';
 import type { CommandSite } from '../../server/src/rules/helpers';
-import { changesDirectoryBefore, flagKey, optionValue, parsedRuns, resolveRunPath } from '../../server/src/rules/run-scripts';
+import { changesDirectoryBefore, flagKey, optionValue, parsedRuns, resolveRunPath, scriptAppendOffset } from '../../server/src/rules/run-scripts';
 
 /** The command of the RUNs whose first word is `program`, as a site. */
 function siteOf(model: DocumentModel, program: string): CommandSite {
@@ -74,5 +74,32 @@ describe('RUN command helpers', () => {
     assert.equal(resolveRunPath(python, siteOf(python, 'python'), '.venv'), '/.venv');
     const other = parseDocument('FROM debian:bookworm-slim\nRUN python3 -m venv .venv\n');
     assert.equal(resolveRunPath(other, siteOf(other, 'python3'), '.venv'), null);
+  });
+});
+
+describe('scriptAppendOffset', () => {
+  /** The text before the append point of the first RUN's script, or null. */
+  const before = (text: string): string | null => {
+    const model = parseDocument(text);
+    const info = model.instructions.find((i) => i.keyword === 'RUN');
+    const script = info ? model.shellOf(info) : null;
+    assert.ok(info && script, text);
+    const at = scriptAppendOffset(model, script.start, info.end);
+    return at === null ? null : text.slice(0, at);
+  };
+
+  it('goes right after the last command, past trailing blanks and a continuation with comment lines', () => {
+    assert.equal(before('FROM x\nRUN a && b   \n'), 'FROM x\nRUN a && b');
+    assert.equal(before('FROM x\nRUN a \\\n  # note\n\n'), 'FROM x\nRUN a');
+  });
+
+  it('goes before a trailing `;`, and nowhere after a background `&` or an empty script', () => {
+    assert.equal(before('FROM x\nRUN a ;\n'), 'FROM x\nRUN a');
+    assert.equal(before('FROM x\nRUN a &\n'), null);
+    assert.equal(before('FROM x\nRUN a \\&\n'), 'FROM x\nRUN a \\&');
+  });
+
+  it('maps the point through continuations with another escape character', () => {
+    assert.equal(before('# escape=`\nFROM x\nRUN a `\n  && b ;\n'), '# escape=`\nFROM x\nRUN a `\n  && b');
   });
 });

@@ -5,13 +5,12 @@ import type { TextEdit } from '../model/text';
 import type { Word } from '../shell/lexer';
 import { aptCommand, isAptUpdate, mayUseAptIndex, usesAptIndex } from '../shell/apt';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
-import { logicalText } from '../shell/lexer';
 import { effectiveWords, fullyUnderstood } from '../shell/query';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 import { execFormArgs, mountCovers, rmClears } from './layer-helpers';
-import { parsedRuns } from './run-scripts';
+import { parsedRuns, scriptAppendOffset } from './run-scripts';
 
 const LISTS = '/var/lib/apt/lists';
 const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
@@ -80,18 +79,7 @@ function appendOffset(model: DocumentModel, info: InstructionInfo, script: Shell
   // A heredoc's body follows its line: text appended at the end could land in the body or
   // after its terminator, and the parser cannot tell which.
   if (script.opaque.some((o) => o.reason === 'heredoc')) return null;
-  const { chars, offsets } = logicalText(model.content, script.start, info.end, model.escapeChar);
-  let k = chars.length - 1;
-  while (k >= 0 && /\s/.test(chars[k] as string)) k--;
-  if (k < 0) return null;
-  const escaped = chars[k - 1] === '\\';
-  if (chars[k] === '&' && !escaped) return null;
-  if (chars[k] === ';' && !escaped) {
-    k--;
-    while (k >= 0 && /\s/.test(chars[k] as string)) k--;
-    if (k < 0) return null;
-  }
-  return (offsets[k] as number) + 1;
+  return scriptAppendOffset(model, script.start, info.end);
 }
 
 /**

@@ -2,14 +2,13 @@
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import { loneAptUpdate } from '../shell/apt';
-import { logicalText } from '../shell/lexer';
 import type { ShellScript } from '../shell/parser';
 import { fullyUnderstood, hasStatefulBuiltin } from '../shell/query';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
 import { keywordRange, replaceSpan } from './edit-helpers';
 import { flagsOf } from './helpers';
-import { flagKey } from './run-scripts';
+import { flagKey, scriptAppendOffset } from './run-scripts';
 
 /** Like hadolint DL3059: RUNs chaining more commands than this were split on purpose. */
 const MAX_COMMANDS = 2;
@@ -77,42 +76,6 @@ function mergeIsSafe(prev: Candidate, cur: Candidate): boolean {
 }
 
 /**
- * Where the joining ` && <escape>` goes: just after the last character the shell sees in the
- * previous RUN (past trailing blanks and comment lines inside its continuation), before a
- * trailing `;` (dropping it keeps `a;` + `b` equal to `a && b`). Null after a trailing `&`.
- */
-function joinOffset(model: DocumentModel, prev: Candidate): number | null {
-  const start = prev.script.start;
-  const end = prev.info.end;
-  const { chars, offsets } = plainSpan(model, start, end) ? { chars: model.content.slice(start, end), offsets: null } : logicalText(model.content, start, end, model.escapeChar);
-  const lastNonBlank = (before: number): number => {
-    let k = before - 1;
-    while (k >= 0 && /\s/.test(chars[k] as string)) k--;
-    return k;
-  };
-  const k = lastNonBlank(chars.length);
-  if (k < 0) return null;
-  const escaped = chars[k - 1] === '\\';
-  if (chars[k] === '&' && !escaped) return null;
-  if (chars[k] === ';' && !escaped) {
-    const before = lastNonBlank(k);
-    return before < 0 ? null : (offsets ? (offsets[before] as number) : start + before) + 1;
-  }
-  return (offsets ? (offsets[k] as number) : start + k) + 1;
-}
-
-/**
- * Whether the document text between two offsets holds no escape character: then it is its own
- * logical text, character for character, and the per-character offset list need not be built.
- */
-function plainSpan(model: DocumentModel, start: number, end: number): boolean {
-  const escape = model.escapeChar;
-  if (escape.length !== 1) return true;
-  const at = model.content.indexOf(escape, start);
-  return at === -1 || at >= end;
-}
-
-/**
  * Joins `cur` onto `prev` with ` && <escape>`: the comment lines between them move into the
  * continuation (Docker strips them), blank lines are dropped, and `cur`'s keyword and flags
  * give way to a four-space indent. Null when joining could change the script's meaning.
@@ -120,7 +83,8 @@ function plainSpan(model: DocumentModel, start: number, end: number): boolean {
 function mergeFix(model: DocumentModel, prev: Candidate, cur: Candidate): Fix | null {
   // A shell comment in the previous RUN would swallow everything appended after it.
   if ((prev.script.comments ?? []).length > 0) return null;
-  const join = joinOffset(model, prev);
+  // The joining ` && <escape>` goes where text appended to the previous RUN's script would.
+  const join = scriptAppendOffset(model, prev.script.start, prev.info.end);
   if (join === null) return null;
   const comments: string[] = [];
   for (let line = model.text.positionAt(join).line + 1; line < cur.info.range.start.line; line++) {

@@ -3,6 +3,7 @@
 // written in a RUN command means.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { rootStage, type Stage } from '../model/stages';
+import { logicalOffset, logicalText } from '../shell/lexer';
 import type { ShellScript } from '../shell/parser';
 import { programName } from '../shell/query';
 import { joinPath, workdirBefore } from './copy-paths';
@@ -100,4 +101,32 @@ export function optionValue(words: readonly { value: string }[], names: readonly
     }
   }
   return null;
+}
+
+/**
+ * Where text appended to a RUN's script goes: just after the last character the shell sees
+ * between `start` and `end` (past trailing blanks and comment lines inside its continuation),
+ * before a trailing `;` (`a;` + ` && b` reads as `a && b`). Null for an empty script, or after a
+ * trailing `&` (the text would follow a background job). Offsets are read per character asked,
+ * not as a list built for the whole RUN.
+ */
+export function scriptAppendOffset(model: DocumentModel, start: number, end: number): number | null {
+  const text = logicalText(model.content, start, end, model.escapeChar);
+  const { chars } = text;
+  let k = lastNonBlank(chars, chars.length);
+  if (k < 0) return null;
+  const escaped = chars[k - 1] === '\\';
+  if (chars[k] === '&' && !escaped) return null;
+  if (chars[k] === ';' && !escaped) {
+    k = lastNonBlank(chars, k);
+    if (k < 0) return null;
+  }
+  return logicalOffset(text, k) + 1;
+}
+
+/** Index of the last non-blank character before `before`, or -1. */
+function lastNonBlank(chars: string, before: number): number {
+  let k = before - 1;
+  while (k >= 0 && /\s/.test(chars[k] as string)) k--;
+  return k;
 }

@@ -184,13 +184,23 @@ const OPERATORS: readonly OperatorText[] = [
 ];
 const OPERATOR_START = new Set([';', '|', '&', '(', ')', '<', '>']);
 
+/**
+ * Document offset of logical character `i` of `text` (`0 <= i < chars.length`): text from
+ * {@link logicalText} maps it from its runs, without building the per-character `offsets`;
+ * any other LogicalText reads its array.
+ */
+export function logicalOffset(text: LogicalText, i: number): number {
+  return text instanceof RunText ? text.offsetAt(i) : (text.offsets[i] as number);
+}
+
 /** Tokenizes a logical text. Never throws; problems are reported in `error`. */
 export function tokenize(text: LogicalText): LexResult {
   const { chars } = text;
   const n = chars.length;
   const tokens: Token[] = [];
   const comments: Span[] = [];
-  // Text from logicalText maps offsets from its runs; any other LogicalText through its array.
+  // Text from logicalText maps offsets from its runs; any other LogicalText through its array
+  // (chosen once here: this runs per token).
   const at = text instanceof RunText ? (i: number): number => text.offsetAt(i) : (i: number): number => text.offsets[i] as number;
   const offsetOf = (i: number): number => (i < n ? at(i) : n === 0 ? 0 : at(n - 1) + 1);
   const endOf = (i: number): number => (i > 0 ? at(i - 1) + 1 : offsetOf(0));
