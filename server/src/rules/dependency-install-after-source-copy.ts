@@ -133,19 +133,6 @@ function resolverFor(model: DocumentModel, info: InstructionInfo, script: ShellS
   };
 }
 
-/**
- * The usable files (see {@link isUsableFile}) named by either spelling of a pip option, in order:
- * what `pip.values(short, long).filter(isUsableFile)` gives, without the rest-parameter array,
- * two closures and two intermediate arrays per install.
- */
-function usableFiles(pip: PipInstall, short: string, long: string): string[] {
-  const files: string[] = [];
-  for (const o of pip.options) {
-    if ((o.name === short || o.name === long) && o.value !== null && isUsableFile(o.value)) files.push(o.value);
-  }
-  return files;
-}
-
 /** No installs in a RUN: one shared, read-only answer (most RUNs install nothing). */
 const NO_INSTALLS: readonly InstallCommand[] = Object.freeze([]);
 
@@ -161,8 +148,8 @@ function findInstalls(model: DocumentModel, info: InstructionInfo, script: Shell
     const pip = pipInstall(command);
     if (pip) {
       const resolve = resolverFor(model, info, script, command);
-      const reqs = usableFiles(pip, '-r', '--requirement');
-      const cons = usableFiles(pip, '-c', '--constraint');
+      const reqs = pip.values('-r', '--requirement').filter(isUsableFile);
+      const cons = pip.values('-c', '--constraint').filter(isUsableFile);
       if (reqs.length > 0) {
         const manifests: Manifest[] = [
           ...reqs.map((written): Manifest => ({ written, path: resolve(written), role: 'requirements' })),
@@ -175,9 +162,8 @@ function findInstalls(model: DocumentModel, info: InstructionInfo, script: Shell
         const dir = w.hasExpansion ? null : projectDir(w.value);
         if (dir !== null) projects.push(dir);
       }
-      for (const o of pip.options) {
-        if ((o.name !== '-e' && o.name !== '--editable') || o.value === null) continue;
-        const dir = projectDir(o.value);
+      for (const value of pip.values('-e', '--editable')) {
+        const dir = projectDir(value);
         if (dir !== null) projects.push(dir);
       }
       // `--no-deps` installs the project alone: re-running it after a code change is cheap and expected.

@@ -189,10 +189,7 @@ function environmentDirs(model: DocumentModel, stage: Stage): EnvironmentDirs {
       if (venvDir !== null && otherInterpreter(cmd)) foreign.push(venvDir);
       const pip = pipInstall(cmd);
       if (!pip) continue;
-      // The values of `--prefix`, `--target` and `-t` in order, as `pip.values(…)` lists them.
-      for (const o of pip.options) {
-        if ((o.name !== '--prefix' && o.name !== '--target' && o.name !== '-t') || o.value === null) continue;
-        const target = o.value;
+      for (const target of pip.values('--prefix', '--target', '-t')) {
         const dir = target.includes('$') ? null : absoluteDir(model, info, (moved ??= changesDirectoryBefore(script, cmd.index)), target);
         if (dir !== null) installs.push(dir);
       }

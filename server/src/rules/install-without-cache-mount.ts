@@ -148,18 +148,8 @@ function customCacheDir(stage: Stage, info: InstructionInfo, install: Install): 
       break;
     }
   }
-  const value = inline ? inline.value.slice(name.length + 1) : definedVariable(stage, info, name) ?? cacheDirOption(install.words);
+  const value = inline ? inline.value.slice(name.length + 1) : definedVariable(stage, info, name) ?? optionValue(install.words, ['--cache-dir']);
   return value && value.startsWith('/') && !value.includes('$') ? normalizePath(value) : null;
-}
-
-/** `optionValue(words, ['--cache-dir'])` without a fresh `--cache-dir=` string per word: asked per install. */
-function cacheDirOption(words: readonly Word[]): string | null {
-  for (let i = 0; i < words.length; i++) {
-    const v = (words[i] as Word).value;
-    if (v === '--cache-dir') return words[i + 1]?.value ?? null;
-    if (v.startsWith('--cache-dir=')) return v.slice('--cache-dir='.length);
-  }
-  return null;
 }
 
 /** The cache mounts of a RUN that serve a tool (its default directory, a parent `.cache`, or a custom directory). */
