@@ -1,8 +1,6 @@
 // Composition root of the language server: capabilities and handler wiring, transport-free
 // so tests can run it in-process over a pair of streams.
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
@@ -34,6 +32,7 @@ import type { WorkspaceFs } from './workspace/workspace-fs';
 import { codeActions, multiFileEdit, readFixAllActionData, resolveCodeAction, type CodeActionClient, type CodeActionDocument, type OptimizeVia } from './features/code-actions';
 import { toDiagnostic, toDiagnostics } from './features/diagnostics';
 import { hoverAt, preferredFormat } from './features/hover';
+import { startHeapPolicy } from './heap-policy';
 import { disabledResult, optimizeDocument, readOptimizeArgs, unchangedResult } from './features/optimize';
 import { relativeToWorkspace, ruleSummary } from './features/rule-summary';
 import { DocumentCache, type CachedLint } from './model/document-cache';
@@ -136,63 +135,6 @@ function afterQueuedMessages(): Promise<void> {
 }
 
 /**
- * Keeps V8's young generation at its starting size. By default it grows to 32 MB as soon as
- * a few lints have run and never shrinks, which made a third of the server's resident memory;
- * at its starting size lint latency is the same or better (fewer pages to touch, and on two
- * cores the parallel scavenger competes with us less). Only growth heuristics change, so the
- * flag is safe to set at run time; an unknown flag in some future Node merely logs a line.
- */
-function keepYoungGenerationSmall(): void {
-  try {
-    setFlagsFromString('--semi-space-growth-factor=1');
-  } catch {
-    // Not fatal: the server only uses more memory.
-  }
-}
-
-/** Quiet time after documents were opened or closed before the garbage of that burst is collected. */
-const COLLECT_AFTER_BURST_MS = 250;
-/** Documents opened or closed between two collections during a burst. */
-const COLLECT_EVERY_DOCUMENTS = 20;
-
-/**
- * Returns a function to call on every document opened or closed: it runs a full garbage
- * collection every COLLECT_EVERY_DOCUMENTS documents and once the burst has been quiet for
- * COLLECT_AFTER_BURST_MS. An editor opens many files at once (restored tabs, a search
- * result); V8 grows its heap for the garbage of linting them all and keeps the pages, a tenth
- * of the server's memory after a hundred files. A collection costs a few milliseconds, against
- * the tens the lints of those documents take. A no-op where `gc` cannot be had.
- */
-function collectAfterBursts(): () => void {
-  let gc: (() => void) | undefined;
-  try {
-    setFlagsFromString('--expose-gc');
-    const fn: unknown = runInNewContext('gc');
-    if (typeof fn === 'function') gc = fn as () => void;
-  } catch {
-    gc = undefined;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  let since = 0;
-  return () => {
-    if (!gc) return;
-    const collect = gc;
-    if (timer) clearTimeout(timer);
-    if (++since >= COLLECT_EVERY_DOCUMENTS) {
-      since = 0;
-      collect();
-    }
-    timer = setTimeout(() => {
-      timer = undefined;
-      since = 0;
-      collect();
-    }, COLLECT_AFTER_BURST_MS);
-    // Never keeps the process alive on its own.
-    timer.unref();
-  };
-}
-
-/**
  * Ends a request the client cancelled (the user moved on) with the `RequestCancelled` error
  * the protocol prescribes, so no work is spent on an answer nobody reads.
  */
@@ -224,8 +166,7 @@ function describeError(error: unknown): string {
  * failure is logged to the client's console and answered with an empty result.
  */
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
-  keepYoungGenerationSmall();
-  const collectLater = collectAfterBursts();
+  const heap = startHeapPolicy();
   const documents = new TextDocuments(TextDocument);
   const cache = new DocumentCache();
   // The project files around each Dockerfile, read once and kept until a watched file changes.
@@ -315,7 +256,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     const options = (): LintOptions => lintOptionsFor(uri, current);
     // A text lint refuses (binary, mis-decoded, too large) must not reach the cache, which
     // parses every version first: answer the refusal notice without parsing, uncached.
-    const lint = !current.enable ? undefined : inputRefusal(doc.getText()) ? refusedLint(doc, options()) : cache.get(doc, settingsKey, options);
+    const lint = !current.enable ? undefined : inputRefusal(doc.getText()) ? refusedLint(doc, options()) : heap.aroundLint(doc.getText().length, () => cache.get(doc, settingsKey, options));
     return { settings: current, lint, settingsKey, text: lint?.text ?? doc.getText(), version: doc.version };
   };
 
@@ -390,11 +331,11 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   );
 
   // After the burst's lints (the timer restarts with every open or close).
-  documents.onDidOpen(() => collectLater());
+  documents.onDidOpen(() => heap.documentOpenedOrClosed());
 
   documents.onDidClose(
     guard('closing a document', undefined, async (event: { document: TextDocument }) => {
-      collectLater();
+      heap.documentOpenedOrClosed();
       const uri = event.document.uri;
       settings.delete(uri);
       cache.delete(uri);
