@@ -7,6 +7,7 @@ import {
   copyOperands,
   copyTarget,
   dirName,
+  isWithin,
   joinPath,
   lastSegment,
   matchesGlob,
@@ -157,5 +158,32 @@ describe('WORKDIR in effect', () => {
     assert.equal(substitute('${A:-/x}/y', new Map()), '/x/y');
     assert.equal(substitute('${A:-$B}/y', new Map()), '${A:-$B}/y');
     assert.equal(substitute('$A/y', new Map([['A', '/a']])), '/a/y');
+  });
+});
+
+describe('isWithin: a container path equal to or inside a directory', () => {
+  const cases: [path: string, dir: string, within: boolean][] = [
+    ['/app', '/app', true],
+    ['/app/src/main.py', '/app', true],
+    ['/application', '/app', false],
+    ['/ap', '/app', false],
+    ['/app', '/app/src', false],
+    ['/', '/', true],
+    ['/etc/passwd', '/', true],
+    ['/var/lib/apt/lists', '/var/lib/apt', true],
+    ['/var/lib/aptitude', '/var/lib/apt', false],
+  ];
+  for (const [path, dir, within] of cases) {
+    it(`${path} ${within ? 'is' : 'is not'} within ${dir}`, () => assert.equal(isWithin(path, dir), within));
+  }
+
+  it('agrees with the string test it replaced on every pair of sample paths', () => {
+    const samples = ['/', '/a', '/ab', '/a/b', '/a/b/c', '/ab/c', '/b', '/a/bc', '/usr/local', '/usr/local/lib', '/usr/lib'];
+    for (const path of samples) {
+      for (const dir of samples) {
+        const expected = dir === '/' || path === dir || path.startsWith(dir + '/');
+        assert.equal(isWithin(path, dir), expected, `${path} in ${dir}`);
+      }
+    }
   });
 });

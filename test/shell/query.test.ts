@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseShell, type ShellScript, type SimpleCommand } from '../../server/src/shell/parser';
-import { baseName, effectiveWords, fullyUnderstood, hasStatefulBuiltin, inlineEnv, isOption, programName } from '../../server/src/shell/query';
+import { baseName, effectiveWords, fullyUnderstood, hasStatefulBuiltin, inlineEnv, isOption, lastPathSegment, programName } from '../../server/src/shell/query';
 
 function parse(text: string): ShellScript {
   return parseShell(text, 0, text.length, '\\');
@@ -111,5 +111,15 @@ describe('fullyUnderstood and isOption', () => {
 
   it('options start with a dash and have a name', () => {
     assert.deepEqual(command('x -y --no-cache-dir - --').words.slice(1).map(isOption), [true, true, false, true]);
+  });
+});
+
+describe('lastPathSegment', () => {
+  it('takes what follows the last slash, or the whole text without one, without normalizing', () => {
+    assert.equal(lastPathSegment('/usr/bin/pip3'), 'pip3');
+    assert.equal(lastPathSegment('pip'), 'pip');
+    assert.equal(lastPathSegment('/opt/venv/'), '');
+    assert.equal(lastPathSegment(''), '');
+    assert.equal(lastPathSegment('./bin/../chown'), 'chown');
   });
 });

@@ -4,9 +4,9 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import type { SimpleCommand } from '../shell/parser';
-import { effectiveWords, fullyUnderstood } from '../shell/query';
+import { effectiveWords, fullyUnderstood, lastPathSegment } from '../shell/query';
 import type { Fix } from './types';
-import { classifySource, copyOperands, copyTarget, isGlob, joinPath, normalizePath, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands, type VariableLookup } from './copy-paths';
+import { classifySource, copyOperands, copyTarget, isGlob, isWithin, joinPath, normalizePath, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
 import { flagsOf } from './helpers';
@@ -40,7 +40,7 @@ const CHOWN_OPTION_RE = /^-[RhvcfHLP]+$|^--(recursive|verbose|changes|silent|qui
 
 /** Parses one chmod/chown argv (program first); null for anything else or a malformed call. */
 function permissionCommand(argv: readonly string[]): PermissionCommand | null {
-  const tool = lastSegmentOf(argv[0] ?? '');
+  const tool = lastPathSegment(argv[0] ?? '');
   if (tool !== 'chmod' && tool !== 'chown') return null;
   const optionRe = tool === 'chmod' ? CHMOD_OPTION_RE : CHOWN_OPTION_RE;
   let recursive = false;
@@ -73,11 +73,6 @@ function permissionCommand(argv: readonly string[]): PermissionCommand | null {
   return { tool, spec, recursive, operands, untranslatable };
 }
 
-/** What follows the last `/` (all of it without one): `split('/').pop()` without the array. */
-function lastSegmentOf(text: string): string {
-  return text.slice(text.lastIndexOf('/') + 1);
-}
-
 /** The chmod/chown commands of a RUN, or null unless the RUN runs nothing else. */
 function permissionRun(model: DocumentModel, info: InstructionInfo): PermissionRun | null {
   const exec = execFormArgs(model, info);
@@ -101,7 +96,7 @@ function permissionRun(model: DocumentModel, info: InstructionInfo): PermissionR
     const program = words[0];
     if (!program) return null;
     if (!program.hasExpansion) {
-      const tool = lastSegmentOf(program.value);
+      const tool = lastPathSegment(program.value);
       if (tool !== 'chmod' && tool !== 'chown') return null;
     }
     const lookup = (vars ??= variableLookupBefore(model, info));
@@ -143,7 +138,7 @@ function creation(op: CopyOperands, workdir: string, path: string): { source: st
       continue;
     }
     if (target.dir === path) return { source, how: 'dir' };
-    if (path.startsWith(target.dir === '/' ? '/' : target.dir + '/')) return { source, how: 'inside' };
+    if (isWithin(path, target.dir)) return { source, how: 'inside' };
   }
   return null;
 }

@@ -37,6 +37,17 @@ export function joinPath(base: string, path: string): string {
   return normalizePath(base === '/' ? `/${path}` : `${base}/${path}`);
 }
 
+/**
+ * Whether the container path `path` is the directory `dir` or lies inside it (`/app/src` in
+ * `/app`, not `/application`); every path lies in `/`. Both must be normalized. Builds no string:
+ * rules ask this per pair of paths in long stages.
+ */
+export function isWithin(path: string, dir: string): boolean {
+  return dir === '/' || path === dir || (path.length > dir.length && path.charCodeAt(dir.length) === SLASH && path.startsWith(dir));
+}
+
+const SLASH = 0x2f;
+
 /** The directory part of a path (`a/b.txt` → `a`, `b.txt` → `.`, `/b` → `/`). */
 export function dirName(path: string): string {
   const norm = normalizePath(path);

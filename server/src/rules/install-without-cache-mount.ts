@@ -9,7 +9,7 @@ import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords } from '../shell/query';
 import type { Fix } from './types';
 import { accountHistory, creationOf } from './account-helpers';
-import { joinPath, normalizePath } from './copy-paths';
+import { isWithin, joinPath, normalizePath } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
 import { definedVariable, flagsOf } from './helpers';
@@ -158,9 +158,10 @@ function servingMounts(mounts: readonly MountInfo[], install: Install, custom: s
   if (mounts.length === 0) return NO_MOUNTS;
   return mounts.filter((m) => {
     if (m.target === null || (m.type !== 'cache' && m.type !== 'tmpfs')) return false;
-    if (install.manager === 'apt') return APT_DIRS.some((d) => m.target === d || m.target?.startsWith(d + '/'));
+    const target = m.target;
+    if (install.manager === 'apt') return APT_DIRS.some((d) => isWithin(target, d));
     if (custom !== null && m.target === custom) return true;
-    return CACHE_TARGET_RE[install.manager].test(m.target);
+    return CACHE_TARGET_RE[install.manager].test(target);
   });
 }
 

@@ -6,7 +6,7 @@ import type { TextEdit } from '../model/text';
 import { logicalText } from '../shell/lexer';
 import type { SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords } from '../shell/query';
-import { copyOperands, joinPath, normalizePath, workdirBefore } from './copy-paths';
+import { copyOperands, isWithin, joinPath, normalizePath, workdirBefore } from './copy-paths';
 import { insertAt, replaceSpan } from './edit-helpers';
 import { flagsOf, runMounts } from './helpers';
 
@@ -38,7 +38,7 @@ export function mountsOf(info: InstructionInfo): MountInfo[] {
  */
 export function mountCovers(info: InstructionInfo, dir: string, types: readonly string[] = ['cache', 'tmpfs']): boolean {
   const wanted = normalizePath(dir);
-  return mountsOf(info).some((m) => types.includes(m.type) && m.target !== null && m.target !== '/' && (wanted === m.target || wanted.startsWith(m.target + '/')));
+  return mountsOf(info).some((m) => types.includes(m.type) && m.target !== null && m.target !== '/' && isWithin(wanted, m.target));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ export function rmClears(cmd: SimpleCommand, dir: string): boolean {
   return operands.some((op) => {
     const base = normalizePath(op.replace(/\/\*+$/, ''));
     if (base === wanted) return op.endsWith('*') || recursive;
-    return recursive && base !== '/' && wanted.startsWith(base + '/');
+    return recursive && base !== '/' && isWithin(wanted, base);
   });
 }
 

@@ -6,7 +6,7 @@ import { aptCommand, apkCommand, isAptProgram } from '../shell/apt';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { effectiveWords, fullyUnderstood, programName } from '../shell/query';
 import type { Fix } from './types';
-import { copyOperands, joinPath, normalizePath, substitute, variableLookupBefore, workdirBefore, type VariableLookup } from './copy-paths';
+import { copyOperands, isWithin, joinPath, normalizePath, substitute, variableLookupBefore, workdirBefore, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 import { blockStartLine, lineEnd, mountsOf, removeBlocks, type MountInfo } from './layer-helpers';
@@ -217,15 +217,8 @@ const GLOB_RE = /[*?[]/;
 
 /** Whether two absolute paths overlap: one equals or contains the other. */
 function overlaps(a: string, b: string): boolean {
-  return a === b || under(a, b) || under(b, a);
+  return isWithin(a, b) || isWithin(b, a);
 }
-
-/** `x.startsWith(dir + '/')` (or `dir` is the root) without building the string: walks call this per pair. */
-function under(x: string, dir: string): boolean {
-  return dir === '/' || (x.length > dir.length && x.charCodeAt(dir.length) === SLASH && x.startsWith(dir));
-}
-
-const SLASH = 0x2f;
 
 /** Whether a path overlaps one of `paths` (a loop, no closure: walks ask per COPY and RUN they pass). */
 function overlapsAny(paths: readonly string[], path: string): boolean {
@@ -268,7 +261,7 @@ function isSystemDest(dest: string): boolean {
   if (dest === '/') return true;
   for (let i = 0; i < SYSTEM_DIRS.length; i++) {
     const d = SYSTEM_DIRS[i] as string;
-    if (dest === d || under(dest, d)) return true;
+    if (isWithin(dest, d)) return true;
   }
   return false;
 }

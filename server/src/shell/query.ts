@@ -5,10 +5,13 @@ import type { ShellScript, SimpleCommand } from './parser';
 
 /** Last path segment of a word: `/usr/bin/pip3` → `pip3`. */
 export function baseName(word: Word | undefined): string {
-  if (!word) return '';
-  const v = word.value;
-  const slash = v.lastIndexOf('/');
-  return slash >= 0 ? v.slice(slash + 1) : v;
+  return word ? lastPathSegment(word.value) : '';
+}
+
+/** What follows the last `/` of a text, all of it without one (`/usr/bin/pip3` → `pip3`); no normalizing. */
+export function lastPathSegment(text: string): string {
+  const slash = text.lastIndexOf('/');
+  return slash >= 0 ? text.slice(slash + 1) : text;
 }
 
 /**

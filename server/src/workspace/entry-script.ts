@@ -1,4 +1,5 @@
 // Shell entry scripts read as text: shebang, `set -e`, and the command the script ends with.
+import { lastPathSegment } from '../shell/query';
 
 /** The last command of a script, as far as a line-based reading can tell. */
 export interface LastCommand {
@@ -34,7 +35,7 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
 const COMPOUND = /^(if|then|else|elif|fi|for|while|until|do|done|case|esac|\{|\}|\(|\)|function)\b/;
 
 function baseName(p: string | undefined): string {
-  return p === undefined ? '' : p.slice(p.lastIndexOf('/') + 1);
+  return p === undefined ? '' : lastPathSegment(p);
 }
 
 /** Splits a command line into words, honouring simple quotes (no expansion). */
