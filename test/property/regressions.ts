@@ -101,4 +101,8 @@ export const REGRESSIONS: readonly Regression[] = [
     name: 'safe Optimize appended `--worker-tmp-dir /dev/shm` to the gunicorn CMD (PYD408, a fix the catalogue calls safe) without a ticked decision; fixed in optimize/plan.ts: that fix runs only through its decision `fix:PYD408` (ticked by default)',
     input: 'FROM python:3.12-slim-bookworm\nCMD ["gunicorn", "app:app"]\n',
   },
+  {
+    name: 'removing an unused pragma on the first line (PYD002) moved a `# escape=` comment below it up to where BuildKit reads parser directives, which switched the escape character; fixed in rules/pragma-helpers.ts (the pragma\'s line stays, empty, when a directive-like line follows in the leading comments)',
+    input: '# pydockerfile global ignore=PYD101\n# escape=`\nFROM python:3.12-slim',
+  },
 ];

@@ -279,6 +279,15 @@ readVerbatimPropertyValuesDirectly();
 
 /** A parser directive as BuildKit reads it: `# name=value`, the name one word. */
 const BUILDKIT_DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+/**
+ * Whether a line has the form of a parser directive (`# name=value`, leading blanks allowed),
+ * known or not. Such a line at the top of a file is read as a directive; anywhere else, or after
+ * a line that is none, it is a comment: deleting the lines above it can turn it into one.
+ */
+export function readsLikeParserDirective(line: string): boolean {
+  return BUILDKIT_DIRECTIVE.test(line.replace(/^\s+/, ''));
+}
+
 /** The directives BuildKit knows; an unknown one ends the directives like any comment. */
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 

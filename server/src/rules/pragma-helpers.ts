@@ -1,5 +1,5 @@
 // Where the codes of an ignore pragma sit in the text, and edits that drop or replace one code.
-import type { DocumentModel } from '../model/document-model';
+import { readsLikeParserDirective, type DocumentModel } from '../model/document-model';
 import type { Pragma } from '../model/pragmas';
 import type { TextEdit } from '../model/text';
 import { replaceSpan } from './edit-helpers';
@@ -46,9 +46,28 @@ export function pragmaSpan(model: DocumentModel, pragma: Pragma): { start: numbe
   return { start: lineStart + Math.max(0, text.indexOf('#')), end: lineStart + text.trimEnd().length };
 }
 
-/** Deletes the pragma's whole line, line ending included (the next line moves up). */
+/**
+ * Deletes the pragma's whole line, line ending included (the next line moves up). In the
+ * comment block a file starts with, a line below that reads like a parser directive would move
+ * up into the directives and start to count (`# escape=\``, `# syntax=…`): there only the
+ * pragma's text goes and its line stays, empty, which ends the directives as the pragma did.
+ */
 export function removePragmaLine(model: DocumentModel, pragma: Pragma): TextEdit {
-  return replaceSpan(model, model.text.lineStart(pragma.line), model.text.nextLineStart(pragma.line), '');
+  const start = model.text.lineStart(pragma.line);
+  if (directiveBelowInLeadingComments(model, pragma.line)) {
+    // From the `#` on: a byte-order mark before it stays.
+    const text = model.text.lineText(pragma.line);
+    return replaceSpan(model, start + Math.max(0, text.indexOf('#')), start + text.length, '');
+  }
+  return replaceSpan(model, start, model.text.nextLineStart(pragma.line), '');
+}
+
+/** Whether `line` is in the file's first run of comment lines and a later line of that run reads like a directive. */
+function directiveBelowInLeadingComments(model: DocumentModel, line: number): boolean {
+  const isComment = (l: number): boolean => /^[\s\uFEFF]*#/.test(model.text.lineText(l));
+  for (let l = 0; l < line; l++) if (!isComment(l)) return false;
+  for (let l = line + 1; l < model.text.lineCount && isComment(l); l++) if (readsLikeParserDirective(model.text.lineText(l))) return true;
+  return false;
 }
 
 /**
