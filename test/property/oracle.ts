@@ -161,17 +161,21 @@ const POSIX_SHELLS = /(^|\/)(sh|bash|dash|ash|zsh)$/;
 export function simpleWords(text: string): string[] | undefined {
   const words: string[] = [];
   let current: string | null = null;
+  // Whether the current word has a quoted part: then no `=` in it makes an assignment.
+  let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     if (c === ' ' || c === '\t') {
       if (current !== null) words.push(current);
       current = null;
+      quoted = false;
       continue;
     }
     if (c === "'") {
       const close = text.indexOf("'", i + 1);
       if (close < 0) return undefined;
       current = (current ?? '') + text.slice(i + 1, close);
+      quoted = true;
       i = close;
       continue;
     }
@@ -181,13 +185,16 @@ export function simpleWords(text: string): string[] | undefined {
       const inner = text.slice(i + 1, close);
       if (/[$`\\!]/.test(inner)) return undefined;
       current = (current ?? '') + inner;
+      quoted = true;
       i = close;
       continue;
     }
     // DEL and non-ASCII characters are ordinary word characters to a POSIX shell.
     if (!/[A-Za-z0-9_\-.,:/=@%+^\u007f-\uffff]/.test(c)) return undefined;
-    // `#` starts a comment and `=` in the first word makes an assignment: both are shell work.
-    if (c === '=' && words.length === 0) return undefined;
+    // `#` starts a comment, and `=` after an unquoted name in the first word makes an
+    // assignment (`A=1 app`): both are shell work. After anything else (`"./run"=`, `./a=b`,
+    // `=x`) it is an ordinary character.
+    if (c === '=' && words.length === 0 && !quoted && /^[A-Za-z_][A-Za-z0-9_]*$/.test(current ?? '')) return undefined;
     current = (current ?? '') + c;
   }
   if (current !== null) words.push(current);
