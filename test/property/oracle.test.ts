@@ -2,7 +2,7 @@
 // the argv an exec form must have; anything the shell would work on is left as shell text.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { simpleWords } from './oracle';
+import { lineEndingProblem, simpleWords } from './oracle';
 
 describe('oracle: simpleWords', () => {
   it('splits plain and quoted words', () => {
@@ -26,5 +26,21 @@ describe('oracle: simpleWords', () => {
     assert.deepEqual(simpleWords('python --opt=1'), ['python', '--opt=1']);
     assert.equal(simpleWords('A_1=x'), undefined);
     assert.equal(simpleWords("A='x y' app"), undefined);
+  });
+});
+
+describe('oracle: lineEndingProblem', () => {
+  it('keeps each file to the line endings it has', () => {
+    assert.equal(lineEndingProblem('FROM a\nRUN b\n', 'FROM a\n# x\nRUN b\n'), undefined);
+    assert.match(lineEndingProblem('FROM a\r\nRUN b\r\n', 'FROM a\r\n# x\nRUN b\r\n') ?? '', /bare LF/);
+    assert.match(lineEndingProblem('FROM a\nRUN b\n', 'FROM a\r\n# x\nRUN b\n') ?? '', /CRLF/);
+    assert.match(lineEndingProblem('FROM a\nRUN b\n', 'FROM a\r# x\nRUN b\n') ?? '', /lone CR/);
+  });
+
+  it('lets a file without LF get LF lines, as Docker splits lines at LF only', () => {
+    assert.equal(lineEndingProblem('FROM a', '# x\nFROM a'), undefined);
+    assert.equal(lineEndingProblem('FROM a\r', '# x\nFROM a\r'), undefined);
+    assert.match(lineEndingProblem('FROM a', '# x\r\nFROM a') ?? '', /CRLF/);
+    assert.match(lineEndingProblem('FROM a\r', '# x\rFROM a\r') ?? '', /lone CR/);
   });
 });

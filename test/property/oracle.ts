@@ -32,13 +32,17 @@ export function lineEndings(text: string): LineEndings {
  * Why `after` does not keep the line endings of `before`, or undefined when it does: a kind
  * of terminator the original never used must not appear (a CRLF file gets no bare `\n`, an
  * LF file no `\r\n`, and no lone `\r` appears unless there was one). A file without any
- * line ending may get LF ones, the engine's default.
+ * LF may get LF line endings, the engine's default: that includes a file whose only breaks are
+ * lone CRs, which editors show as lines but Docker reads as one line (it splits at LF only), so
+ * a line can be added to it for Docker only with an LF.
  */
 export function lineEndingProblem(before: string, after: string): string | undefined {
   const a = lineEndings(before);
   const b = lineEndings(after);
-  // A one-line file has no line ending to keep; new lines get the default, LF.
-  if (a.lf + a.crlf + a.cr === 0) return b.crlf + b.cr > 0 ? 'a file without line endings got CR line endings' : undefined;
+  if (a.lf + a.crlf === 0) {
+    if (b.crlf > 0) return `${b.crlf} CRLF line ending(s) appeared in a file without any`;
+    return b.cr > a.cr ? `${b.cr - a.cr} lone CR line ending(s) appeared` : undefined;
+  }
   if (a.lf === 0 && b.lf > 0) return `${b.lf} bare LF line ending(s) appeared in a file without any`;
   if (a.crlf === 0 && b.crlf > 0) return `${b.crlf} CRLF line ending(s) appeared in a file without any`;
   if (a.cr === 0 && b.cr > 0) return `${b.cr} lone CR line ending(s) appeared in a file without any`;
