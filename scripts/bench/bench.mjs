@@ -264,7 +264,7 @@ function buildReport(info, r) {
     { target: 'lint of a typical file, p50', measured: t.ours.p50, limit: 1, unit: 'ms' },
     { target: 'CLI `check` over 1,000 files, wall', measured: r.cli.check.median ?? r.cli.check.timedOutAfterMs ?? null, limit: 2000, unit: 'ms' },
     { target: '5,000-line lint / dockerfile-ast parse', measured: ratio(L[5000].ours.median, L[5000].floor.median), limit: 1.5, unit: '×' },
-    { target: 'change → diagnostics p50 / peer, typical file', measured: push && peer ? ratio(push.smallChange.p50, peer.smallChange.p50) : null, limit: 0.5, unit: '×' },
+    { target: 'change → diagnostics p50 / peer, typical file ¹', measured: push && peer ? ratio(push.smallChange.p50, peer.smallChange.p50) : null, limit: 0.5, unit: '×' },
     { target: 'change → diagnostics p50 / peer, 5,000 lines', measured: push && peer ? ratio(push.largeChange.p50, peer.largeChange.p50) : null, limit: 0.5, unit: '×' },
     { target: '20,000-line lint / 5,000-line lint', measured: scaling('ours'), limit: 4.5, unit: '×' },
     { target: 'server start-up to `initialize` result', measured: push ? startup(push) : null, limit: 100, unit: 'ms' },
@@ -279,7 +279,9 @@ function buildReport(info, r) {
 
   const load = `load average ${info.loadAverageAtStart.toFixed(2)} at start${info.loadAverageAtEnd === undefined ? '' : `, ${info.loadAverageAtEnd.toFixed(2)} at end`}`;
   const where = `Measured ${info.date.slice(0, 10)} on ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB RAM, ${info.os}, Node ${info.node}${info.commit ? `, commit ${info.commit}` : ''}; ${load}.`;
-  const markdown = [where, '', targetTable, '', engineTable, '', lspTable, '', processTable].join('\n');
+  // The issue sets the keystroke limit for the 5,000-line file; the bench holds a typical file to it too.
+  const footnote = '¹ Not one of the issue\'s targets: the issue sets 0.5× the peer for the 5,000-line file; this row holds a typical file to the same limit.';
+  const markdown = [where, '', targetTable, '', footnote, '', engineTable, '', lspTable, '', processTable].join('\n');
   return { markdown, targets };
 }
 

@@ -114,4 +114,8 @@ export const REGRESSIONS: readonly Regression[] = [
     input: 'café\r',
     files: { '.gitlab-ci.yml': 'build:\n  script:\n    - docker build .\n   bad: [\n' },
   },
+  {
+    name: 'a quick fix deleting a RUN above a `# escape=` comment (PYD209, the RUN before the first FROM) made the comment a parser directive and switched the escape character (fix-all already undid such fixes, quick fixes did not); fixed in engine/directive-guard.ts: lint drops fixes that change the honoured directives',
+    input: 'RUN python -m venv /opt/venv\n# escape=`\nFROM python:3.12-slim-bookworm\n# escape=`',
+  },
 ];

@@ -1,5 +1,6 @@
 // The lint pipeline: parse once, run the enabled rules, drop suppressed findings.
 import { DocumentModel } from '../model/document-model';
+import { directiveGuard } from './directive-guard';
 import { inputRefusal, refusalRange, REFUSAL_CODE, REFUSAL_DOCS_URL, REFUSAL_NAME, type InputRefusal } from './guards';
 import { comparePositions, type Range } from '../model/text';
 import { ALL_RULES, docsUrl } from '../rules/index';
@@ -125,17 +126,27 @@ export function lint(input: string | DocumentModel, options: LintOptions = {}): 
     const index = at ? model.instructionAtLine(at.start.line)?.index : undefined;
     return model.pragmas.suppresses(current.code, current.hadolint ?? [], index) || oldCodes.some((old) => model.pragmas.suppresses(old, [], index));
   };
+  // Fixes that would turn a comment into a parser directive are dropped (see directive-guard.ts);
+  // checked from the first fix on, and only in files with a directive-like comment below the top.
+  let keepsDirectives: ((fix: Fix) => boolean) | undefined | null = null;
+  const fixesOf = (v: Violation): Fix[] => {
+    const fixes = v.fixes ?? [];
+    if (fixes.length === 0) return fixes;
+    if (keepsDirectives === null) keepsDirectives = directiveGuard(model);
+    return keepsDirectives ? fixes.filter(keepsDirectives) : fixes;
+  };
   const report = (v: Violation): void => {
     const current = rule;
     if (current === undefined) return;
     if (hasPragmas && suppressed(current, v)) return;
+    const fixes = fixesOf(v);
     const finding: Finding = {
       code: current.code,
       name: current.name,
       severity: override && override !== 'off' ? override : v.severity ?? current.defaultSeverity,
       message: v.message,
       range: v.range,
-      fixes: applicability ? (v.fixes ?? []).map((fix) => ({ ...fix, applicability: applicability as Applicability })) : (v.fixes ?? []),
+      fixes: applicability ? fixes.map((fix) => ({ ...fix, applicability: applicability as Applicability })) : fixes,
       docsUrl: (url ??= docsUrl(current)),
       unnecessary: v.unnecessary ?? false,
     };

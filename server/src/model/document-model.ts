@@ -292,6 +292,28 @@ export function readsLikeParserDirective(line: string): boolean {
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 
 /**
+ * The parser directives BuildKit honours in `text`, name (lower case) → value: the lines at the
+ * very top of the form `# name=value` with a known name, up to the first line that is not one.
+ * Docker splits lines at LF only.
+ */
+export function honouredDirectives(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  let start = 0;
+  while (start <= text.length) {
+    const lf = text.indexOf('\n', start);
+    const end = lf < 0 ? text.length : lf;
+    // `\s` also matches the byte-order mark the text may start with, and a CR before the LF.
+    const m = BUILDKIT_DIRECTIVE.exec(text.slice(start, end).replace(/^\s+/, '').replace(/\r$/, ''));
+    const name = m ? (m[1] as string).toLowerCase() : undefined;
+    if (!m || name === undefined || !KNOWN_DIRECTIVES.has(name)) break;
+    out.set(name, m[2] as string);
+    if (lf < 0) break;
+    start = lf + 1;
+  }
+  return out;
+}
+
+/**
  * `ast` (the parse of `parseable`), or a parse with the escape directive BuildKit would honour
  * when that differs. dockerfile-ast keeps reading
  * directives after a comment BuildKit does not take for one (`# pydockerfile ignore=…`,

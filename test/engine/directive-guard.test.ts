@@ -1,0 +1,56 @@
+// Fixes never turn a comment into a parser directive: BuildKit reads `# escape=` and `# syntax=`
+// only at the top of a file, so deleting the lines above such a comment would change how the
+// whole file is read.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { directiveGuard } from '../../server/src/engine/directive-guard';
+import { lint } from '../../server/src/engine/lint';
+import { DocumentModel, honouredDirectives } from '../../server/src/model/document-model';
+import type { Fix } from '../../server/src/rules/types';
+
+const env = { today: '2026-11-25' };
+
+/** A fix replacing lines [from, to) with `text`. */
+function lineFix(from: number, to: number, text: string): Fix {
+  return { title: 'test', applicability: 'safe', edits: [{ range: { start: { line: from, character: 0 }, end: { line: to, character: 0 } }, newText: text }] };
+}
+
+describe('honouredDirectives', () => {
+  it('reads the known directives at the very top, as BuildKit does', () => {
+    assert.deepEqual([...honouredDirectives('# syntax=docker/dockerfile:1\n# escape=`\nFROM python:3.12\n')], [['syntax', 'docker/dockerfile:1'], ['escape', '`']]);
+    assert.deepEqual([...honouredDirectives('\uFEFF# escape=`\r\nFROM python:3.12\r\n')], [['escape', '`']]);
+  });
+
+  it('stops at the first line that is no known directive', () => {
+    assert.equal(honouredDirectives('# pydockerfile ignore=PYD101\n# escape=`\nFROM python:3.12').size, 0);
+    assert.equal(honouredDirectives('# foo=bar\n# escape=`\nFROM python:3.12').size, 0);
+    assert.equal(honouredDirectives('\n# escape=`\nFROM python:3.12').size, 0);
+    assert.equal(honouredDirectives('FROM python:3.12\n# escape=`').size, 0);
+  });
+});
+
+describe('directiveGuard', () => {
+  it('has nothing to check in a file without a directive-like comment below the top', () => {
+    assert.equal(directiveGuard(new DocumentModel('# escape=`\nFROM python:3.12\nRUN pip install flask\n')), undefined);
+    assert.equal(directiveGuard(new DocumentModel('FROM python:3.12\n# just a comment\nRUN pip install flask\n')), undefined);
+  });
+
+  it('rejects a fix that moves a dormant `# escape=` up to the top, and keeps others', () => {
+    const model = new DocumentModel('RUN python -m venv /opt/venv\n# escape=`\nFROM python:3.12-slim\nRUN pip install flask\n');
+    const keeps = directiveGuard(model);
+    assert.ok(keeps);
+    assert.equal(keeps(lineFix(0, 1, '')), false, 'deleting the first line promotes the escape comment');
+    assert.equal(keeps(lineFix(3, 4, '')), true, 'an edit below leaves the directives alone');
+    assert.equal(keeps(lineFix(0, 0, '# syntax=docker/dockerfile:1\n')), true, 'a fix may write a directive itself');
+  });
+
+  it('drops such a fix from lint findings while the finding stays (PYD209 on a RUN before FROM)', () => {
+    const text = 'RUN python -m venv /opt/venv\n# escape=`\nFROM python:3.12-slim-bookworm\n# escape=`';
+    const finding = lint(text, { env, only: ['PYD209'] }).findings.find((f) => f.code === 'PYD209');
+    assert.ok(finding, 'PYD209 still reports the unused environment');
+    assert.deepEqual(finding.fixes, []);
+    // Without the comment below, the same RUN gets its fix.
+    const plain = lint('RUN python -m venv /opt/venv\nFROM python:3.12-slim-bookworm\n', { env, only: ['PYD209'] }).findings.find((f) => f.code === 'PYD209');
+    assert.ok(plain && plain.fixes.length > 0);
+  });
+});
