@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from '../../server/src/model/document-model';
-import { accountCommand, accountHistory, creationOf, groupId, joinsGroups, type AccountCommand } from '../../server/src/rules/account-helpers';
+import { accountCommand, accountHistory, accountSites, chainUsers, createsAccounts, creationOf, groupId, joinsGroups, type AccountCommand } from '../../server/src/rules/account-helpers';
 
 /** The account command of a one-command RUN. */
 function account(run: string): AccountCommand | null {
@@ -99,5 +99,33 @@ describe('accountHistory', () => {
   it('needs exactly one creation of a name', () => {
     const h = history('FROM python:3.12\nRUN useradd -u 1 a\nRUN useradd -u 2 a\n', false);
     assert.equal(creationOf(h, 'user', 'a'), null);
+  });
+
+  it('leaves out the stages a chain is not built on', () => {
+    const model = parseDocument(
+      'FROM python:3.12 AS other\nRUN useradd -u 5 ghost && usermod -u 6 ghost\nCOPY passwd /etc/passwd\nUSER ghost\n' +
+        'FROM python:3.12-slim AS base\nRUN groupadd -g 7 web\nUSER web\nFROM base\nRUN useradd -u 8 app\nUSER app\n',
+    );
+    const [other, base, final] = model.stages;
+    assert.ok(other && base && final);
+    const names = (h: ReturnType<typeof accountHistory>): string[] => h.sites.map((s) => `${s.account.creates} ${s.account.name}`);
+    assert.deepEqual(names(accountHistory(model, final, null)), ['group web', 'user app']);
+    assert.equal(accountHistory(model, final, null).uncertain, false);
+    assert.deepEqual(names(accountHistory(model, final, model.byKeyword('USER')[1] ?? null)), ['group web']);
+    assert.deepEqual(names(accountHistory(model, other, null)), ['user ghost']);
+    assert.equal(accountHistory(model, other, null).uncertain, true);
+    assert.deepEqual(chainUsers(model, final).map((u) => u.node.getArgumentsContent()), ['web', 'app']);
+    assert.deepEqual(chainUsers(model, base).map((u) => u.node.getArgumentsContent()), ['web']);
+    assert.deepEqual(accountSites(model).map((s) => s.account.name), ['ghost', 'web', 'app']);
+  });
+
+  it('tells whether a chain runs an account tool, readable or not', () => {
+    const creates = (dockerfile: string): boolean => {
+      const model = parseDocument(dockerfile);
+      assert.ok(model.finalStage);
+      return createsAccounts(model, model.finalStage);
+    };
+    assert.equal(creates('FROM python:3.12 AS b\nRUN useradd -D -s /bin/sh\nFROM b\nCMD ["python"]\n'), true);
+    assert.equal(creates('FROM python:3.12 AS a\nRUN useradd -u 5 x\nFROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.3\n'), false);
   });
 });

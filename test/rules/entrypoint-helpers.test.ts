@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument } from '../../server/src/model/document-model';
 import {
+  chainCommands,
   finalEntry,
   gunicornConfigOption,
   parseScriptText,
@@ -197,5 +198,33 @@ describe('serverCommands and gunicornConfigOption', () => {
     assert.equal(gunicornConfigOption(['-cconf.py']), 'conf.py');
     assert.equal(gunicornConfigOption(['app:app', '--config']), undefined);
     assert.equal(gunicornConfigOption(['-b', '0.0.0.0:8000', 'app:app']), null);
+  });
+});
+
+describe('chainCommands', () => {
+  it('replays ENTRYPOINT and CMD through FROM <stage> and notices a SHELL anywhere in the chain', () => {
+    const model = parseDocument(
+      [
+        'FROM python:3.12-slim AS base',
+        'CMD ["python", "-m", "base"]',
+        'SHELL ["/bin/bash", "-c"]',
+        'FROM base AS app',
+        'ENTRYPOINT ["tini", "--"]',
+        'FROM python:3.12-slim',
+        'ENTRYPOINT ["tini", "--"]',
+        'CMD ["gunicorn", "web:app"]',
+        '',
+      ].join('\n'),
+    );
+    const [base, app, final] = model.stages;
+    assert.ok(base && app && final);
+    // ENTRYPOINT in a later stage clears the inherited CMD; a CMD of the same stage stays.
+    assert.deepEqual(chainCommands(app).chain, [base, app]);
+    assert.equal(chainCommands(app).cmd, null);
+    assert.equal(chainCommands(app).entrypoint?.keyword, 'ENTRYPOINT');
+    assert.equal(chainCommands(app).customShell, true);
+    assert.equal(chainCommands(final).cmd?.keyword, 'CMD');
+    assert.equal(chainCommands(final).customShell, false);
+    assert.equal(chainCommands(base).cmd?.range.start.line, 1);
   });
 });

@@ -3,7 +3,9 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument, type DocumentModel } from '../../server/src/model/document-model';
 import type { Stage } from '../../server/src/model/stages';
+import { envSettings, lastEnvSetting, type EnvSetting } from '../../server/src/rules/env-helpers';
 import {
+  chainEnv,
   configString,
   copiedGunicornConfig,
   effectiveCommand,
@@ -171,5 +173,37 @@ describe('gunicorn config files', () => {
     assert.equal(configString(content, 'accesslog'), '/var/log/a.log');
     assert.equal(configString(content, 'errorlog'), null);
     assert.equal(configString(content, 'workers'), null);
+  });
+});
+
+describe('chainEnv', () => {
+  it('agrees with envSettings and lastEnvSetting, across FROM <stage> and repeated keys', () => {
+    const text = [
+      'FROM python:3.12-slim AS base',
+      'ENV PORT=8000 DEBUG=1',
+      'ENV GUNICORN_CMD_ARGS="--workers 2"',
+      'FROM base AS app',
+      'ENV DEBUG=0 \\',
+      '    PORT=9000',
+      'ENV EMPTY=',
+      'FROM python:3.12-slim',
+      'ENV OTHER=1',
+      '',
+    ].join('\n');
+    const model = parseDocument(text);
+    // dockerfile-ast makes new Property objects per call: compare what they say.
+    const said = (s: EnvSetting | undefined): unknown => s && { name: s.name, value: s.value, at: s.info.index, range: s.property.getRange() };
+    for (const stage of model.stages) {
+      const env = chainEnv(stage);
+      assert.deepEqual(env.settings.map(said), envSettings(stage).map(said));
+      for (const key of ['PORT', 'DEBUG', 'GUNICORN_CMD_ARGS', 'EMPTY', 'OTHER', 'MISSING']) {
+        assert.deepEqual(said(env.last.get(key)), said(lastEnvSetting(stage, key)), `${key} in stage ${stage.index}`);
+      }
+    }
+    const app = model.stages[1];
+    assert.ok(app);
+    assert.equal(chainEnv(app).last.get('DEBUG')?.value, '0');
+    assert.equal(chainEnv(app).last.get('PORT')?.value, '9000');
+    assert.equal(chainEnv(finalOf(model)).last.has('PORT'), false);
   });
 });

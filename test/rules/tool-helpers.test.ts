@@ -11,6 +11,7 @@ import {
   requiresMajorAtLeast,
   stagesReachingImage,
   toolInstall,
+  toolSites,
   variableAt,
 } from '../../server/src/rules/tool-helpers';
 
@@ -141,4 +142,43 @@ describe('removeOptionEdit', () => {
       assert.equal(applyEdits(text, [edit]), expected);
     });
   }
+});
+
+describe('toolSites', () => {
+  const text = [
+    'FROM python:3.12-slim-bookworm AS build',
+    'RUN apt-get update && /usr/local/bin/pip install --no-cache-dir wheel==0.45.1',
+    'RUN sudo -u app uv sync --locked && rm -rf /tmp/x',
+    'FROM python:3.12-slim-bookworm',
+    'RUN env PIPENV_DEPLOY=1 pipenv install && chmod +x /app/run.sh',
+    'RUN python3 -m venv /opt/venv && pipx install poetry==2.1.3 && virtualenv /opt/v2',
+    '',
+  ].join('\n');
+  const programs = (sites: readonly CommandSite[]): string[] => sites.map((s) => s.command.words.map((w) => w.value).join(' '));
+
+  it('keeps the commands that may run pip, uv, Pipenv, Poetry, pipx or python, in order', () => {
+    const model = parseDocument(text);
+    assert.deepEqual(programs(toolSites(model)), [
+      '/usr/local/bin/pip install --no-cache-dir wheel==0.45.1',
+      'sudo -u app uv sync --locked',
+      'env PIPENV_DEPLOY=1 pipenv install',
+      'python3 -m venv /opt/venv',
+      'pipx install poetry==2.1.3',
+    ]);
+  });
+
+  it('lists a stage\'s commands alone when given the stage', () => {
+    const model = parseDocument(text);
+    const final = model.stages[1];
+    assert.ok(final);
+    assert.deepEqual(programs(toolSites(model, final)), ['env PIPENV_DEPLOY=1 pipenv install', 'python3 -m venv /opt/venv', 'pipx install poetry==2.1.3']);
+  });
+
+  it('finds every tool install that a walk over all commands finds', () => {
+    const model = parseDocument(text);
+    const all = runCommands(model).filter((s) => toolInstall(s, 'wheel') !== null || toolInstall(s, 'poetry') !== null);
+    const listed = toolSites(model).filter((s) => toolInstall(s, 'wheel') !== null || toolInstall(s, 'poetry') !== null);
+    assert.deepEqual(listed, all);
+    assert.equal(listed.length, 2);
+  });
 });

@@ -1,5 +1,6 @@
-// Memoization shared by the model and the rules: values per document model, answers per string.
+// Memoization shared by the model and the rules: values per document model or stage, answers per string.
 import type { DocumentModel } from './document-model';
+import type { Stage } from './stages';
 
 /**
  * Returns a lookup that gives each model its own value, made by `create` on first use and kept
@@ -37,6 +38,30 @@ export function boundedMemo<T>(compute: (key: string) => T, limit: number): (key
     if (memo.size >= limit) memo.clear();
     const value = compute(key);
     memo.set(key, value);
+    return value;
+  };
+}
+
+/**
+ * Returns a lookup that reads a value once per stage and keeps it in a WeakMap (so it goes with
+ * its model); `context`, if any, must be the same for a stage (its model). Rules ask about the
+ * final stage many times in a row, so the stage asked last is answered without the WeakMap
+ * lookup; that one stage stays reachable until another is asked about.
+ */
+export function perStageMemo<T, C = void>(read: (stage: Stage, context: C) => T): (stage: Stage, context: C) => T {
+  const memo = new WeakMap<Stage, T>();
+  let lastStage: Stage | undefined;
+  let lastValue: T | undefined;
+  return (stage, context) => {
+    if (stage === lastStage) return lastValue as T;
+    let value = memo.get(stage);
+    // Values are null rather than undefined when there is nothing (undefined would be read again).
+    if (value === undefined) {
+      value = read(stage, context);
+      memo.set(stage, value);
+    }
+    lastStage = stage;
+    lastValue = value;
     return value;
   };
 }

@@ -1,11 +1,11 @@
 // Account commands in RUN instructions (useradd, adduser, groupadd, addgroup): names, IDs, groups.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { stageChainInstructions, type Stage } from '../model/stages';
+import type { Stage } from '../model/stages';
 import type { Word } from '../shell/lexer';
 import { perCommand } from '../shell/memo';
 import type { SimpleCommand } from '../shell/parser';
-import { baseName, effectiveWords } from '../shell/query';
-import { copyOperands, joinPath, relativeWithin, workdirBefore } from './copy-paths';
+import { effectiveWords, programName } from '../shell/query';
+import { copyOperands, isWithin, joinPath, workdirBefore } from './copy-paths';
 
 /** The account tools whose arguments we understand. */
 export type AccountTool = 'useradd' | 'adduser' | 'groupadd' | 'addgroup';
@@ -163,9 +163,19 @@ function numeric(value: string | null): string | null {
   return value !== null && /^\d+$/.test(value) ? String(Number(value)) : null;
 }
 
+/** The programs {@link accountCommand} reads. */
+const ACCOUNT_TOOLS: ReadonlySet<string> = new Set<AccountTool>(['useradd', 'adduser', 'groupadd', 'addgroup']);
+
+/** Whether a command runs useradd, adduser, groupadd or addgroup (whatever its arguments). */
+export function runsAccountTool(cmd: SimpleCommand): boolean {
+  return ACCOUNT_TOOLS.has(programName(cmd));
+}
+
 /** Recognises useradd/adduser/groupadd/addgroup and reads what it creates. Null for anything else. */
 export function accountCommand(cmd: SimpleCommand): AccountCommand | null {
-  return accountCommandOf(cmd);
+  // The program name (memoized per command) settles every command that runs no account tool,
+  // which is nearly all of them: no memo cell for those.
+  return runsAccountTool(cmd) ? accountCommandOf(cmd) : null;
 }
 
 // Several rules ask about every command: read each command once.
@@ -174,49 +184,90 @@ const accountCommandOf = perCommand(readAccountCommand);
 function readAccountCommand(cmd: SimpleCommand): AccountCommand | null {
   const words = effectiveWords(cmd);
   const programWord = words[0];
-  const tool = baseName(programWord);
+  const tool = programName(cmd);
   if (!programWord || (tool !== 'useradd' && tool !== 'adduser' && tool !== 'groupadd' && tool !== 'addgroup')) return null;
   const args = parseArgs(words.slice(1), SPECS[tool]);
   const has = (...names: string[]): boolean => args.options.some((o) => names.includes(o.name));
-  const option = (...names: string[]): ParsedOption | undefined => [...args.options].reverse().find((o) => names.includes(o.name));
+  /** The last occurrence of an option wins. */
+  const option = (...names: string[]): ParsedOption | undefined => {
+    for (let k = args.options.length - 1; k >= 0; k--) {
+      const o = args.options[k] as ParsedOption;
+      if (names.includes(o.name)) return o;
+    }
+    return undefined;
+  };
   // `useradd -D` edits defaults; `--help` prints and exits: neither creates anything.
   if (has('help') || (tool !== 'adduser' && has('h')) || (tool === 'useradd' && has('D', 'defaults'))) return null;
   let uncertain = args.unknown || has('R', 'root', 'P', 'prefix', 'o', 'non-unique');
-  const base = { command: cmd, programWord, tool, group: null, primaryGroup: null, userGroup: false, supplementaryGroups: false, noLogInit: false } as const;
+  const head: Head = { command: cmd, programWord, tool };
   const idOption = tool === 'useradd' || tool === 'adduser' ? option('u', 'uid') : option('g', 'gid');
   const idWord = idOption ? idOption.valueWord : null;
   const id = numeric(literalValue(idOption));
   const [first, second] = args.operands;
-  /** The user named by the first operand, with the primary group the tool's option gives. */
-  const user = (primary: ParsedOption | undefined): AccountCommand => ({ ...base, creates: 'user', name: literal(first), id, idWord, primaryGroup: literalValue(primary), uncertain });
+  const name = literal(first);
   if (tool === 'groupadd') {
     // `-f` turns `-g` off when that GID is taken.
     if (has('f', 'force')) uncertain = true;
-    return { ...base, creates: 'group', name: literal(first), id, idWord, uncertain: uncertain || args.operands.length !== 1 };
+    return account(head, { creates: 'group', name, group: null, id, idWord, uncertain: uncertain || args.operands.length !== 1 });
   }
   if (tool === 'addgroup') {
-    if (second !== undefined) return { ...base, creates: 'membership', name: literal(first), group: literal(second), id: null, idWord: null, uncertain: uncertain || args.operands.length !== 2 };
-    return { ...base, creates: 'group', name: literal(first), id, idWord, uncertain };
+    if (second !== undefined) return account(head, { creates: 'membership', name, group: literal(second), id: null, idWord: null, uncertain: uncertain || args.operands.length !== 2 });
+    return account(head, { creates: 'group', name, group: null, id, idWord, uncertain });
   }
   if (tool === 'adduser') {
     // Debian's `adduser --group NAME` without `--system` is addgroup.
     if (has('group') && !has('system')) {
       const gid = option('gid');
-      return { ...base, creates: 'group', name: literal(first), id: numeric(literalValue(gid)), idWord: gid?.valueWord ?? null, uncertain };
+      return account(head, { creates: 'group', name, group: null, id: numeric(literalValue(gid)), idWord: gid?.valueWord ?? null, uncertain });
     }
     if (second !== undefined && !has('S', 'D', 'H', 'u', 'uid', 'system')) {
-      return { ...base, creates: 'membership', name: literal(first), group: literal(second), id: null, idWord: null, uncertain: uncertain || args.operands.length !== 2 };
+      return account(head, { creates: 'membership', name, group: literal(second), id: null, idWord: null, uncertain: uncertain || args.operands.length !== 2 });
     }
     // BusyBox: `-G GROUP` is the primary group (its `-g` is the GECOS field); Debian: `--ingroup`/`--gid`.
-    return { ...user(option('G', 'ingroup', 'gid')), uncertain: uncertain || args.operands.length > 2 };
+    const primaryGroup = literalValue(option('G', 'ingroup', 'gid'));
+    const user: UserDetails = { primaryGroup, userGroup: false, supplementaryGroups: false, noLogInit: false };
+    return account(head, { creates: 'user', name, group: null, id, idWord, uncertain: uncertain || args.operands.length > 2 }, user);
   }
   const primary = option('g', 'gid');
-  return {
-    ...user(primary),
+  const user: UserDetails = {
+    primaryGroup: literalValue(primary),
     userGroup: primary === undefined && !has('N', 'no-user-group'),
     supplementaryGroups: has('G', 'groups'),
     noLogInit: has('l', 'no-log-init'),
-    uncertain: uncertain || args.operands.length !== 1,
+  };
+  return account(head, { creates: 'user', name, group: null, id, idWord, uncertain: uncertain || args.operands.length !== 1 }, user);
+}
+
+/** The fields every reading of an account command starts from. */
+type Head = Pick<AccountCommand, 'command' | 'programWord' | 'tool'>;
+
+/** What a reading found: the account, its ID and how sure we are. */
+type Found = Pick<AccountCommand, 'creates' | 'name' | 'group' | 'id' | 'idWord' | 'uncertain'>;
+
+/** What only users have (groups and memberships have none of it). */
+type UserDetails = Pick<AccountCommand, 'primaryGroup' | 'userGroup' | 'supplementaryGroups' | 'noLogInit'>;
+
+const NO_USER_DETAILS: UserDetails = Object.freeze({ primaryGroup: null, userGroup: false, supplementaryGroups: false, noLogInit: false });
+
+/**
+ * One account command with every field written out: spreading a shared base object into each
+ * reading (and a user reading into a useradd one) cost more than parsing the arguments.
+ */
+function account(head: Head, found: Found, user: UserDetails = NO_USER_DETAILS): AccountCommand {
+  return {
+    command: head.command,
+    programWord: head.programWord,
+    tool: head.tool,
+    creates: found.creates,
+    name: found.name,
+    group: found.group,
+    id: found.id,
+    idWord: found.idWord,
+    primaryGroup: user.primaryGroup,
+    userGroup: user.userGroup,
+    supplementaryGroups: user.supplementaryGroups,
+    noLogInit: user.noLogInit,
+    uncertain: found.uncertain,
   };
 }
 
@@ -228,6 +279,25 @@ export interface AccountSite {
 
 /** Commands that change or remove existing accounts: after them, names and IDs are unknown. */
 const ACCOUNT_MODIFIERS = new Set(['usermod', 'userdel', 'groupmod', 'groupdel', 'deluser', 'delgroup', 'gpasswd', 'vipw', 'vigr', 'newusers', 'chgpasswd', 'lchage']);
+
+/**
+ * The USER instructions of a stage chain (the stage and the stages it is built `FROM`), in
+ * document order: what filtering `stageChainInstructions(stage)` by keyword gives. A chain's
+ * stages come before it in the file, so document order is chain order.
+ */
+export function chainUsers(model: DocumentModel, stage: Stage): InstructionInfo[] {
+  const users: InstructionInfo[] = [];
+  // Files have a USER or two, if any: the model's keyword index finds them without walking
+  // every instruction of the chain (several rules ask, once per lint each).
+  for (const info of model.byKeyword('USER')) if (inChain(info.stage, stage)) users.push(info);
+  return users;
+}
+
+/** Whether `member` is `stage` or one of the stages it is built on (never for no stage). */
+function inChain(member: Stage | null, stage: Stage): boolean {
+  for (let s: Stage | null = stage; s; s = s.parent) if (s === member) return true;
+  return false;
+}
 
 /** What the RUNs of a stage chain before an instruction do to the account database. */
 export interface AccountHistory {
@@ -244,27 +314,89 @@ const ACCOUNT_WORDS_RE = /user|group|passwd|shadow/i;
 
 /** The account commands of a stage chain before `before` (all of them when null). */
 export function accountHistory(model: DocumentModel, stage: Stage, before: InstructionInfo | null): AccountHistory {
+  const facts = accountFacts(model);
+  const end = before ? before.index : Infinity;
   const sites: AccountSite[] = [];
+  for (const site of facts.sites) {
+    if (site.info.index >= end) break;
+    if (inChain(site.info.stage, stage)) sites.push(site);
+  }
   let uncertain = false;
-  for (const info of stageChainInstructions(stage)) {
-    if (before && info.index >= before.index) break;
+  for (const info of facts.doubts) {
+    if (info.index >= end) break;
+    if (inChain(info.stage, stage)) {
+      uncertain = true;
+      break;
+    }
+  }
+  return { sites, uncertain };
+}
+
+/** Every account command of the model that we can read, in document order (all stages, shared: read only). */
+export function accountSites(model: DocumentModel): readonly AccountSite[] {
+  return accountFacts(model).sites;
+}
+
+/** Whether a RUN of the stage chain runs useradd, adduser, groupadd or addgroup (whatever it asks for). */
+export function createsAccounts(model: DocumentModel, stage: Stage): boolean {
+  return accountFacts(model).toolRuns.some((info) => inChain(info.stage, stage));
+}
+
+/**
+ * What the RUNs and COPYs of a model do to the account database, read in one walk and kept with
+ * the model: PYD501, PYD502 and PYD503 each walked the same commands for it in every lint, and
+ * the history of a stage chain is these facts filtered by stage and position.
+ */
+interface AccountFacts {
+  /** The account commands we can read, in document order. */
+  sites: AccountSite[];
+  /** RUNs that run an account tool, readable or not (`useradd -D`), in document order. */
+  toolRuns: InstructionInfo[];
+  /**
+   * Instructions after which names and IDs are unknown, in document order: a modifier command
+   * (`usermod`, …), a RUN we could not read that mentions users or groups, a COPY/ADD into `/etc`.
+   */
+  doubts: InstructionInfo[];
+}
+
+const factsMemo = new WeakMap<DocumentModel, AccountFacts>();
+
+function accountFacts(model: DocumentModel): AccountFacts {
+  let facts = factsMemo.get(model);
+  if (facts === undefined) {
+    facts = readAccountFacts(model);
+    factsMemo.set(model, facts);
+  }
+  return facts;
+}
+
+function readAccountFacts(model: DocumentModel): AccountFacts {
+  const facts: AccountFacts = { sites: [], toolRuns: [], doubts: [] };
+  for (const info of model.instructions) {
     if (info.keyword === 'COPY' || info.keyword === 'ADD') {
-      if (writesEtc(model, info)) uncertain = true;
+      if (writesEtc(model, info)) facts.doubts.push(info);
       continue;
     }
     if (info.keyword !== 'RUN') continue;
     const script = model.shellOf(info);
+    let doubtful = false;
+    let tool = false;
     if (!script || script.error !== undefined || script.opaque.length > 0) {
-      if (ACCOUNT_WORDS_RE.test(model.content.slice(info.start, info.end))) uncertain = true;
-      if (!script || script.error !== undefined) continue;
+      doubtful = ACCOUNT_WORDS_RE.test(model.content.slice(info.start, info.end));
     }
-    for (const command of script.commands) {
-      const account = accountCommand(command);
-      if (account) sites.push({ info, account });
-      else if (ACCOUNT_MODIFIERS.has(baseName(effectiveWords(command)[0]))) uncertain = true;
+    if (script && script.error === undefined) {
+      for (const command of script.commands) {
+        if (runsAccountTool(command)) {
+          tool = true;
+          const account = accountCommand(command);
+          if (account) facts.sites.push({ info, account });
+        } else if (ACCOUNT_MODIFIERS.has(programName(command))) doubtful = true;
+      }
     }
+    if (tool) facts.toolRuns.push(info);
+    if (doubtful) facts.doubts.push(info);
   }
-  return { sites, uncertain };
+  return facts;
 }
 
 /** Whether a COPY/ADD may replace `/etc/passwd` or `/etc/group` (or we cannot tell). */
@@ -272,8 +404,9 @@ function writesEtc(model: DocumentModel, info: InstructionInfo): boolean {
   const op = copyOperands(model, info);
   const workdir = workdirBefore(model, info);
   if (!op || op.unresolved || !workdir) return /etc|passwd|group/.test(model.content.slice(info.start, info.end));
+  // Normalized by joinPath, as isWithin needs.
   const dest = joinPath(workdir.dir, op.dest);
-  return relativeWithin(dest, '/etc') !== null || relativeWithin('/etc', dest) !== null;
+  return isWithin(dest, '/etc') || isWithin('/etc', dest);
 }
 
 /** The single command that creates the user or group `name`, or null when none or several do. */

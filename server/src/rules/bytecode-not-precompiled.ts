@@ -6,9 +6,10 @@ import { programName } from '../shell/query';
 import { classifySource, copyOperands, joinPath, workdirBefore, type CopyOperands } from './copy-paths';
 import { defineRule } from './define-rule';
 import { instructionSource, insertLinesAfter } from './edit-helpers';
-import { lastEnvSetting, removeEnvKeyEdit } from './env-helpers';
-import { finalEntry, pythonEntry, stageChain, valuesOf } from './entrypoint-helpers';
+import { removeEnvKeyEdit } from './env-helpers';
+import { chainCommands, finalEntry, pythonEntry, valuesOf } from './entrypoint-helpers';
 import { flagsOf, runCommands } from './helpers';
+import { chainEnv } from './service-helpers';
 import type { Fix } from './types';
 
 /** A COPY/ADD and its operands. */
@@ -34,7 +35,7 @@ function copiesSources(op: CopyOperands): boolean {
   });
 }
 
-function codeFacts(model: DocumentModel, chain: Stage[]): CodeFacts {
+function codeFacts(model: DocumentModel, chain: readonly Stage[]): CodeFacts {
   const facts: CodeFacts = { lastSourceCopy: null, unreadableCopy: false };
   // Nested loops rather than a flattened copy of the chain's instructions.
   for (const stage of chain) {
@@ -51,26 +52,45 @@ function codeFacts(model: DocumentModel, chain: Stage[]): CodeFacts {
 /** Markers of a bytecode compilation step in a RUN (also in exec form or heredocs). */
 const COMPILE_RE = /compileall|--compile-bytecode|\bUV_COMPILE_BYTECODE=["']?(1|true|yes)\b/i;
 
+/** What every marker of {@link COMPILE_RE} contains. */
+const COMPILE_HINT = /compile/i;
+
+/** The text from a stage's FROM up to the next FROM: every instruction of the stage lies in it. */
+function stageText(model: DocumentModel, stage: Stage): string {
+  const next = model.stages[stage.index + 1];
+  return model.content.slice(stage.fromInfo.start, next ? next.fromInfo.start : model.content.length);
+}
+
 /** Whether a stage runs a compile step, counting `ENV UV_COMPILE_BYTECODE=1` for later `uv` runs. */
 function compileSteps(model: DocumentModel, stage: Stage, after = -1): boolean {
-  let uvCompiles = false;
+  // One search settles the many stages that never mention compiling, without an instruction walk.
+  if (!COMPILE_HINT.test(stageText(model, stage))) return false;
+  // Looked up only once a RUN uses uv: most stages never do.
+  let compilingEnv: number | undefined;
   for (const info of stage.instructions) {
-    if (info.keyword === 'ENV' && COMPILE_RE.test(instructionSource(model, info))) uvCompiles = true;
     if (info.keyword !== 'RUN' || info.index <= after) continue;
     const text = instructionSource(model, info);
-    if (COMPILE_RE.test(text) || (uvCompiles && /\buv\b/.test(text))) return true;
+    if (COMPILE_RE.test(text)) return true;
+    if (/\buv\b/.test(text) && info.index > (compilingEnv ??= firstCompilingEnv(model, stage))) return true;
   }
   return false;
 }
 
+/** The index of the stage's first `ENV UV_COMPILE_BYTECODE=1` (or such), or Infinity. */
+function firstCompilingEnv(model: DocumentModel, stage: Stage): number {
+  return stage.instructions.find((i) => i.keyword === 'ENV' && COMPILE_RE.test(instructionSource(model, i)))?.index ?? Infinity;
+}
+
 /** Compile steps in a stage chain, or in the stages it copies files from (their `.pyc` come along). */
-function compiledAnywhere(model: DocumentModel, chain: Stage[]): boolean {
+function compiledAnywhere(model: DocumentModel, chain: readonly Stage[]): boolean {
   const seen = new Set<Stage>();
   const visit = (stage: Stage): boolean => {
     if (seen.has(stage)) return false;
     seen.add(stage);
     if (compileSteps(model, stage)) return true;
     if (stage.parent && visit(stage.parent)) return true;
+    // The first stage has no earlier stage to copy from.
+    if (stage.index === 0) return false;
     return stageReferences(stage).some((ref) => {
       const source = resolveStageRef(model.stages, ref, stage.index);
       return source !== null && visit(source);
@@ -83,7 +103,7 @@ function compiledAnywhere(model: DocumentModel, chain: Stage[]): boolean {
  * Whether something after the copy may compile the code or make it writable: an install of the
  * project itself (pip compiles what it installs), `chown`/`chmod`, or a compile step.
  */
-function handledAfter(model: DocumentModel, chain: Stage[], copy: InstructionInfo): boolean {
+function handledAfter(model: DocumentModel, chain: readonly Stage[], copy: InstructionInfo): boolean {
   for (const stage of chain) {
     if (compileSteps(model, stage, copy.index)) return true;
     for (const { info, command } of runCommands(model, stage)) {
@@ -99,7 +119,7 @@ function handledAfter(model: DocumentModel, chain: Stage[], copy: InstructionInf
 }
 
 /** The user in effect before an instruction of the chain: null for root or the image default. */
-function userBefore(chain: Stage[], before: number): string | null {
+function userBefore(chain: readonly Stage[], before: number): string | null {
   let user: string | null = null;
   // The chain is in document order: stop at the first instruction at or after `before`.
   scan: for (const stage of chain) {
@@ -122,7 +142,7 @@ function isRoot(user: string): boolean {
  * `__pycache__` directories), to a known directory other than `/` (compiling `/` would walk
  * the whole filesystem).
  */
-function compileFix(model: DocumentModel, final: Stage, chain: Stage[], copy: CopySite | null): Fix | null {
+function compileFix(model: DocumentModel, final: Stage, chain: readonly Stage[], copy: CopySite | null): Fix | null {
   if (!copy || copy.op.from !== null || copy.info.stage !== final) return null;
   const image = rootStage(final).image;
   if (!image || !image.isPython || image.unresolved || /windowsservercore|nanoserver/.test(image.tag ?? '')) return null;
@@ -163,13 +183,13 @@ export default defineRule({
     const { model } = ctx;
     const final = model.finalStage;
     if (!final) return;
-    const chain = stageChain(final);
+    const { chain } = chainCommands(final);
     // Read only once a finding is possible: most files fail an earlier test.
     const lastSourceCopy = (): CodeFacts['lastSourceCopy'] => {
       const facts = codeFacts(model, chain);
       return facts.unreadableCopy ? null : facts.lastSourceCopy;
     };
-    const dontWrite = lastEnvSetting(final, 'PYTHONDONTWRITEBYTECODE');
+    const dontWrite = chainEnv(final).last.get('PYTHONDONTWRITEBYTECODE');
     if (dontWrite && dontWrite.value && !dontWrite.value.includes('$')) {
       if (compiledAnywhere(model, chain)) return;
       const fixes: Fix[] = [];

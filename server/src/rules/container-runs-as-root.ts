@@ -1,9 +1,8 @@
 // PYD501: the final image runs as root (no USER, or the last USER is root).
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { ImageRef } from '../model/image-ref';
-import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
-import { programName } from '../shell/query';
-import { runCommands } from './helpers';
+import { rootStage, type Stage } from '../model/stages';
+import { chainUsers, createsAccounts } from './account-helpers';
 import { defineRule } from './define-rule';
 import { insertLinesAfter } from './edit-helpers';
 import { insertLinesAbove } from './env-helpers';
@@ -51,16 +50,6 @@ function rootImageFamily(image: ImageRef | null): Family | null {
   return DEBIAN_BASED.has(name) ? 'debian' : 'other';
 }
 
-/** Whether the Dockerfile already creates accounts: then we cannot guess which one to use. */
-function createsUsers(model: DocumentModel, stage: Stage): boolean {
-  for (let s: Stage | null = stage; s; s = s.parent) {
-    for (const { command } of runCommands(model, s)) {
-      if (['useradd', 'adduser', 'groupadd', 'addgroup'].includes(programName(command))) return true;
-    }
-  }
-  return false;
-}
-
 /** Inserts lines before the trailing CMD/EXPOSE/… block of the final stage (or at its end). */
 function switchUserFix(model: DocumentModel, final: Stage, lines: string[], title: string): Fix {
   const instructions = final.instructions;
@@ -73,19 +62,21 @@ function switchUserFix(model: DocumentModel, final: Stage, lines: string[], titl
 
 /**
  * An earlier unprivileged `USER` is the account to go back to; otherwise a new `app` user,
- * unless the Dockerfile creates accounts of its own (we cannot tell which one is meant).
+ * unless the Dockerfile creates accounts of its own (we cannot tell which one is meant): then
+ * null, no fix.
  */
-function fixesFor(model: DocumentModel, final: Stage, family: Family, users: InstructionInfo[], uid: number): { fixes?: Fix[] } {
+function fixesFor(model: DocumentModel, final: Stage, family: Family, users: InstructionInfo[], uid: number): Fix[] | null {
   const previous = users
     .map((u) => u.node.getArgumentsContent()?.trim() ?? '')
     .filter((v) => v !== '' && !v.includes('$') && !isRootUser(v))
     .pop();
-  if (previous !== undefined) return { fixes: [switchUserFix(model, final, [`USER ${previous}`], `Switch back to \`USER ${previous}\``)] };
-  if (createsUsers(model, final)) return {};
+  if (previous !== undefined) return [switchUserFix(model, final, [`USER ${previous}`], `Switch back to \`USER ${previous}\``)];
+  // The Dockerfile already creates accounts: we cannot guess which one to use.
+  if (createsAccounts(model, final)) return null;
   const lines = family === 'other' ? [] : [createUser(family, uid)];
   lines.push(`USER ${uid}:${uid}`);
   const title = family === 'other' ? `Add \`USER ${uid}:${uid}\`` : `Create user \`app\` (UID ${uid}) and add \`USER ${uid}:${uid}\``;
-  return { fixes: [switchUserFix(model, final, lines, title)] };
+  return [switchUserFix(model, final, lines, title)];
 }
 
 export default defineRule({
@@ -117,7 +108,7 @@ export default defineRule({
     if (!final) return;
     const family = rootImageFamily(rootStage(final).image);
     if (family === null) return;
-    const users = stageChainInstructions(final).filter((i) => i.keyword === 'USER');
+    const users = chainUsers(model, final);
     const last = users[users.length - 1];
     let target: InstructionInfo;
     let message: string;
@@ -131,6 +122,8 @@ export default defineRule({
       target = final.fromInfo;
       message = 'The final image runs as `root`: no `USER` switches to an unprivileged account';
     }
-    ctx.report({ range: target.range, message, ...fixesFor(model, final, family, users, ctx.config.uid) });
+    const fixes = fixesFor(model, final, family, users, ctx.config.uid);
+    // Literals rather than a spread of a fresh object: most typical files get this finding.
+    ctx.report(fixes ? { range: target.range, message, fixes } : { range: target.range, message });
   },
 });

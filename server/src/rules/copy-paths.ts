@@ -413,6 +413,8 @@ function recordVariables(info: InstructionInfo, vars: Map<string, string>, model
 
 /** Substitutes `$NAME`, `${NAME}` and `${NAME:-default}`; unknown names stay as written. */
 export function substitute(text: string, vars: VariableLookup): string {
+  // Most texts name no variable: no regex pass and no closure for them.
+  if (!text.includes('$')) return text;
   return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (whole, braced: string | undefined, fallback: string | undefined, bare: string | undefined) => {
     const value = vars.get(braced ?? bare ?? '');
     if (value !== undefined && value !== '') return value;

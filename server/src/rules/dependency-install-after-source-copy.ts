@@ -253,8 +253,7 @@ function dependenciesPrepared(install: InstallCommand, copies: readonly CopyEntr
 
 /** `RUN --mount=type=bind,source=uv.lock,…`: uv's documented way to install before copying. */
 function bindMountsManifest(info: InstructionInfo): boolean {
-  // A RUN without flags has no mount: no need to parse any.
-  return flagsOf(info).length > 0 && runMounts(info).some((m) => m.get('type') === 'bind' && MANIFEST_NAME_RE.test(lastSegment(m.get('source') ?? m.get('src') ?? '')));
+  return runMounts(info).some((m) => m.get('type') === 'bind' && MANIFEST_NAME_RE.test(lastSegment(m.get('source') ?? m.get('src') ?? '')));
 }
 
 /**
@@ -263,7 +262,7 @@ function bindMountsManifest(info: InstructionInfo): boolean {
  * Mounts from another stage or image (`from=`) do not count.
  */
 function bindsFromContext(info: InstructionInfo): boolean {
-  return flagsOf(info).length > 0 && runMounts(info).some((m) => m.get('type') === 'bind' && !m.has('from'));
+  return runMounts(info).some((m) => m.get('type') === 'bind' && !m.has('from'));
 }
 
 /**
@@ -767,9 +766,11 @@ export default defineRule({
           continue;
         }
         if (info.keyword !== 'RUN') continue;
+        // A RUN without flags has no mount: read once, for both mount questions below.
+        const flagged = flagsOf(info).length > 0;
         const script = broadSeen ? model.shellOf(info) : null;
         // Most RUNs install nothing: no closures or lookups for them below.
-        const installs = script && script.error === undefined && !bindsFromContext(info) ? findInstalls(model, info, script) : NO_INSTALLS;
+        const installs = script && script.error === undefined && !(flagged && bindsFromContext(info)) ? findInstalls(model, info, script) : NO_INSTALLS;
         if (script && installs.length > 0) {
           // Each install's broad COPYs, read once for the test and again for the set below.
           // Made on first use: most RUNs install nothing, and a map per RUN added up in long files.
@@ -797,7 +798,7 @@ export default defineRule({
             ctx.report(fix ? { range, message, fixes: [fix] } : { range, message });
           }
         }
-        manifestBound ||= bindMountsManifest(info);
+        manifestBound ||= flagged && bindMountsManifest(info);
       }
     }
   },

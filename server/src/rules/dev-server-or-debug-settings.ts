@@ -2,8 +2,9 @@
 import type { DocumentModel } from '../model/document-model';
 import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
-import { envSettings, removeEnvKeyEdit, type EnvSetting } from './env-helpers';
+import { removeEnvKeyEdit, type EnvSetting } from './env-helpers';
 import { finalEntry, pythonInvocation, serverCmd, valuesOf, type EntryCommand, type EntryWord, type FinalEntry } from './entrypoint-helpers';
+import { chainEnv } from './service-helpers';
 import type { Fix } from './types';
 
 /** Project runners that start the command after `run` in the project's environment. */
@@ -147,15 +148,15 @@ export default defineRule({
     }
     const final = model.finalStage;
     if (!final) return;
-    const settings = envSettings(final);
-    settings.forEach((setting, i) => {
+    const { settings, last } = chainEnv(final);
+    for (const setting of settings) {
       // A later ENV of the same key decides what the image holds.
-      if (settings.slice(i + 1).some((s) => s.name === setting.name)) return;
+      if (last.get(setting.name) !== setting) continue;
       const message = debugSetting(setting);
-      if (!message) return;
+      if (!message) continue;
       const edit = removeEnvKeyEdit(model, setting);
       const fixes: Fix[] = edit ? [{ title: `Remove \`${setting.name}\` from the image`, applicability: 'unsafe', edits: [edit] }] : [];
       ctx.report({ range: setting.property.getRange(), message, fixes });
-    });
+    }
   },
 });

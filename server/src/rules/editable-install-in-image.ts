@@ -7,7 +7,8 @@ import { pipenvInstall, poetryConfig, poetryInstall, poetrySync, uvSync, type To
 import type { TextEdit } from '../model/text';
 import type { Fix, Violation } from './types';
 import { defineRule } from './define-rule';
-import { runCommands, type CommandSite } from './helpers';
+import type { CommandSite } from './helpers';
+import { toolSites } from './tool-helpers';
 import { insertAt, replaceSpan } from './edit-helpers';
 import { copyOperands, copyTarget, joinPath, lastSegment, normalizePath, relativeWithin, variablesBefore, workdirBefore } from './copy-paths';
 import { copiesFrom, describeStage, isRootUser, isVerbatim, removeWordsEdit, userBefore, type StageCopy } from './python-env-helpers';
@@ -287,10 +288,17 @@ function violationFor(model: DocumentModel, install: EditableInstall): Violation
 /** Every editable install of the Dockerfile. */
 function editableInstalls(model: DocumentModel): EditableInstall[] {
   const found: EditableInstall[] = [];
-  for (const site of runCommands(model)) {
+  // pip, uv, Poetry and Pipenv models are all null for commands that run no Python tool.
+  for (const site of toolSites(model)) {
     if (!site.info.stage) continue;
     found.push(...pipEditables(model, site));
-    for (const one of [uvEditable(model, site), poetryEditable(model, site), pipenvEditable(model, site)]) if (one) found.push(one);
+    // In this order (pip, uv, Poetry, Pipenv), without a list of the three per command.
+    const uv = uvEditable(model, site);
+    if (uv) found.push(uv);
+    const poetry = poetryEditable(model, site);
+    if (poetry) found.push(poetry);
+    const pipenv = pipenvEditable(model, site);
+    if (pipenv) found.push(pipenv);
   }
   return found;
 }

@@ -3,6 +3,7 @@
 // plus the catalogue §1 classifiers `serverCmd` and `pythonEntry`.
 import { JSONInstruction } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { perStageMemo } from '../model/memo';
 import type { Stage } from '../model/stages';
 import { logicalText, type Word } from '../shell/lexer';
 import { parseShell, type ShellScript, type SimpleCommand } from '../shell/parser';
@@ -112,12 +113,47 @@ export function effectiveCommands(chain: readonly Stage[]): { entrypoint: Instru
   return { entrypoint, cmd };
 }
 
+/** What the end of a stage chain starts with. */
+export interface ChainCommands {
+  /** The stage and its `FROM <stage>` ancestors, oldest first. */
+  chain: readonly Stage[];
+  /** The ENTRYPOINT in effect ({@link effectiveCommands}), or null. */
+  entrypoint: InstructionInfo | null;
+  /** The CMD in effect, or null. */
+  cmd: InstructionInfo | null;
+  /** Whether the chain has a SHELL instruction: shell form then runs another program. */
+  customShell: boolean;
+}
+
+/**
+ * {@link ChainCommands} of a stage, read once per stage (shared: do not change it): the final
+ * entry, the effective argv and several rules replay the same chain in every lint.
+ */
+export const chainCommands: (stage: Stage) => ChainCommands = perStageMemo((stage) => {
+  const chain = stageChain(stage);
+  const customShell = chain.some((s) => s.instructions.some((i) => i.keyword === 'SHELL'));
+  return { chain, ...effectiveCommands(chain), customShell };
+});
+
 /**
  * The JSON strings of an exec-form instruction as words carrying their document offsets, or
  * null when the instruction is not valid exec form. Values are decoded with `JSON.parse`
- * (dockerfile-ast does not decode `\uXXXX` escapes).
+ * (dockerfile-ast does not decode `\uXXXX` escapes). Read once per instruction and shared
+ * (frozen): the final entry reads the CMD's words and rules that fix the CMD read them again.
  */
 export function execWords(model: DocumentModel, info: InstructionInfo): EntryWord[] | null {
+  let words = execWordsMemo.get(info);
+  if (words === undefined) {
+    words = readExecWords(model, info);
+    if (words) Object.freeze(words);
+    execWordsMemo.set(info, words);
+  }
+  return words;
+}
+
+const execWordsMemo = new WeakMap<InstructionInfo, EntryWord[] | null>();
+
+function readExecWords(model: DocumentModel, info: InstructionInfo): EntryWord[] | null {
   if (!model.isExecForm(info) || !(info.node instanceof JSONInstruction)) return null;
   const strings = info.node.getJSONStrings();
   const first = info.node.getArguments()[0];
@@ -148,7 +184,7 @@ export function pathBase(value: string | undefined): string {
 interface Walk {
   model: DocumentModel;
   readFile: ((relativePath: string) => string | undefined) | undefined;
-  chain: Stage[];
+  chain: readonly Stage[];
   entry: FinalEntry;
   /** Synthetic `sh -c` script words standing for a shell-form CMD behind an exec-form ENTRYPOINT. */
   shellForms: Map<Word, InstructionInfo>;
@@ -195,8 +231,7 @@ const entryMemo = new WeakMap<DocumentModel, WeakMap<(relativePath: string) => s
 function readFinalEntry(model: DocumentModel, env?: Pick<LintEnvironment, 'readContextFile'>): FinalEntry | null {
   const stage = model.finalStage;
   if (!stage) return null;
-  const chain = stageChain(stage);
-  const { entrypoint, cmd } = effectiveCommands(chain);
+  const { chain, entrypoint, cmd } = chainCommands(stage);
   if (!entrypoint && !cmd) return null;
   const entry: FinalEntry = { stage, entrypoint, cmd, init: null, commands: [], complete: true, script: null };
   const walk: Walk = { model, readFile: env?.readContextFile, chain, entry, shellForms: new Map() };
@@ -622,13 +657,25 @@ export interface ServerCommand {
   args: string[];
 }
 
-/** The commands of the final entry that start a Python server, in order. */
-export function* serverCommands(entry: FinalEntry): Generator<ServerCommand> {
-  for (const command of entry.commands) {
-    const values = valuesOf(command.words);
-    const match = serverCmd(values);
-    if (match) yield { command, values, match, args: values.slice(match.index + 1) };
+const serverCommandsMemo = new WeakMap<FinalEntry, readonly ServerCommand[]>();
+
+/**
+ * The commands of the final entry that start a Python server, in order. Read once per entry
+ * (shared: do not change them), as several gunicorn rules look through the same commands.
+ */
+export function serverCommands(entry: FinalEntry): readonly ServerCommand[] {
+  let found = serverCommandsMemo.get(entry);
+  if (found === undefined) {
+    const commands: ServerCommand[] = [];
+    for (const command of entry.commands) {
+      const values = valuesOf(command.words);
+      const match = serverCmd(values);
+      if (match) commands.push({ command, values, match, args: values.slice(match.index + 1) });
+    }
+    found = commands;
+    serverCommandsMemo.set(entry, found);
   }
+  return found;
 }
 
 /**

@@ -5,15 +5,14 @@ import {
   configSourceRange,
   configString,
   copiedGunicornConfig,
-  effectiveCommand,
   exposedPorts,
   gunicornEnvArgs,
   listenPorts,
   optionValues,
   portOfAddress,
   resolvePort,
-  serverInvocation,
   setsListenAddress,
+  stageService,
   type ExposedPort,
 } from './service-helpers';
 
@@ -66,8 +65,7 @@ export default defineRule({
     if (!final) return;
     const exposed = exposedPorts(model, final);
     if (!exposed || !exposed.some((e) => e.protocol === 'tcp')) return;
-    const command = effectiveCommand(model, final);
-    const invocation = command ? serverInvocation(command.argv) : null;
+    const { command, invocation } = stageService(model, final);
     const at = command?.instructions[command.instructions.length - 1];
     const binds: Bind[] = [];
     if (invocation && at && setsListenAddress(invocation)) {

@@ -42,15 +42,16 @@ export default defineRule({
       const tag = image?.python;
       // A digest pins the image whatever the tag says.
       if (!image || !tag || image.unresolved || image.digest !== null) continue;
-      const site = imageSite(model.text, stage.from, model.escapeChar);
-      if (!site) continue;
-      const range = site.tag ?? { start: site.start, end: site.end };
       const windows = tag.variant === 'windowsservercore' || tag.variant === 'nanoserver';
       if (tag.minor === null) {
         // Tags that stopped moving do not float: `2`/`2-slim` (frozen in 2020, PYD103 reports
         // them) and release-only tags of releases no longer built (`buster`, PYD104's concern).
         if (tag.version !== null && !tag.version.startsWith('3')) continue;
         if (tag.codename !== null && !PUBLISHED_CODENAMES.includes(tag.codename) && !windows) continue;
+        // Located only for a finding: most stages name their release, and then nothing is reported.
+        const site = imageSite(model.text, stage.from, model.escapeChar);
+        if (!site) continue;
+        const range = siteRange(site);
         ctx.report({
           range: model.text.rangeOf(range.start, range.end),
           message: floatingMinorMessage(image.raw, image.tag),
@@ -60,6 +61,9 @@ export default defineRule({
       } else if (tag.codename === null && !windows) {
         // End-of-life minors are no longer rebuilt, so their tags stopped moving; PYD103 reports them.
         if (pythonSupportStatus(tag.minor, env.today)?.ended) continue;
+        const site = imageSite(model.text, stage.from, model.escapeChar);
+        if (!site) continue;
+        const range = siteRange(site);
         const implied = impliedCodename(tag);
         const family = tag.libc === 'musl' ? 'Alpine' : 'Debian';
         const detail =
@@ -76,6 +80,11 @@ export default defineRule({
     }
   },
 });
+
+/** What a finding underlines: the tag, or the whole image reference when it has none. */
+function siteRange(site: ImageSite): { start: number; end: number } {
+  return site.tag ?? { start: site.start, end: site.end };
+}
 
 function floatingMinorMessage(raw: string, tag: string | null): string {
   const current = `currently ${NEWEST_STABLE_MINOR}`;

@@ -3,8 +3,8 @@ import type { DocumentModel } from '../model/document-model';
 import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
-import { lastEnvSetting } from './env-helpers';
 import { execWords, finalEntry, gunicornConfigOption, readEntryScript, serverCommands, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
+import { chainEnv } from './service-helpers';
 import type { Fix, LintEnvironment } from './types';
 
 /** Invocations that print something and exit instead of serving. */
@@ -29,7 +29,7 @@ function configMaySetIt(env: LintEnvironment, config: string | null | undefined)
 
 /** Whether `GUNICORN_CMD_ARGS` (image ENV or set for the command) passes the option or may. */
 function envMaySetIt(entry: FinalEntry, command: EntryCommand): boolean {
-  const value = command.env.get('GUNICORN_CMD_ARGS') ?? lastEnvSetting(entry.stage, 'GUNICORN_CMD_ARGS')?.value ?? null;
+  const value = command.env.get('GUNICORN_CMD_ARGS') ?? chainEnv(entry.stage).last.get('GUNICORN_CMD_ARGS')?.value ?? null;
   return value !== null && (value.includes(OPTION) || value.includes('$') || /(^|\s)(-c|--config)\b/.test(value));
 }
 
@@ -48,7 +48,8 @@ function appendFix(model: DocumentModel, command: EntryCommand, index: number): 
   if (!program?.info) return null;
   const info = program.info;
   if (model.isExecForm(info)) {
-    const last = execWords(model, info)?.pop();
+    const words = execWords(model, info);
+    const last = words?.[words.length - 1];
     if (!last) return null;
     // `ENTRYPOINT ["gunicorn", "-b"]` + `CMD ["0.0.0.0:80", …]`: the value follows in the CMD.
     const continues = command.words.some((w) => w.info !== null && w.info !== info && w.start > last.end);

@@ -3,8 +3,9 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { Range, TextEdit } from '../model/text';
 import { defineRule } from './define-rule';
 import { replaceSpan } from './edit-helpers';
-import { insertLinesAbove, lastEnvSetting } from './env-helpers';
+import { insertLinesAbove } from './env-helpers';
 import { finalEntry, serverCommands, type EntryCommand, type EntryWord, type FinalEntry, type ServerName } from './entrypoint-helpers';
+import { chainEnv } from './service-helpers';
 import type { Fix } from './types';
 
 /** Per server: the catalogue's tuning options that take a value, and those that are flags. */
@@ -125,7 +126,7 @@ function removalEdits(model: DocumentModel, command: EntryCommand, moved: Set<En
 function gunicornFix(model: DocumentModel, entry: FinalEntry, command: EntryCommand, options: LiteralOption[]): Fix | null {
   const words = options.flatMap((o) => o.words);
   if (words.some((w) => !w.info || /[\s"'\\`]/.test(w.value))) return null;
-  if (command.env.has('GUNICORN_CMD_ARGS') || lastEnvSetting(entry.stage, 'GUNICORN_CMD_ARGS')) return null;
+  if (command.env.has('GUNICORN_CMD_ARGS') || chainEnv(entry.stage).last.has('GUNICORN_CMD_ARGS')) return null;
   // Only words of exec-form instructions or of a shell command written in the Dockerfile.
   if (command.origin !== 'exec' && command.origin !== 'shell' && command.origin !== 'forwarded') return null;
   const removals = removalEdits(model, command, new Set(words));

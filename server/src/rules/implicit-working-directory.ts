@@ -107,7 +107,8 @@ function checkWorkdir(ctx: RuleContext, stage: Stage, info: InstructionInfo): vo
   const { model } = ctx;
   const raw = (info.node.getArgumentsContent() ?? '').trim();
   if (raw === '' || /["'\s]/.test(raw) || isWindowsPath(raw)) return;
-  const value = substitute(raw, variableLookupBefore(model, info));
+  // Without a `$` there is nothing to substitute (and no lookup to build).
+  const value = raw.includes('$') ? substitute(raw, variableLookupBefore(model, info)) : raw;
   // An unresolved variable may well hold an absolute path.
   if (value.includes('$') || value.startsWith('/')) return;
   const arg = info.node.getArguments()[0];
@@ -120,6 +121,8 @@ function checkWorkdir(ctx: RuleContext, stage: Stage, info: InstructionInfo): vo
 
 /** True when the stage runs RUN through a shell other than a POSIX one (PowerShell, cmd). */
 function hasForeignShell(model: DocumentModel, stage: Stage): boolean {
+  // Most files have no SHELL at all: the model's keyword index says so without a walk of the chain.
+  if (model.byKeyword('SHELL').length === 0) return false;
   return stageChainInstructions(stage).some((i) => {
     if (i.keyword !== 'SHELL') return false;
     const first = (i.node as unknown as { getJSONStrings?: () => { getJSONValue(): string }[] }).getJSONStrings?.()[0]?.getJSONValue() ?? '';
@@ -216,13 +219,11 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    for (const stage of model.stages) {
-      const scratch = isScratch(rootStage(stage).image);
-      for (const info of stage.instructions) {
-        if ((info.keyword === 'COPY' || info.keyword === 'ADD') && !scratch) checkCopy(ctx, stage, info);
-        if (info.keyword === 'WORKDIR') checkWorkdir(ctx, stage, info);
-      }
-      checkCd(ctx, stage);
-    }
+    // The instructions judged, from the model's keyword index: walking every instruction of
+    // every stage to find them cost more than judging them. (Findings are sorted by position.)
+    for (const info of model.byKeyword('COPY')) if (info.stage && !isScratch(rootStage(info.stage).image)) checkCopy(ctx, info.stage, info);
+    for (const info of model.byKeyword('ADD')) if (info.stage && !isScratch(rootStage(info.stage).image)) checkCopy(ctx, info.stage, info);
+    for (const info of model.byKeyword('WORKDIR')) if (info.stage) checkWorkdir(ctx, info.stage, info);
+    for (const stage of model.stages) checkCd(ctx, stage);
   },
 });

@@ -82,16 +82,17 @@ export default defineRule({
     // The environments each source stage creates, read once per check: several COPYs often name one builder.
     // Made on the first COPY from another stage (most files have none or one).
     let dirsOf: Map<Stage, EnvironmentDirs> | undefined;
-    for (const stage of model.stages) {
-      for (const info of stage.instructions) {
-        if (info.keyword !== 'COPY') continue;
-        const op = copyOperands(model, info);
-        if (!op || op.from === null || op.unresolved || op.from.includes('$')) continue;
-        const source = resolveStageRef(model.stages, op.from, stage.index);
-        // An unknown stage index or name is Docker's error to report, not an image reference.
-        if (!source && (/^\d+$/.test(op.from) || (!op.from.includes(':') && !op.from.includes('/')))) continue;
-        checkCopy(ctx, { info, op, stage, source }, (dirsOf ??= new Map()));
-      }
+    // The COPYs from the model's keyword index, in document order (stage by stage): walking
+    // every instruction of every stage to find them cost more than judging them.
+    for (const info of model.byKeyword('COPY')) {
+      const stage = info.stage;
+      if (stage === null) continue;
+      const op = copyOperands(model, info);
+      if (!op || op.from === null || op.unresolved || op.from.includes('$')) continue;
+      const source = resolveStageRef(model.stages, op.from, stage.index);
+      // An unknown stage index or name is Docker's error to report, not an image reference.
+      if (!source && (/^\d+$/.test(op.from) || (!op.from.includes(':') && !op.from.includes('/')))) continue;
+      checkCopy(ctx, { info, op, stage, source }, (dirsOf ??= new Map()));
     }
   },
 });
@@ -206,10 +207,18 @@ function absoluteDir(model: DocumentModel, info: InstructionInfo, moved: boolean
   return wd ? joinPath(wd.dir, written) : null;
 }
 
+/** `python3.11`: an interpreter of its own minor. */
+const VERSIONED_PYTHON_RE = /^python\d+\.\d+$/;
+/** `-p`, `-p3.11`, `--python`, `--python=3.11`. */
+const PYTHON_OPTION_RE = /^(-p|--python)(=|$)|^-p./;
+
 /** A venv-creating command that names its interpreter: `-p`/`--python`, or `python3.11 -m venv`. */
 function otherInterpreter(cmd: SimpleCommand): boolean {
   const words = effectiveWords(cmd);
-  return /^python\d+\.\d+$/.test(baseName(words[0])) || words.some((w) => /^(-p|--python)(=|$)/.test(w.value) || /^-p./.test(w.value));
+  if (VERSIONED_PYTHON_RE.test(baseName(words[0]))) return true;
+  // Only options can name the interpreter: the other words need no regex.
+  for (const w of words) if (w.value.startsWith('-') && PYTHON_OPTION_RE.test(w.value)) return true;
+  return false;
 }
 
 /** Classifies a copied path (absolute, in the source stage) as a venv root, packages, or neither. */

@@ -1,6 +1,6 @@
 // PYD418: stage naming hygiene: `as` cased unlike `FROM`, and `COPY --from=<index>`.
 import type { Argument, Flag } from 'dockerfile-ast';
-import type { DocumentModel } from '../model/document-model';
+import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { resolveStageRef, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import { defineRule } from './define-rule';
@@ -91,6 +91,12 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
+    // The COPYs in document order, from the model's keyword index (most instructions are no
+    // COPY): each stage's come together, after those of the stages before it.
+    const copies = model.byKeyword('COPY');
+    let next = 0;
+    // COPYs before the first FROM belong to no stage.
+    while (next < copies.length && (copies[next] as InstructionInfo).stage === null) next++;
     for (const stage of model.stages) {
       const as = asKeyword(stage);
       const fromCase = casing(stage.from.getInstruction());
@@ -102,8 +108,8 @@ export default defineRule({
           fixes: [{ title: `Write \`${wanted}\``, applicability: 'safe', edits: [{ range: as.getRange(), newText: wanted }] }],
         });
       }
-      for (const info of stage.instructions) {
-        if (info.keyword !== 'COPY') continue;
+      for (; next < copies.length && (copies[next] as InstructionInfo).stage === stage; next++) {
+        const info = copies[next] as InstructionInfo;
         // `getFromFlag()` misses `--from` when another flag comes first.
         const flag = flagsOf(info).find((f) => f.getName().toLowerCase() === 'from');
         const value = flag?.getValue();

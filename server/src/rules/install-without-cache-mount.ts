@@ -8,7 +8,7 @@ import { mayBePythonTool, pipInstall } from '../shell/pip';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords } from '../shell/query';
 import type { Fix } from './types';
-import { accountHistory, creationOf } from './account-helpers';
+import { accountHistory, chainUsers, creationOf } from './account-helpers';
 import { isWithin, joinPath, normalizePath } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
@@ -199,18 +199,12 @@ interface CheckState {
 }
 
 /** The USER instructions of a stage's chain, read once per check (installs ask per finding). */
-function usersOf(state: CheckState, stage: Stage): readonly UserAt[] {
+function usersOf(model: DocumentModel, state: CheckState, stage: Stage): readonly UserAt[] {
   // Made on first use: only pip-style fixes and conflicts ask for the user.
   const known = (state.users ??= new Map());
   let users = known.get(stage);
   if (users === undefined) {
-    const found: UserAt[] = [];
-    const chain = stageChainInstructions(stage);
-    for (let k = 0; k < chain.length; k++) {
-      const i = chain[k] as InstructionInfo;
-      if (i.keyword === 'USER') found.push({ index: i.index, user: (i.node.getArgumentsContent() ?? '').trim() });
-    }
-    users = found;
+    users = chainUsers(model, stage).map((i) => ({ index: i.index, user: (i.node.getArgumentsContent() ?? '').trim() }));
     known.set(stage, users);
   }
   return users;
@@ -220,7 +214,7 @@ function usersOf(state: CheckState, stage: Stage): readonly UserAt[] {
 function runUser(model: DocumentModel, state: CheckState, stage: Stage, info: InstructionInfo): RunUser {
   let user: string | null = null;
   // The chain lists stages oldest first, so its USERs come in document order: the last one before `info` counts.
-  const users = usersOf(state, stage);
+  const users = usersOf(model, state, stage);
   for (let k = users.length - 1; k >= 0; k--) {
     const u = users[k] as UserAt;
     if (u.index < info.index) {

@@ -10,10 +10,9 @@ import {
   configSourceRange,
   configString,
   copiedGunicornConfig,
-  effectiveCommand,
   gunicornEnvArgs,
   optionValues,
-  serverInvocation,
+  stageService,
 } from './service-helpers';
 import type { RuleContext } from './types';
 
@@ -31,17 +30,10 @@ function isLogFile(value: string): boolean {
   return value !== '' && value !== '-' && !/^\/dev\/(stdout|stderr|fd\/[12])$/.test(value) && !value.includes('$');
 }
 
-/**
- * True when a stage that ships links files to the standard streams (`ln -sf /dev/stdout …`),
- * the usual way to keep an app that insists on log files container-friendly.
- */
-function redirectsLogs(model: DocumentModel): boolean {
-  for (const stage of model.stages.filter((s) => s.ships)) {
-    for (const { command } of runCommands(model, stage)) {
-      if (programName(command) === 'ln' && command.words.some((w) => /^\/dev\/(stdout|stderr)$/.test(w.value))) return true;
-    }
-  }
-  return false;
+/** A finding about a log directory. */
+interface LogDirectory {
+  range: Range;
+  message: string;
 }
 
 /** The paths of a VOLUME instruction (JSON or plain form) with their ranges. */
@@ -53,32 +45,44 @@ function volumePaths(model: DocumentModel, info: InstructionInfo): { value: stri
   return info.node.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange() }));
 }
 
-function checkDirectories(ctx: RuleContext, stage: Stage): void {
-  const { model } = ctx;
-  for (const { command } of runCommands(model, stage)) {
-    if (programName(command) !== 'mkdir') continue;
-    for (const word of effectiveWords(command).slice(1)) {
-      if (word.value.startsWith('-') || !isLogDir(word.value)) continue;
-      ctx.report({
-        range: model.text.rangeOf(word.start, word.end),
-        message: `\`mkdir ${word.value}\` prepares a log directory inside the container; log to stdout and stderr instead`,
-      });
+/**
+ * The log directories that the stages which ship prepare (`mkdir`, `VOLUME`), in order; null when
+ * one of those stages links files to the standard streams (`ln -sf /dev/stdout …`), the usual way
+ * to keep an app that insists on log files container-friendly. One walk over the RUN commands
+ * answers both questions.
+ */
+function logDirectories(model: DocumentModel): LogDirectory[] | null {
+  const found: LogDirectory[] = [];
+  for (const stage of model.stages) {
+    if (!stage.ships) continue;
+    for (const { command } of runCommands(model, stage)) {
+      const program = programName(command);
+      if (program === 'ln' && command.words.some((w) => /^\/dev\/(stdout|stderr)$/.test(w.value))) return null;
+      if (program !== 'mkdir') continue;
+      for (const word of effectiveWords(command).slice(1)) {
+        if (word.value.startsWith('-') || !isLogDir(word.value)) continue;
+        found.push({
+          range: model.text.rangeOf(word.start, word.end),
+          message: `\`mkdir ${word.value}\` prepares a log directory inside the container; log to stdout and stderr instead`,
+        });
+      }
+    }
+    // The file's VOLUME list rather than every instruction of the stage: most files have none.
+    for (const info of model.byKeyword('VOLUME')) {
+      if (info.stage !== stage) continue;
+      for (const path of volumePaths(model, info)) {
+        if (!isLogDir(path.value)) continue;
+        found.push({ range: path.range, message: `\`VOLUME ${path.value}\` keeps log files next to the container; log to stdout and stderr instead` });
+      }
     }
   }
-  for (const info of stage.instructions) {
-    if (info.keyword !== 'VOLUME') continue;
-    for (const path of volumePaths(model, info)) {
-      if (!isLogDir(path.value)) continue;
-      ctx.report({ range: path.range, message: `\`VOLUME ${path.value}\` keeps log files next to the container; log to stdout and stderr instead` });
-    }
-  }
+  return found;
 }
 
 /** Gunicorn told to write log files: on its command line, in `GUNICORN_CMD_ARGS`, or in a copied config. */
 function checkGunicorn(ctx: RuleContext, final: Stage): void {
   const { model } = ctx;
-  const command = effectiveCommand(model, final);
-  const invocation = command ? serverInvocation(command.argv) : null;
+  const { command, invocation } = stageService(model, final);
   if (invocation && invocation.server !== 'gunicorn') return;
   for (const { value, word } of invocation ? optionValues(invocation.args, GUNICORN_LOG_OPTIONS) : []) {
     if (!isLogFile(value)) continue;
@@ -123,9 +127,7 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    if (!redirectsLogs(model)) {
-      for (const stage of model.stages) if (stage.ships) checkDirectories(ctx, stage);
-    }
+    for (const directory of logDirectories(model) ?? []) ctx.report(directory);
     if (model.finalStage) checkGunicorn(ctx, model.finalStage);
   },
 });

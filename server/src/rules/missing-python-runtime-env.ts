@@ -3,8 +3,8 @@ import type { DocumentModel } from '../model/document-model';
 import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
 import { insertLinesAfter } from './edit-helpers';
-import { envSettings } from './env-helpers';
 import { finalEntry, pythonEntry, pythonInvocation, valuesOf, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
+import { chainEnv } from './service-helpers';
 import type { Fix } from './types';
 
 /** Whether a Python command runs unbuffered: `-u`, or the variable set for that command alone. */
@@ -62,7 +62,8 @@ export default defineRule({
     if (!entry) return;
     const python = entry.commands.filter((c) => pythonEntry(valuesOf(c.words)));
     if (python.length === 0) return;
-    const defined = new Set(envSettings(entry.stage).map((s) => s.name));
+    // The keys the image's ENV sets, whatever their values.
+    const defined = chainEnv(entry.stage).last;
     const buffered = defined.has('PYTHONUNBUFFERED') ? undefined : python.find((c) => !unbuffered(c));
     const silent = defined.has('PYTHONFAULTHANDLER') || defined.has('PYTHONDEVMODE') ? undefined : python.find((c) => !faultHandler(c));
     const keys = [...(buffered ? ['PYTHONUNBUFFERED'] : []), ...(silent ? ['PYTHONFAULTHANDLER'] : [])];

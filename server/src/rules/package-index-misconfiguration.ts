@@ -6,12 +6,13 @@ import type { TextEdit } from '../model/text';
 import type { Word } from '../shell/lexer';
 import type { SimpleCommand } from '../shell/parser';
 import { pipInstall, type PipInstall, type PipOption } from '../shell/pip';
-import { baseName, effectiveWords } from '../shell/query';
+import { baseName, effectiveWords, programName } from '../shell/query';
 import type { Fix, Severity } from './types';
 import { defineRule } from './define-rule';
 import { definedVariables, runCommands, runMounts, type CommandSite } from './helpers';
 import { replaceSpan } from './edit-helpers';
 import { insertLinesBelow, isVerbatim, removeWordsEdit } from './python-env-helpers';
+import { toolSites } from './tool-helpers';
 
 /** Variables that configure indexes (pip reads `PIP_<OPTION>`, uv its own names). */
 const URL_VARIABLES = new Set([
@@ -213,7 +214,8 @@ function trustedHosts(model: DocumentModel, pip: PipInstall): Report[] {
 function repeatedIndexes(model: DocumentModel, stage: Stage): Report[] {
   const byUrl = new Map<string, { site: CommandSite; pip: PipInstall; option: PipOption }[]>();
   const pips: PipInstall[] = [];
-  for (const site of runCommands(model, stage)) {
+  // `pipInstall` is null for commands that run no Python tool: walk only those that do.
+  for (const site of toolSites(model, stage)) {
     const pip = pipInstall(site.command);
     if (!pip) continue;
     pips.push(pip);
@@ -298,13 +300,17 @@ function variableReports(model: DocumentModel, info: InstructionInfo): Report[] 
 
 const ASSIGNMENT_RE = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
+/** No candidates, shared: most commands have no `=` word, and callers only read the list. */
+const NO_WORDS: readonly Word[] = Object.freeze([]);
+
 /** The words of a command that may be `NAME=value`: most words have no `=` at all. */
-function assignmentCandidates(command: SimpleCommand): Word[] {
+function assignmentCandidates(command: SimpleCommand): readonly Word[] {
   // Indexed loops: asked of every RUN command, too rarely for V8 to optimise for-of iterators away.
-  const found: Word[] = [];
-  for (let i = 0; i < command.assignments.length; i++) if ((command.assignments[i] as Word).value.includes('=')) found.push(command.assignments[i] as Word);
-  for (let i = 0; i < command.words.length; i++) if ((command.words[i] as Word).value.includes('=')) found.push(command.words[i] as Word);
-  return found;
+  // The list is made on the first candidate only.
+  let found: Word[] | undefined;
+  for (let i = 0; i < command.assignments.length; i++) if ((command.assignments[i] as Word).value.includes('=')) (found ??= []).push(command.assignments[i] as Word);
+  for (let i = 0; i < command.words.length; i++) if ((command.words[i] as Word).value.includes('=')) (found ??= []).push(command.words[i] as Word);
+  return found ?? NO_WORDS;
 }
 
 /** Findings for `NAME=value` words (inline assignments, `env`, `export`) in RUN commands. */
@@ -363,7 +369,8 @@ function configReports(site: CommandSite, scope: CredentialScope): readonly Repo
     words = [set[0], set[1]];
   } else {
     const intoFile = command.redirects.some((r) => (r.op.op === '>' || r.op.op === '>>') && r.target !== null && PIP_CONFIG_FILE_RE.test(r.target.value));
-    const viaTee = baseName(effectiveWords(command)[0]) === 'tee' && command.words.some((w) => PIP_CONFIG_FILE_RE.test(w.value));
+    // `programName` is the memoized base name of the program word: no slice per command.
+    const viaTee = programName(command) === 'tee' && command.words.some((w) => PIP_CONFIG_FILE_RE.test(w.value));
     if (!intoFile && !viaTee) return NO_REPORTS;
     words = command.words;
   }

@@ -7,7 +7,8 @@ import { pipInstall, type PipInstall } from '../shell/pip';
 import { effectiveWords, inlineEnv } from '../shell/query';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
-import { definedVariable, runCommands, type CommandSite } from './helpers';
+import { definedVariable, type CommandSite } from './helpers';
+import { toolSites } from './tool-helpers';
 import { insertLinesBefore, replaceSpan } from './edit-helpers';
 import { joinPath, normalizePath, relativeWithin } from './copy-paths';
 import { copiesFrom, describeStage, insertLinesBelow, isRootUser, removeWordsEdit, userBefore, type StageCopy } from './python-env-helpers';
@@ -32,15 +33,21 @@ function userOption(pip: PipInstall): Word | null {
 /** Every pip install in a stage that installs into the user site. */
 function userInstalls(model: DocumentModel, stage: Stage): UserInstall[] {
   const found: UserInstall[] = [];
-  for (const site of runCommands(model, stage)) {
+  // `pipInstall` is null for commands that run no Python tool: walk only those that do.
+  for (const site of toolSites(model, stage)) {
     const pip = pipInstall(site.command);
     // uv has no user site, and pip refuses `--user` next to `--target`/`--prefix`/`--root`.
     if (!pip || pip.runner === 'uv' || pip.has('-t', '--target', '--prefix', '--root')) continue;
     const word = userOption(pip);
-    const viaEnv = TRUE_RE.test(inlineEnv(site.command).get('PIP_USER') ?? '') || TRUE_RE.test(definedVariable(stage, site.info, 'PIP_USER') ?? '');
-    if (word || viaEnv) found.push({ site, pip, userWord: word });
+    // `PIP_USER` is only looked up when the option is absent (nearly every install).
+    if (word || pipUserSet(stage, site)) found.push({ site, pip, userWord: word });
   }
   return found;
+}
+
+/** Whether `PIP_USER` turns user installs on for a command (inline, or ENV/ARG before its RUN). */
+function pipUserSet(stage: Stage, site: CommandSite): boolean {
+  return TRUE_RE.test(inlineEnv(site.command).get('PIP_USER') ?? '') || TRUE_RE.test(definedVariable(stage, site.info, 'PIP_USER') ?? '');
 }
 
 /** Whether a stage runs the install as root: an explicit root `USER`, or none on an official python base. */

@@ -1,6 +1,7 @@
 // PYD201: pip keeps its download cache inside the image layer.
 import { pipInstall } from '../shell/pip';
-import { definedVariable, runCommands, runMounts } from './helpers';
+import { definedVariable, runMounts } from './helpers';
+import { toolSites } from './tool-helpers';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 
@@ -28,7 +29,8 @@ export default defineRule({
   check(ctx) {
     const { model } = ctx;
     for (const stage of model.stages) {
-      for (const { info, command } of runCommands(model, stage)) {
+      // `pipInstall` is null for commands that run no Python tool: walk only those that do.
+      for (const { info, command } of toolSites(model, stage)) {
         const pip = pipInstall(command);
         if (!pip || pip.runner === 'uv' || pip.runner === 'pipenv-run') continue;
         if (pip.has('--no-cache-dir')) continue;

@@ -6,9 +6,9 @@ import type { Fix } from './types';
 import { baseName, effectiveWords } from '../shell/query';
 import { pipenvInstall, pipenvSync } from '../shell/tools';
 import { defineRule } from './define-rule';
-import { definedVariable, runCommands, type CommandSite } from './helpers';
+import { definedVariable, type CommandSite } from './helpers';
 import { insertAt, replaceSpan } from './edit-helpers';
-import { copiedStages, isTruthy, toolInstall, variableAt } from './tool-helpers';
+import { copiedStages, isTruthy, toolInstall, toolSites, variableAt } from './tool-helpers';
 
 /** A `pipenv run` prefix in a CMD/ENTRYPOINT: where it is and where the real program starts. */
 interface PipenvRunPrefix {
@@ -61,7 +61,7 @@ function systemInstall(site: CommandSite): { start: number; end: number } | null
  */
 function packagesOnPath(model: DocumentModel, stage: Stage): boolean {
   const chain = new Set(stageChainInstructions(stage));
-  for (const site of runCommands(model)) {
+  for (const site of toolSites(model)) {
     if (!chain.has(site.info)) continue;
     if (systemInstall(site)) return true;
   }
@@ -112,8 +112,10 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    const copied = copiedStages(model);
-    for (const site of runCommands(model)) {
+    // Read on the first `--system` install: most files have none.
+    let copied: ReadonlySet<Stage> | undefined;
+    // Every Pipenv and pip model is null for commands that run no Python tool.
+    for (const site of toolSites(model)) {
       const stage = site.info.stage;
       if (!stage) continue;
       const install = pipenvInstall(site.command);
@@ -131,7 +133,7 @@ export default defineRule({
         }
       }
       const system = systemInstall(site);
-      if (system && copied.has(stage)) {
+      if (system && (copied ??= copiedStages(model)).has(stage)) {
         ctx.report({
           range: model.text.rangeOf(system.start, system.end),
           message: '`--system` spreads the packages over the system site-packages of a stage that others copy from: build a project `.venv` with `PIPENV_VENV_IN_PROJECT=1` and copy that',

@@ -1,10 +1,10 @@
 // PYD211: `poetry install`/`poetry sync` that puts dev dependency groups into the image, or uses the removed `--no-dev`.
+import type { Stage } from '../model/stages';
 import type { ToolCommand } from '../shell/tools';
 import { poetryInstall, poetrySync } from '../shell/tools';
 import { defineRule } from './define-rule';
-import { runCommands } from './helpers';
 import { insertAt, replaceSpan } from './edit-helpers';
-import { stagesReachingImage } from './tool-helpers';
+import { stagesReachingImage, toolSites } from './tool-helpers';
 
 /** The groups named by `--only`/`--without` values (`--only=main,docs` → main, docs). */
 function groups(cmd: ToolCommand, ...names: string[]): string[] {
@@ -64,8 +64,10 @@ export default defineRule({
   },
   check(ctx) {
     const { model } = ctx;
-    const reaching = stagesReachingImage(model);
-    for (const site of runCommands(model)) {
+    // Read on the first install that keeps the dev groups: most files run no Poetry at all.
+    let reaching: ReadonlySet<Stage> | undefined;
+    // The Poetry models are null for commands that run no Python tool.
+    for (const site of toolSites(model)) {
       const cmd = poetryInstall(site.command) ?? poetrySync(site.command);
       if (!cmd) continue;
       const noDev = cmd.option('--no-dev');
@@ -77,7 +79,7 @@ export default defineRule({
         });
         continue;
       }
-      if (!site.info.stage || !reaching.has(site.info.stage) || excludesDev(cmd)) continue;
+      if (!site.info.stage || !(reaching ??= stagesReachingImage(model)).has(site.info.stage) || excludesDev(cmd)) continue;
       if (projectHasNoGroups(cmd, ctx.env.readContextFile)) continue;
       ctx.report({
         range: model.text.rangeOf(site.command.start, site.command.end),

@@ -5,11 +5,11 @@ import type { Word } from '../shell/lexer';
 import type { SimpleCommand } from '../shell/parser';
 import { isPathOrUrl, pipInstall } from '../shell/pip';
 import { baseName, effectiveWords } from '../shell/query';
-import { accountCommand, accountHistory, creationOf, type AccountHistory } from './account-helpers';
+import { accountCommand, accountHistory, accountSites, chainUsers, creationOf, type AccountHistory } from './account-helpers';
 import { classifySource, copyOperands, joinPath, normalizePath, relativeWithin, sourcePathFor, substitute, variableLookupBefore, workdirBefore, type CopyOperands, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange } from './edit-helpers';
-import { definedVariable, flagsOf, runCommands, runMounts, type CommandSite } from './helpers';
+import { definedVariable, flagsOf, runMounts } from './helpers';
 import type { Fix, RuleContext } from './types';
 
 /** Official images whose file system belongs to root apart from the usual world-writable places. */
@@ -43,8 +43,8 @@ const USERADD_BIG_UID = 100000;
 const LASTLOG_RECORD = 292;
 
 /** The effective `USER` before an instruction in its stage chain: `root` when none, null when unknown. */
-function userBefore(stage: Stage, info: InstructionInfo): string | null {
-  const users = chainUsers(stage);
+function userBefore(model: DocumentModel, stage: Stage, info: InstructionInfo): string | null {
+  const users = usersOf(model, stage);
   let user = 'root';
   // The last USER before `info` (binary search: this is asked per RUN and per COPY).
   let lo = 0;
@@ -67,12 +67,10 @@ interface ChainUser {
 const usersMemo = new WeakMap<Stage, ChainUser[]>();
 
 /** The USER instructions of a stage chain, in order (chains are ordered: parents come first). */
-function chainUsers(stage: Stage): ChainUser[] {
+function usersOf(model: DocumentModel, stage: Stage): ChainUser[] {
   let users = usersMemo.get(stage);
   if (!users) {
-    users = stageChainInstructions(stage)
-      .filter((i) => i.keyword === 'USER')
-      .map((i) => ({ at: i.index, value: (i.node.getArgumentsContent() ?? '').trim() }));
+    users = chainUsers(model, stage).map((i) => ({ at: i.index, value: (i.node.getArgumentsContent() ?? '').trim() }));
     usersMemo.set(stage, users);
   }
   return users;
@@ -501,7 +499,7 @@ function destinationState(model: DocumentModel, memo: CheckMemo, stage: Stage, c
   // creates it for the current USER otherwise.
   const path = creator.keyword === 'WORKDIR' ? memoWorkdir(model, memo, creator) : null;
   if (path === null || relativeWithin(path, dir) === null) return null;
-  const user = userBefore(stage, creator);
+  const user = userBefore(model, stage, creator);
   if (user === null || !isRootUser(user)) return null;
   return keepsOwner(creatorIndex + 1) ? { createdBy: 'workdir' } : null;
 }
@@ -679,13 +677,13 @@ function firstAfter(list: readonly InstructionInfo[], index: number): number {
 }
 
 /** Index of the stage's last RUN that runs as a known non-root user, or -1 (no write to look for). */
-function lastNonRootRun(stage: Stage): number {
+function lastNonRootRun(model: DocumentModel, stage: Stage): number {
   // Without a USER in the chain every RUN runs as root: most builder stages end here.
-  if (chainUsers(stage).length === 0) return -1;
+  if (usersOf(model, stage).length === 0) return -1;
   for (let k = stage.instructions.length - 1; k >= 0; k--) {
     const info = stage.instructions[k] as InstructionInfo;
     if (info.keyword !== 'RUN') continue;
-    const user = userBefore(stage, info);
+    const user = userBefore(model, stage, info);
     if (user !== null && !isRootUser(user)) return info.index;
   }
   return -1;
@@ -710,7 +708,7 @@ function firstWrite(ctx: RuleContext, stage: Stage, copy: InstructionInfo, dest:
       if (mentionsLastSegment(model, info, dest.dir)) return null;
       continue;
     }
-    const user = userBefore(stage, info);
+    const user = userBefore(model, stage, info);
     if (user === null) return null;
     if (mountsOver(info, dest.dir)) return null;
     for (const c of commands) {
@@ -774,7 +772,7 @@ function checkCopies(ctx: RuleContext): void {
   for (const stage of model.stages) {
     // Only a RUN as a non-root user can be the write this rule is about: COPYs after the last
     // one need no further look (this keeps typical files, which switch USER at the end, linear).
-    const lastWriter = lastNonRootRun(stage);
+    const lastWriter = lastNonRootRun(model, stage);
     for (const copy of stage.instructions) {
       if (copy.index >= lastWriter) break;
       if (copy.keyword !== 'COPY' && copy.keyword !== 'ADD') continue;
@@ -814,12 +812,10 @@ function lastlogSize(uid: number): string {
 
 function checkLargeUids(ctx: RuleContext): void {
   const { model } = ctx;
-  // The shared list of every parsed RUN's commands, in document order (one walk, no per-RUN lookups).
-  const sites = runCommands(model);
-  for (let k = 0; k < sites.length; k++) {
-    const command = (sites[k] as CommandSite).command;
-    const account = accountCommand(command);
-    if (!account || account.tool !== 'useradd' || account.creates !== 'user' || account.noLogInit || account.id === null) continue;
+  // The model's account commands, in document order: read once for the rules that ask about accounts.
+  for (const { account } of accountSites(model)) {
+    const command = account.command;
+    if (account.tool !== 'useradd' || account.creates !== 'user' || account.noLogInit || account.id === null) continue;
     const uid = Number(account.id);
     if (uid < USERADD_BIG_UID) continue;
     ctx.report({

@@ -1,10 +1,13 @@
-// What the final image runs and where it listens: effective argv, Python servers, ports, gunicorn settings.
+// What the final image runs and where it listens: effective argv, Python servers, ports, gunicorn
+// settings, and the ENV it carries.
 import type { Property } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { perStageMemo } from '../model/memo';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import { effectiveWords } from '../shell/query';
 import { classifySource, copyOperands, joinPath, normalizePath, sourcePathFor, substitute, variablesBefore, variableLookupBefore, workdirBefore } from './copy-paths';
-import { effectiveCommands, stageChain } from './entrypoint-helpers';
+import { chainCommands } from './entrypoint-helpers';
+import { envSettings, type EnvSetting } from './env-helpers';
 import type { LintEnvironment } from './types';
 
 /** One argument of the command, with its document offsets (the whole JSON string in exec form). */
@@ -48,11 +51,34 @@ function shellArgv(model: DocumentModel, info: InstructionInfo): ArgvWord[] | nu
   return effectiveWords(last).map((w) => ({ value: w.value, start: w.start, end: w.end, expands: w.hasExpansion }));
 }
 
-/** The argv the final stage starts with, or null when it cannot be read reliably. */
+/**
+ * The argv the final stage starts with, or null when it cannot be read reliably. Read once per
+ * stage (shared: do not change it): several rules ask for the final command in every lint.
+ */
 export function effectiveCommand(model: DocumentModel, stage: Stage): EffectiveCommand | null {
-  const { cmd, entrypoint } = effectiveCommands(stageChain(stage));
+  return stageService(model, stage).command;
+}
+
+/** The command a stage starts with and the Python server it names. */
+export interface StageService {
+  command: EffectiveCommand | null;
+  /** The server {@link serverInvocation} finds in the command's argv, or null. */
+  invocation: ServerInvocation | null;
+}
+
+/** {@link StageService} of a stage, read once per stage (shared: do not change it). */
+export function stageService(model: DocumentModel, stage: Stage): StageService {
+  return serviceOf(stage, model);
+}
+
+const serviceOf = perStageMemo((stage: Stage, model: DocumentModel): StageService => {
+  const command = readEffectiveCommand(model, stage);
+  return { command, invocation: command ? serverInvocation(command.argv) : null };
+});
+
+function readEffectiveCommand(model: DocumentModel, stage: Stage): EffectiveCommand | null {
   // A custom SHELL changes what shell form means (exec form does not use it).
-  const customShell = stageChainInstructions(stage).some((i) => i.keyword === 'SHELL');
+  const { cmd, entrypoint, customShell } = chainCommands(stage);
   const argvOf = (info: InstructionInfo): ArgvWord[] | null => {
     if (model.isExecForm(info)) return execArgv(model, info);
     return customShell ? null : shellArgv(model, info);
@@ -218,9 +244,16 @@ export interface ExposedPort {
 
 /**
  * The ports exposed in a stage chain, with variables resolved, or null when one of them cannot
- * be read (an unresolved variable could be any port).
+ * be read (an unresolved variable could be any port). Read once per stage (shared: do not
+ * change it), as two rules compare them with the command.
  */
-export function exposedPorts(model: DocumentModel, stage: Stage): ExposedPort[] | null {
+export function exposedPorts(model: DocumentModel, stage: Stage): readonly ExposedPort[] | null {
+  return exposedOf(stage, model);
+}
+
+const exposedOf = perStageMemo((stage: Stage, model: DocumentModel) => readExposedPorts(model, stage));
+
+function readExposedPorts(model: DocumentModel, stage: Stage): ExposedPort[] | null {
   const ports: ExposedPort[] = [];
   for (const info of stageChainInstructions(stage)) {
     if (info.keyword !== 'EXPOSE') continue;
@@ -252,15 +285,44 @@ export function resolvePort(model: DocumentModel, stage: Stage, at: InstructionI
   return /^\d+$/.test(text) ? Number(text) : null;
 }
 
-/** `GUNICORN_CMD_ARGS` as the last ENV of the stage chain sets it (resolved), or null. */
-export function gunicornEnvArgs(model: DocumentModel, stage: Stage): { info: InstructionInfo; property: Property; args: ArgvWord[] } | null {
-  let found: { info: InstructionInfo; property: Property } | null = null;
-  for (const info of stageChainInstructions(stage)) {
-    if (info.keyword !== 'ENV') continue;
-    for (const property of (info.node as unknown as { getProperties(): Property[] }).getProperties()) {
-      if (property.getName() === 'GUNICORN_CMD_ARGS') found = { info, property };
-    }
-  }
+/** The ENV settings of a stage chain, and the one in effect per key. */
+export interface ChainEnv {
+  /** Every setting, oldest first, as `envSettings` lists them. */
+  settings: readonly EnvSetting[];
+  /** The last setting of each key: the one in effect at the end of the chain. */
+  last: ReadonlyMap<string, EnvSetting>;
+}
+
+/**
+ * {@link ChainEnv} of a stage, read once per stage (shared: do not change it): five runtime
+ * rules ask about the final stage's ENV in every lint.
+ */
+export const chainEnv: (stage: Stage) => ChainEnv = perStageMemo((stage) => {
+  const settings = envSettings(stage);
+  const last = new Map<string, EnvSetting>();
+  for (const setting of settings) last.set(setting.name, setting);
+  return { settings, last };
+});
+
+/** `GUNICORN_CMD_ARGS` as the last ENV of a stage chain sets it, with its value split into words. */
+export interface GunicornEnvArgs {
+  info: InstructionInfo;
+  property: Property;
+  args: ArgvWord[];
+}
+
+/**
+ * `GUNICORN_CMD_ARGS` as the last ENV of the stage chain sets it (resolved), or null. Read
+ * once per stage (shared: do not change it), as three rules look for options in it.
+ */
+export function gunicornEnvArgs(model: DocumentModel, stage: Stage): GunicornEnvArgs | null {
+  return gunicornEnvOf(stage, model);
+}
+
+const gunicornEnvOf = perStageMemo((stage: Stage, model: DocumentModel) => readGunicornEnvArgs(model, stage));
+
+function readGunicornEnvArgs(model: DocumentModel, stage: Stage): GunicornEnvArgs | null {
+  const found = chainEnv(stage).last.get('GUNICORN_CMD_ARGS');
   const valueRange = found?.property.getValueRange();
   const value = found?.property.getValue();
   if (!found || !valueRange || value === null || value === undefined) return null;
@@ -270,7 +332,7 @@ export function gunicornEnvArgs(model: DocumentModel, stage: Stage): { info: Ins
   // Gunicorn splits the value like a shell would; quoting inside it is rare enough to skip.
   if (/["'\\]/.test(resolved)) return null;
   const args = resolved.split(/\s+/).filter((w) => w !== '').map((w) => ({ value: w, start, end, expands: false }));
-  return { ...found, args };
+  return { info: found.info, property: found.property, args };
 }
 
 /** A gunicorn configuration file that the image receives from the build context. */

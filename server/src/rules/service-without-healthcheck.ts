@@ -1,19 +1,19 @@
 // PYD415: the final image runs a network service but declares no HEALTHCHECK.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { ImageRef } from '../model/image-ref';
-import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
+import { rootStage, type Stage } from '../model/stages';
 import { defineRule } from './define-rule';
 import { insertLinesAfter } from './edit-helpers';
+import { chainCommands } from './entrypoint-helpers';
 import { insertLinesAbove } from './env-helpers';
 import {
-  effectiveCommand,
   exposedPorts,
   gunicornEnvArgs,
   listenPorts,
   optionValues,
   portOfAddress,
   resolvePort,
-  serverInvocation,
+  stageService,
   type EffectiveCommand,
   type ServerInvocation,
 } from './service-helpers';
@@ -122,14 +122,15 @@ export default defineRule({
     if (!final) return;
     const base = baseKind(rootStage(final).image);
     if (base === null) return;
-    const chain = stageChainInstructions(final);
-    if (chain.some((i) => i.keyword === 'HEALTHCHECK')) return;
+    // The file's HEALTHCHECK and EXPOSE lists rather than every instruction of the chain.
+    const { chain } = chainCommands(final);
+    const inChain = (info: InstructionInfo): boolean => info.stage !== null && chain.includes(info.stage);
+    if (model.byKeyword('HEALTHCHECK').some(inChain)) return;
     // Without EXPOSE the image does not say it serves a port (a unix socket behind a proxy, a
     // port chosen at run time), and there would be no port to probe.
-    const expose = chain.find((i) => i.keyword === 'EXPOSE');
+    const expose = model.byKeyword('EXPOSE').find(inChain);
     if (!expose) return;
-    const command = effectiveCommand(model, final);
-    const invocation = command ? serverInvocation(command.argv) : null;
+    const { command, invocation } = stageService(model, final);
     const webServer = invocation !== null && invocation.server !== 'celery';
     // A plain distribution image counts only with a Python server: EXPOSE alone may be anything.
     if (base === 'distro' && !webServer) return;

@@ -5,7 +5,7 @@ import { logicalText, type LogicalText, type Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { defineRule } from './define-rule';
 import { replaceSpan } from './edit-helpers';
-import { effectiveCommands, stageChain } from './entrypoint-helpers';
+import { chainCommands } from './entrypoint-helpers';
 import type { Applicability, Fix, LintEnvironment } from './types';
 
 /**
@@ -197,10 +197,9 @@ export default defineRule({
     const { model } = ctx;
     const final = model.finalStage;
     if (!final) return;
-    const chain = stageChain(final);
+    const effective = chainCommands(final);
     // A custom SHELL decides what runs the command (and may well exec it): stay silent.
-    if (chain.some((s) => s.instructions.some((i) => i.keyword === 'SHELL'))) return;
-    const effective = effectiveCommands(chain);
+    if (effective.customShell) return;
     for (const info of [effective.entrypoint, effective.cmd]) {
       if (!info || model.isExecForm(info)) continue;
       const script = model.shellOf(info);

@@ -2,10 +2,10 @@
 import type { DocumentModel } from '../model/document-model';
 import { resolveStageRef, stageReferences, type Stage } from '../model/stages';
 import type { Word } from '../shell/lexer';
-import { pipInstall, requirementName, type PipInstall } from '../shell/pip';
+import { mayBePythonTool, pipInstall, requirementName, type PipInstall } from '../shell/pip';
 import { baseName, effectiveWords, inlineEnv } from '../shell/query';
 import type { TextEdit } from '../model/text';
-import { definedVariables, type CommandSite } from './helpers';
+import { definedVariables, runCommands, type CommandSite } from './helpers';
 import { replaceSpan } from './edit-helpers';
 
 /**
@@ -43,6 +43,26 @@ export function variableAt(site: CommandSite, name: string): string | null | und
   const value = vars.get(name);
   return value === null || value === undefined || value.includes('$') ? null : value;
 }
+
+/**
+ * The RUN commands (of a stage, or of the whole file) whose program may be a Python packaging
+ * tool: pip, python, uv, pipx, poetry, pipenv (see `mayBePythonTool`). Every tool model these
+ * rules ask for (`pipInstall`, `toolCommand`, `toolInstall`) is null for the other commands, so
+ * several rules walk this shorter list instead of asking each model about every command
+ * (`apt-get`, `rm`, `chmod`, … make up most of a typical file). Read-only, shared.
+ */
+export function toolSites(model: DocumentModel, stage?: Stage): readonly CommandSite[] {
+  const all = runCommands(model, stage);
+  // Keyed by the shared site list: it is rebuilt (a new array) whenever the stage changes.
+  let known = toolSitesMemo.get(all);
+  if (known === undefined) {
+    known = all.filter((site) => mayBePythonTool(effectiveWords(site.command)[0]));
+    toolSitesMemo.set(all, known);
+  }
+  return known;
+}
+
+const toolSitesMemo = new WeakMap<readonly CommandSite[], readonly CommandSite[]>();
 
 /** The stages a stage reads files from: `COPY --from`, `RUN --mount=from=` and its FROM parent. */
 function referencedStages(model: DocumentModel, stage: Stage, includeParent: boolean): Stage[] {

@@ -6,7 +6,8 @@ import type { Stage } from '../model/stages';
 import type { DocumentModel } from '../model/document-model';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
-import { definedVariable, runCommands, type CommandSite } from './helpers';
+import { definedVariable, type CommandSite } from './helpers';
+import { toolSites } from './tool-helpers';
 import { removeCommandEdit, removeInstruction, replaceSpan } from './edit-helpers';
 import type { Workspace } from '../workspace/workspace';
 import { requirementsUses } from '../workspace/dockerfile-files';
@@ -50,7 +51,7 @@ function versionsDecidedElsewhere(pip: PipInstall, site: CommandSite, stage: Sta
 
 /** The first requirements file installed with `-r` anywhere in the stage (not a pipe), if any. */
 function stageLockFile(model: DocumentModel, stage: Stage): string | null {
-  for (const { command } of runCommands(model, stage)) {
+  for (const { command } of toolSites(model, stage)) {
     const files = pipInstall(command)?.values('-r', '--requirement') ?? [];
     const file = files.find((f) => f !== '' && f !== '-' && !f.startsWith('/dev/'));
     if (file !== undefined) return file;
@@ -131,7 +132,8 @@ export default defineRule({
       let lockFile: string | null | undefined;
       let lockFiles: string[] | undefined;
       const filesForPins = (): string[] => (lockFiles ??= ctx.workspace ? lockRequirementFiles(model, ctx.workspace, stage) : []);
-      for (const site of runCommands(model, stage)) {
+      // `pipInstall` is null for commands that run no Python tool: walk only those that do.
+      for (const site of toolSites(model, stage)) {
         const pip = pipInstall(site.command);
         if (!pip || pip.packages.length === 0) continue;
         if (versionsDecidedElsewhere(pip, site, stage)) continue;

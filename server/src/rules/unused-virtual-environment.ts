@@ -9,10 +9,9 @@ import { runCommands, type CommandSite } from './helpers';
 import { removeCommandEdit, removeInstruction } from './edit-helpers';
 import { insertLinesBelow } from './python-env-helpers';
 import { lastSegment } from './copy-paths';
-import { venvCreateDir } from './venv-activation-in-run';
+import { isActivatePath, venvCreateDir } from './venv-activation-in-run';
 import { resolveRunPath } from './run-scripts';
 
-const ACTIVATE_RE = /(^|\/)bin\/activate$/;
 /** Tools that pick up a project-local `.venv` on their own (uv always; Poetry and Pipenv when configured). */
 const PROJECT_VENV_TOOLS = new Set(['uv', 'uvx', 'poetry', 'pipenv', 'pdm', 'hatch']);
 
@@ -33,12 +32,12 @@ function isActivationNoOp(script: ShellScript, command: SimpleCommand): boolean 
   const words = effectiveWords(command);
   const first = words[0];
   if (!first) return false;
-  if (ACTIVATE_RE.test(first.value)) return true;
+  if (isActivatePath(first.value)) return true;
   if (baseName(first) === 'chmod') {
     const files = words.slice(1).filter((w) => !w.value.startsWith('-'));
-    return files.length > 1 && files.slice(1).every((w) => ACTIVATE_RE.test(w.value));
+    return files.length > 1 && files.slice(1).every((w) => isActivatePath(w.value));
   }
-  if ((first.value === '.' || first.value === 'source') && words[1] && ACTIVATE_RE.test(words[1].value)) {
+  if ((first.value === '.' || first.value === 'source') && words[1] && isActivatePath(words[1].value)) {
     return command.index === script.commands.length - 1 && script.opaque.every((o) => o.start < command.end);
   }
   return false;

@@ -13,7 +13,7 @@ import { defineRule } from './define-rule';
 import { flagsOf, runCommands, runMounts, type CommandSite } from './helpers';
 import { insertAt, insertLinesBefore } from './edit-helpers';
 import { substitute, variableLookupBefore } from './copy-paths';
-import { copiedStages, isTruthy, stagesReachingImage, toolInstall, variableAt } from './tool-helpers';
+import { copiedStages, isTruthy, stagesReachingImage, toolInstall, toolSites, variableAt, type ToolInstall } from './tool-helpers';
 import { optionValue } from './run-scripts';
 
 /** A uv command that installs packages, with what fixes need to know about it. */
@@ -58,6 +58,11 @@ function isPinnedUvImage(ref: ImageRef): boolean {
 
 /** uv's installer script without a version in its URL (`https://astral.sh/uv/0.8.4/install.sh` is pinned). */
 const UNPINNED_INSTALLER_RE = /^https?:\/\/astral\.sh\/uv\/install\.sh$/;
+
+/** Whether a word is {@link UNPINNED_INSTALLER_RE}; the suffix settles almost every word without the regex. */
+function isUnpinnedInstaller(value: string): boolean {
+  return value.endsWith('/uv/install.sh') && UNPINNED_INSTALLER_RE.test(value);
+}
 
 /**
  * A mount target that holds uv's cache: `~/.cache/uv` or `~/.cache` itself, or the configured
@@ -169,7 +174,8 @@ function unpinnedUv(ctx: RuleContext): Finding[] {
   /** A `from` reference: a stage built on uv's image, or the image itself. */
   const checkFrom = (info: InstructionInfo, value: string, range: Range): void => {
     if (!info.stage) return;
-    const resolved = substitute(value, variableLookupBefore(model, info));
+    // Without a `$` there is nothing to substitute (most `--from` values name a stage).
+    const resolved = value.includes('$') ? substitute(value, variableLookupBefore(model, info)) : value;
     if (resolved.includes('$')) return;
     const stage = resolveStageRef(model.stages, resolved, info.stage.index);
     if (stage) {
@@ -190,7 +196,8 @@ function unpinnedUv(ctx: RuleContext): Finding[] {
     }
     if (info.keyword !== 'RUN') continue;
     const mounts = runMounts(info);
-    if (mounts.length === 0) continue;
+    // Only a `from=` mount can name uv's image: most are cache mounts, with no flag list needed.
+    if (!mounts.some((m) => m.has('from'))) continue;
     const mountFlags = flagsOf(info).filter((f) => f.getName() === 'mount');
     mounts.forEach((m, i) => {
       const from = m.get('from');
@@ -198,8 +205,16 @@ function unpinnedUv(ctx: RuleContext): Finding[] {
       if (from && flag) checkFrom(info, from, flag.getRange());
     });
   }
+  // The installer URL is looked for in every command (curl, wget), a uv install only in the
+  // commands that may run a Python tool: `toolSites` lists those, in the same order.
+  const tools = toolSites(model);
+  let nextTool = 0;
   for (const site of runCommands(model)) {
-    const tool = toolInstall(site, 'uv');
+    let tool: ToolInstall | null = null;
+    if (tools[nextTool] === site) {
+      nextTool++;
+      tool = toolInstall(site, 'uv');
+    }
     if (tool && !hasVersionSpecifier(tool.word.value) && !tool.pip?.has('-c', '--constraint')) {
       findings.push({
         range: model.text.rangeOf(tool.word.start, tool.word.end),
@@ -210,7 +225,7 @@ function unpinnedUv(ctx: RuleContext): Finding[] {
       continue;
     }
     for (const word of site.command.words) {
-      if (!UNPINNED_INSTALLER_RE.test(word.value)) continue;
+      if (!isUnpinnedInstaller(word.value)) continue;
       findings.push({
         range: model.text.rangeOf(word.start, word.end),
         message: 'The uv installer URL has no version: use `https://astral.sh/uv/<version>/install.sh`',
@@ -235,7 +250,8 @@ function virtualProject(ctx: RuleContext, uv: UvInstall): boolean {
  * `compileall` without targets (it walks sys.path), of a venv or site-packages, or `compile_path`.
  */
 function compilesEnvironments(model: DocumentModel, reaching: ReadonlySet<Stage>): boolean {
-  for (const site of runCommands(model)) {
+  // Compile steps run python, uv or poetry.
+  for (const site of toolSites(model)) {
     if (!site.info.stage || !reaching.has(site.info.stage)) continue;
     const step = compileStep(site.command);
     if (!step) continue;
@@ -265,7 +281,8 @@ function installFindings(ctx: RuleContext): Finding[] {
   const bytecodeFindings: { stage: Stage; finding: Finding }[] = [];
   const mountsChecked = new Set<InstructionInfo>();
 
-  for (const site of runCommands(model)) {
+  // Every uv model is null for commands that run no Python tool.
+  for (const site of toolSites(model)) {
     const stage = site.info.stage;
     const uv = uvInstall(site.command);
     if (!stage || !uv) continue;

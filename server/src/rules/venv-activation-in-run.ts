@@ -3,7 +3,7 @@ import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { stageChainInstructions } from '../model/stages';
 import type { Word } from '../shell/lexer';
 import type { SimpleCommand } from '../shell/parser';
-import { baseName, effectiveWords, fullyUnderstood } from '../shell/query';
+import { baseName, effectiveWords, fullyUnderstood, programInitial } from '../shell/query';
 import { venvCreate } from '../shell/tools';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
@@ -24,6 +24,15 @@ interface ActivationUse {
 }
 
 const ACTIVATE_RE = /(^|\/)bin\/activate$/;
+
+/**
+ * Whether a path names a venv's `activate` script (`…/bin/activate`). Asked of the first words
+ * of every command here and in PYD209: the suffix settles most of them without the regex.
+ */
+export function isActivatePath(value: string): boolean {
+  return value.endsWith('bin/activate') && ACTIVATE_RE.test(value);
+}
+
 const CHMOD_FLAG_RE = /^-[RvcfH]+$/;
 
 /** Classifies a command that sources, executes or chmods a venv `activate` script. */
@@ -32,16 +41,16 @@ function activationUse(site: CommandSite): Omit<ActivationUse, 'site'> | null {
   const first = words[0];
   if (!first) return null;
   const second = words[1];
-  if ((first.value === 'source' || first.value === '.') && second && ACTIVATE_RE.test(second.value)) {
+  if ((first.value === 'source' || first.value === '.') && second && isActivatePath(second.value)) {
     const script = site.script;
     const last = site.command.index === script.commands.length - 1 && !script.opaque.some((o) => o.start >= site.command.end);
     return last ? { kind: 'sourced', path: second, deletable: true } : null;
   }
-  if (ACTIVATE_RE.test(first.value)) return { kind: 'executed', path: first, deletable: true };
+  if (isActivatePath(first.value)) return { kind: 'executed', path: first, deletable: true };
   if (baseName(first) === 'chmod') {
     const files = chmodFiles(words.slice(1));
-    const activate = files.find((f) => ACTIVATE_RE.test(f.value));
-    if (activate) return { kind: 'chmod', path: activate, deletable: files.every((f) => ACTIVATE_RE.test(f.value)) };
+    const activate = files.find((f) => isActivatePath(f.value));
+    if (activate) return { kind: 'chmod', path: activate, deletable: files.every((f) => isActivatePath(f.value)) };
   }
   return null;
 }
@@ -52,8 +61,16 @@ function chmodFiles(args: Word[]): Word[] {
   return args.some((w) => w.value.startsWith('--reference')) ? operands : operands.slice(1);
 }
 
+/** Initials of the programs that create venvs: `python…`, `uv`, `virtualenv`. */
+const P = 0x70;
+const U = 0x75;
+const V = 0x76;
+
 /** The directory a venv-creating command creates, as written, or null for other commands. */
 export function venvCreateDir(cmd: SimpleCommand): string | null {
+  // Asked of every RUN command by PYD209: one character settles most of them.
+  const initial = programInitial(effectiveWords(cmd)[0]);
+  if (initial !== P && initial !== U && initial !== V) return null;
   return venvCreate(cmd)?.dir ?? null;
 }
 
@@ -124,7 +141,7 @@ function executedElsewhere(model: DocumentModel, deletedExecutions: ReadonlySet<
     if (!script || !fullyUnderstood(script)) return true;
     for (const cmd of script.commands) {
       const first = effectiveWords(cmd)[0];
-      if (first && ACTIVATE_RE.test(first.value) && !deletedExecutions.has(cmd)) return true;
+      if (first && isActivatePath(first.value) && !deletedExecutions.has(cmd)) return true;
     }
   }
   return false;
