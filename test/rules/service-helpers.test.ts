@@ -3,9 +3,8 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseDocument, type DocumentModel } from '../../server/src/model/document-model';
 import type { Stage } from '../../server/src/model/stages';
-import { envSettings, lastEnvSetting, type EnvSetting } from '../../server/src/rules/env-helpers';
+import { chainEnv, envSettings, lastEnvSetting, type EnvSetting } from '../../server/src/rules/env-helpers';
 import {
-  chainEnv,
   configString,
   copiedGunicornConfig,
   effectiveCommand,

@@ -9,7 +9,7 @@ import { instructionSource, insertLinesAfter } from './edit-helpers';
 import { removeEnvKeyEdit } from './env-helpers';
 import { chainCommands, finalEntry, pythonEntry, valuesOf } from './entrypoint-helpers';
 import { flagsOf, runCommands } from './helpers';
-import { chainEnv } from './service-helpers';
+import { chainEnv } from './env-helpers';
 import type { Fix } from './types';
 
 /** A COPY/ADD and its operands. */

@@ -4,7 +4,7 @@ import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
 import { removeEnvKeyEdit, type EnvSetting } from './env-helpers';
 import { finalEntry, pythonInvocation, serverCmd, valuesOf, type EntryCommand, type EntryWord, type FinalEntry } from './entrypoint-helpers';
-import { chainEnv } from './service-helpers';
+import { chainEnv } from './env-helpers';
 import type { Fix } from './types';
 
 /** Project runners that start the command after `run` in the project's environment. */

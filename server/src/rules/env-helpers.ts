@@ -2,6 +2,7 @@
 // one ENV key, inserting lines above an instruction without detaching its comments and pragmas.
 import type { Property, PropertyInstruction } from 'dockerfile-ast';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { perStageMemo } from '../model/memo';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import { insertAt, removeInstruction, replaceSpan } from './edit-helpers';
@@ -64,3 +65,21 @@ export function insertLinesAbove(model: DocumentModel, info: InstructionInfo, li
   const indent = /^[ \t]*/.exec(model.text.lineText(info.range.start.line))?.[0] ?? '';
   return insertAt(model, model.text.lineStart(blockStartLine(model, info)), lines.map((l) => indent + l + model.eol).join(''));
 }
+
+export interface ChainEnv {
+  /** Every setting, oldest first, as `envSettings` lists them. */
+  settings: readonly EnvSetting[];
+  /** The last setting of each key: the one in effect at the end of the chain. */
+  last: ReadonlyMap<string, EnvSetting>;
+}
+
+/**
+ * {@link ChainEnv} of a stage, read once per stage (shared: do not change it): five runtime
+ * rules ask about the final stage's ENV in every lint.
+ */
+export const chainEnv: (stage: Stage) => ChainEnv = perStageMemo((stage) => {
+  const settings = envSettings(stage);
+  const last = new Map<string, EnvSetting>();
+  for (const setting of settings) last.set(setting.name, setting);
+  return { settings, last };
+});

@@ -4,7 +4,7 @@ import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 import { execWords, finalEntry, gunicornConfigOption, readEntryScript, serverCommands, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
-import { chainEnv } from './service-helpers';
+import { chainEnv } from './env-helpers';
 import type { Fix, LintEnvironment } from './types';
 
 /** Invocations that print something and exit instead of serving. */

@@ -5,7 +5,7 @@ import { defineRule } from './define-rule';
 import { replaceSpan } from './edit-helpers';
 import { insertLinesAbove } from './env-helpers';
 import { finalEntry, serverCommands, type EntryCommand, type EntryWord, type FinalEntry, type ServerName } from './entrypoint-helpers';
-import { chainEnv } from './service-helpers';
+import { chainEnv } from './env-helpers';
 import type { Fix } from './types';
 
 /** Per server: the catalogue's tuning options that take a value, and those that are flags. */

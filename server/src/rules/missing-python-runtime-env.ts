@@ -4,7 +4,7 @@ import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
 import { insertLinesAfter } from './edit-helpers';
 import { finalEntry, pythonEntry, pythonInvocation, valuesOf, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
-import { chainEnv } from './service-helpers';
+import { chainEnv } from './env-helpers';
 import type { Fix } from './types';
 
 /** Whether a Python command runs unbuffered: `-u`, or the variable set for that command alone. */

@@ -7,7 +7,7 @@ import { stageChainInstructions, type Stage } from '../model/stages';
 import { effectiveWords } from '../shell/query';
 import { classifySource, copyOperands, joinPath, normalizePath, sourcePathFor, substitute, variablesBefore, variableLookupBefore, workdirBefore } from './copy-paths';
 import { chainCommands } from './entrypoint-helpers';
-import { envSettings, type EnvSetting } from './env-helpers';
+import { chainEnv } from './env-helpers';
 import type { LintEnvironment } from './types';
 
 /** One argument of the command, with its document offsets (the whole JSON string in exec form). */
@@ -286,23 +286,6 @@ export function resolvePort(model: DocumentModel, stage: Stage, at: InstructionI
 }
 
 /** The ENV settings of a stage chain, and the one in effect per key. */
-export interface ChainEnv {
-  /** Every setting, oldest first, as `envSettings` lists them. */
-  settings: readonly EnvSetting[];
-  /** The last setting of each key: the one in effect at the end of the chain. */
-  last: ReadonlyMap<string, EnvSetting>;
-}
-
-/**
- * {@link ChainEnv} of a stage, read once per stage (shared: do not change it): five runtime
- * rules ask about the final stage's ENV in every lint.
- */
-export const chainEnv: (stage: Stage) => ChainEnv = perStageMemo((stage) => {
-  const settings = envSettings(stage);
-  const last = new Map<string, EnvSetting>();
-  for (const setting of settings) last.set(setting.name, setting);
-  return { settings, last };
-});
 
 /** `GUNICORN_CMD_ARGS` as the last ENV of a stage chain sets it, with its value split into words. */
 export interface GunicornEnvArgs {
