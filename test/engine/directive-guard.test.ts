@@ -3,7 +3,7 @@
 // whole file is read.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { directiveGuard } from '../../server/src/engine/directive-guard';
+import { directiveGuard, directivesKept } from '../../server/src/engine/directive-guard';
 import { lint } from '../../server/src/engine/lint';
 import { DocumentModel, honouredDirectives } from '../../server/src/model/document-model';
 import type { Fix } from '../../server/src/rules/types';
@@ -52,5 +52,21 @@ describe('directiveGuard', () => {
     // Without the comment below, the same RUN gets its fix.
     const plain = lint('RUN python -m venv /opt/venv\nFROM python:3.12-slim-bookworm\n', { env, only: ['PYD209'] }).findings.find((f) => f.code === 'PYD209');
     assert.ok(plain && plain.fixes.length > 0);
+  });
+});
+
+describe('directivesKept (what fix-all checks for the fixes it combines)', () => {
+  const before = honouredDirectives('# syntax=docker/dockerfile:1\nFROM python:3.12\n# escape=`\n');
+  const edit = (newText: string) => ({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText });
+
+  it('accepts a text with the same directives, and a directive the edits write themselves', () => {
+    assert.equal(directivesKept(before, '# syntax=docker/dockerfile:1\nFROM python:3.12\nRUN true\n', [edit('RUN true\n')]), true);
+    assert.equal(directivesKept(new Map(), '# syntax=docker/dockerfile:1\nFROM python:3.12\n', [edit('# syntax=docker/dockerfile:1\n')]), true);
+  });
+
+  it('rejects a directive that appears, changes or goes without the edits writing it', () => {
+    assert.equal(directivesKept(before, '# syntax=docker/dockerfile:1\n# escape=`\nFROM python:3.12\n', [edit('')]), false, 'a comment promoted to escape');
+    assert.equal(directivesKept(before, '# syntax=docker/dockerfile:1.7\nFROM python:3.12\n', [edit('')]), false, 'the frontend changed');
+    assert.equal(directivesKept(before, 'FROM python:3.12\n', [edit('')]), false, 'the syntax directive went');
   });
 });

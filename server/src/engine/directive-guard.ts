@@ -1,9 +1,10 @@
 // A fix must not turn a comment into a parser directive. BuildKit reads `# escape=` or `# syntax=`
 // as a directive only at the very top of a file; a fix that deletes the lines above such a
 // comment (an unused pragma, a stray RUN before the first FROM) moves it up, and the escape
-// character or the frontend of the whole file changes. Fix-all already undoes such fixes; this
-// keeps them out of the quick fixes too.
+// character or the frontend of the whole file changes. Lint drops such fixes; fix-all checks
+// the fixes it combines in one pass the same way (fix/apply.ts).
 import { honouredDirectives, readsLikeParserDirective, type DocumentModel } from '../model/document-model';
+import type { TextEdit } from '../model/text';
 import type { Fix } from '../rules/types';
 
 /** A comment line of the form `# name=value`, anywhere: the cheap first test (most files have none below the top). */
@@ -32,10 +33,18 @@ export function directiveGuard(model: DocumentModel): ((fix: Fix) => boolean) | 
 /** Whether applying `fix` alone leaves every honoured directive as it was, except ones its own edits write. */
 function keepsDirectives(model: DocumentModel, before: ReadonlyMap<string, string>, fix: Fix): boolean {
   if (fix.edits.length === 0) return true;
-  const after = honouredDirectives(applied(model, fix));
-  const writes = (name: string): boolean => fix.edits.some((e) => e.newText.toLowerCase().includes(`${name}=`));
-  for (const [name, value] of after) if (before.get(name) !== value && !writes(name)) return false;
-  for (const name of before.keys()) if (!after.has(name) && !writes(name)) return false;
+  return directivesKept(before, applied(model, fix), fix.edits);
+}
+
+/**
+ * Whether `after` (a text edited by `edits`) honours the directives `before` listed, except
+ * ones the edits write themselves (a fix adding `# syntax=docker/dockerfile:1` for cache mounts).
+ */
+export function directivesKept(before: ReadonlyMap<string, string>, after: string, edits: readonly TextEdit[]): boolean {
+  const now = honouredDirectives(after);
+  const writes = (name: string): boolean => edits.some((e) => e.newText.toLowerCase().includes(`${name}=`));
+  for (const [name, value] of now) if (before.get(name) !== value && !writes(name)) return false;
+  for (const name of before.keys()) if (!now.has(name) && !writes(name)) return false;
   return true;
 }
 

@@ -1,7 +1,8 @@
 // Applies edits and fixes: non-overlapping edits per pass, recomputed from the current
 // text on every pass (never replayed), up to MAX_FIX_PASSES, guarded by a parse check.
-import { DocumentModel, KNOWN_KEYWORDS } from '../model/document-model';
+import { DocumentModel, honouredDirectives, KNOWN_KEYWORDS } from '../model/document-model';
 import { Text, type TextEdit } from '../model/text';
+import { directivesKept } from '../engine/directive-guard';
 import { lint, type Finding, type LintOptions, type LintResult } from '../engine/lint';
 import type { Applicability, Fix, LintEnvironment } from '../rules/types';
 import { Workspace } from '../workspace/workspace';
@@ -264,16 +265,19 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
     passes++;
     let next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
     parsed = new DocumentModel(next);
-    // A fix must not break the file, nor change the escape character Docker reads it with
-    // (removing a comment line can make a later `# escape=` line a real directive).
-    const breaks = (m: DocumentModel): boolean => syntaxProblemCount(m) > baseline || m.escapeChar !== model.escapeChar;
-    if (breaks(parsed)) {
+    // A fix must not break the file, nor change the escape character Docker reads it with or
+    // another parser directive (removing a comment line can make a later `# escape=` or
+    // `# syntax=` line a real directive; see engine/directive-guard.ts), unless it writes it.
+    const directives = honouredDirectives(current);
+    const breaks = (m: DocumentModel, edits: readonly TextEdit[]): boolean => syntaxProblemCount(m) > baseline || m.escapeChar !== model.escapeChar || !directivesKept(directives, m.content, edits);
+    if (breaks(parsed, chosen.flatMap((c) => c.fix.edits))) {
       // Some fix broke the file: apply them one by one and keep only the harmless ones.
       next = current;
       const kept: typeof chosen = [];
       for (const c of chosen) {
-        const attempt = applyEdits(current, [...kept, c].flatMap((k) => k.fix.edits));
-        if (breaks(new DocumentModel(attempt))) {
+        const edits = [...kept, c].flatMap((k) => k.fix.edits);
+        const attempt = applyEdits(current, edits);
+        if (breaks(new DocumentModel(attempt), edits)) {
           rejectedKeys.add(fixKey(c.finding, c.fix));
           rejected.push({ code: c.finding.code, title: c.fix.title });
         } else {
