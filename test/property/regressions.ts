@@ -118,4 +118,8 @@ export const REGRESSIONS: readonly Regression[] = [
     name: 'a quick fix deleting a RUN above a `# escape=` comment (PYD209, the RUN before the first FROM) made the comment a parser directive and switched the escape character (fix-all already undid such fixes, quick fixes did not); fixed in engine/directive-guard.ts: lint drops fixes that change the honoured directives',
     input: 'RUN python -m venv /opt/venv\n# escape=`\nFROM python:3.12-slim-bookworm\n# escape=`',
   },
+  {
+    name: 'removing the last command of a RUN (PYD209, `&& uv venv /opt/venv`) left `` echo `whoami` `` ending the line; under `# escape=`` that backtick is a line continuation, so the next FROM joined the RUN; fixed in rules/edit-helpers.ts `removeCommandEdit` (no fix then)',
+    input: '# escape = `\nFROM python:3.12-slim\nRUN echo `whoami` && uv venv /opt/venv\nFROM python:3.12-slim',
+  },
 ];

@@ -74,7 +74,21 @@ export function removeCommandEdit(model: DocumentModel, script: ShellScript, ind
   }
   if (!prev || !sequential(prev)) return null;
   const end = cmd.connectorToken ? cmd.connectorToken.end : cmd.end;
+  // The previous command would end its line: if its last character is the escape character
+  // (`` echo `date` `` under `# escape=```), Docker would read it as a line continuation and
+  // join the next instruction to this one.
+  if (model.content.charAt(prev.end - 1) === model.escapeChar && restOfLineIsBlank(model.content, end)) return null;
   return replaceSpan(model, prev.end, end, '');
+}
+
+/** Whether only blanks follow `offset` up to the end of its line (or of the text). */
+function restOfLineIsBlank(content: string, offset: number): boolean {
+  for (let i = offset; i < content.length; i++) {
+    const c = content.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) return true;
+    if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return true;
 }
 
 /**
