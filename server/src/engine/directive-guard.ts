@@ -4,7 +4,7 @@
 // character or the frontend of the whole file changes. Lint drops such fixes; fix-all checks
 // the fixes it combines in one pass the same way (fix/apply.ts).
 import { honouredDirectives, readsLikeParserDirective, type DocumentModel } from '../model/document-model';
-import type { TextEdit } from '../model/text';
+import { applyEdits, type TextEdit } from '../model/text';
 import type { Fix } from '../rules/types';
 
 /** A comment line of the form `# name=value`, anywhere: the cheap first test (most files have none below the top). */
@@ -33,7 +33,7 @@ export function directiveGuard(model: DocumentModel): ((fix: Fix) => boolean) | 
 /** Whether applying `fix` alone leaves every honoured directive as it was, except ones its own edits write. */
 function keepsDirectives(model: DocumentModel, before: ReadonlyMap<string, string>, fix: Fix): boolean {
   if (fix.edits.length === 0) return true;
-  return directivesKept(before, applied(model, fix), fix.edits);
+  return directivesKept(before, applyEdits(model.content, fix.edits), fix.edits);
 }
 
 /**
@@ -46,14 +46,4 @@ export function directivesKept(before: ReadonlyMap<string, string>, after: strin
   for (const [name, value] of now) if (before.get(name) !== value && !writes(name)) return false;
   for (const name of before.keys()) if (!now.has(name) && !writes(name)) return false;
   return true;
-}
-
-/** The text with the fix's edits applied (they do not overlap; see fix/apply.ts for the general case). */
-function applied(model: DocumentModel, fix: Fix): string {
-  const spans = fix.edits
-    .map((e) => ({ start: model.text.offsetAt(e.range.start), end: model.text.offsetAt(e.range.end), text: e.newText }))
-    .sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = model.content;
-  for (const s of spans) out = out.slice(0, s.start) + s.text + out.slice(s.end);
-  return out;
 }

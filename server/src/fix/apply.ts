@@ -1,56 +1,17 @@
 // Applies edits and fixes: non-overlapping edits per pass, recomputed from the current
 // text on every pass (never replayed), up to MAX_FIX_PASSES, guarded by a parse check.
 import { DocumentModel, honouredDirectives, KNOWN_KEYWORDS } from '../model/document-model';
-import { Text, type TextEdit } from '../model/text';
+import { applyEdits, Text, type TextEdit } from '../model/text';
 import { directivesKept } from '../engine/directive-guard';
 import { lint, type Finding, type LintOptions, type LintResult } from '../engine/lint';
 import type { Applicability, Fix, LintEnvironment } from '../rules/types';
 import { Workspace } from '../workspace/workspace';
 import { normalizeContextPath, readerWorkspaceFs } from '../workspace/workspace-fs';
 
+// Callers take it from here with the rest of the fix machinery; it lives with the text model.
+export { applyEdits };
+
 export const MAX_FIX_PASSES = 10;
-
-interface Span {
-  start: number;
-  end: number;
-  newText: string;
-}
-
-const BOM = '\uFEFF';
-
-/**
- * Applies non-overlapping edits to a text. Throws when edits overlap, since that is a
- * programming error in a rule, not a user error.
- */
-export function applyEdits(content: string, edits: readonly TextEdit[]): string {
-  const text = new Text(content);
-  const spans: Span[] = edits.map((edit) => {
-    let start = text.offsetAt(edit.range.start);
-    let end = text.offsetAt(edit.range.end);
-    let newText = edit.newText;
-    // Never insert in front of a byte-order mark, and never duplicate it: an edit of the first
-    // line that carries the mark along (a line diff does) replaces the mark with itself.
-    if (text.hasBom && start === 0 && !(end > 0 && newText.startsWith(BOM))) {
-      start = 1;
-      end = Math.max(end, 1);
-      if (newText.startsWith(BOM)) newText = newText.slice(1);
-    }
-    return { start, end, newText };
-  });
-  spans.sort((a, b) => a.start - b.start || a.end - b.end);
-  for (let i = 1; i < spans.length; i++) {
-    const prev = spans[i - 1] as Span;
-    const cur = spans[i] as Span;
-    if (cur.start < prev.end) throw new Error('overlapping edits');
-  }
-  let out = '';
-  let last = 0;
-  for (const span of spans) {
-    out += content.slice(last, span.start) + span.newText;
-    last = span.end;
-  }
-  return out + content.slice(last);
-}
 
 /**
  * Gives the rewritten text the line endings of the original when the original used one kind
