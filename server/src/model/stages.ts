@@ -115,6 +115,12 @@ export function resolveStageRef(stages: Stage[], ref: string, beforeIndex: numbe
   return null;
 }
 
+/** Whether `member` is `stage` or one of the stages it is built on through `FROM <stage>` (never for no stage). */
+export function inStageChain(member: Stage | null, stage: Stage): boolean {
+  for (let s: Stage | null = stage; s; s = s.parent) if (s === member) return true;
+  return false;
+}
+
 /** The first ancestor that names a real image (`imageOf` in the catalogue). */
 export function rootStage(stage: Stage): Stage {
   let s = stage;

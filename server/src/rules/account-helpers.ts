@@ -1,6 +1,6 @@
 // Account commands in RUN instructions (useradd, adduser, groupadd, addgroup): names, IDs, groups.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import type { Stage } from '../model/stages';
+import { inStageChain, type Stage } from '../model/stages';
 import type { Word } from '../shell/lexer';
 import { perCommand } from '../shell/memo';
 import type { SimpleCommand } from '../shell/parser';
@@ -289,15 +289,10 @@ export function chainUsers(model: DocumentModel, stage: Stage): InstructionInfo[
   const users: InstructionInfo[] = [];
   // Files have a USER or two, if any: the model's keyword index finds them without walking
   // every instruction of the chain (several rules ask, once per lint each).
-  for (const info of model.byKeyword('USER')) if (inChain(info.stage, stage)) users.push(info);
+  for (const info of model.byKeyword('USER')) if (inStageChain(info.stage, stage)) users.push(info);
   return users;
 }
 
-/** Whether `member` is `stage` or one of the stages it is built on (never for no stage). */
-function inChain(member: Stage | null, stage: Stage): boolean {
-  for (let s: Stage | null = stage; s; s = s.parent) if (s === member) return true;
-  return false;
-}
 
 /** What the RUNs of a stage chain before an instruction do to the account database. */
 export interface AccountHistory {
@@ -319,12 +314,12 @@ export function accountHistory(model: DocumentModel, stage: Stage, before: Instr
   const sites: AccountSite[] = [];
   for (const site of facts.sites) {
     if (site.info.index >= end) break;
-    if (inChain(site.info.stage, stage)) sites.push(site);
+    if (inStageChain(site.info.stage, stage)) sites.push(site);
   }
   let uncertain = false;
   for (const info of facts.doubts) {
     if (info.index >= end) break;
-    if (inChain(info.stage, stage)) {
+    if (inStageChain(info.stage, stage)) {
       uncertain = true;
       break;
     }
@@ -339,7 +334,7 @@ export function accountSites(model: DocumentModel): readonly AccountSite[] {
 
 /** Whether a RUN of the stage chain runs useradd, adduser, groupadd or addgroup (whatever it asks for). */
 export function createsAccounts(model: DocumentModel, stage: Stage): boolean {
-  return accountFacts(model).toolRuns.some((info) => inChain(info.stage, stage));
+  return accountFacts(model).toolRuns.some((info) => inStageChain(info.stage, stage));
 }
 
 /**

@@ -1,6 +1,6 @@
 // PYD204: editable (`-e`, link) installs inside an image, fatal when only the environment is copied on.
 import type { DocumentModel } from '../model/document-model';
-import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
+import { inStageChain, rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import { pipInstall, type PipInstall, type PipOption } from '../shell/pip';
 import { effectiveWords, inlineEnv } from '../shell/query';
 import { pipenvInstall, poetryConfig, poetryInstall, poetrySync, uvSync, type ToolCommand } from '../shell/tools';
@@ -233,7 +233,7 @@ function copiesEnvironment(source: string, environment: string | null): boolean 
  * into that directory or a parent of it. Unreadable COPYs count as present (we cannot tell).
  */
 function hasSourceTree(model: DocumentModel, consumer: Stage, installStage: Stage, source: string): boolean {
-  for (let s: Stage | null = consumer; s; s = s.parent) if (s === installStage) return true;
+  if (inStageChain(installStage, consumer)) return true;
   for (const info of stageChainInstructions(consumer)) {
     if (info.keyword !== 'COPY' && info.keyword !== 'ADD') continue;
     const op = copyOperands(model, info);

@@ -1,6 +1,6 @@
 // PYD205: `pip install --user` environments that end up unusable (under /root, or scripts off PATH).
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
+import { inStageChain, rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import type { Word } from '../shell/lexer';
 import { pipInstall, type PipInstall } from '../shell/pip';
@@ -74,8 +74,7 @@ function pathValues(info: InstructionInfo): string[] {
 
 /** Whether `stage` descends from `ancestor` through `FROM <stage>`. */
 function descendsFrom(stage: Stage, ancestor: Stage): boolean {
-  for (let s: Stage | null = stage.parent; s; s = s.parent) if (s === ancestor) return true;
-  return false;
+  return stage.parent !== null && inStageChain(ancestor, stage.parent);
 }
 
 /** The first non-root USER set after `info` in the chain of the final stage, when `info` ships. */

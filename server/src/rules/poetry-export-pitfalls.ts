@@ -1,6 +1,6 @@
 // PYD210: `poetry export` pipelines that drop hashes, re-resolve with pip, lack the export plugin, or ship Poetry.
 import type { DocumentModel } from '../model/document-model';
-import { rootStage, type Stage } from '../model/stages';
+import { inStageChain, rootStage, type Stage } from '../model/stages';
 import type { Word } from '../shell/lexer';
 import { pipInstall, type PipInstall } from '../shell/pip';
 import { effectiveWords, programName } from '../shell/query';
@@ -47,8 +47,7 @@ function exportOutput(exp: ToolCommand): string | null {
 
 /** Whether `later` runs in `stage` or a stage built on it (so it sees the files `stage` wrote). */
 function seesFilesOf(later: Stage, stage: Stage): boolean {
-  for (let s: Stage | null = later; s; s = s.parent) if (s === stage) return true;
-  return false;
+  return inStageChain(stage, later);
 }
 
 /** The `pip install -r` commands that consume an export's output (through a pipe or a file). */

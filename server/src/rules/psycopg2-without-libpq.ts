@@ -1,6 +1,6 @@
 // PYD207: psycopg2 built without libpq headers, or shipped without libpq; psycopg2-binary in production.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
+import { inStageChain, rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import { apkCommand, aptCommand } from '../shell/apt';
 import type { SimpleCommand } from '../shell/parser';
 import { defineRule } from './define-rule';
@@ -61,10 +61,6 @@ function isDistroless(stage: Stage): boolean {
   return root.image !== null && /distroless\/python/.test(root.image.raw);
 }
 
-function inChain(stage: Stage, of: Stage): boolean {
-  for (let s: Stage | null = of; s; s = s.parent) if (s === stage) return true;
-  return false;
-}
 
 const APT_LINE = (packages: string): string => `RUN apt-get update && apt-get install -y --no-install-recommends ${packages} && rm -rf /var/lib/apt/lists/*`;
 
@@ -106,7 +102,7 @@ export default defineRule({
       if (seen.has(key)) continue;
       seen.add(key);
       const stage = pkg.site.stage;
-      const reachesFinal = inChain(stage, final) || stage.feeds;
+      const reachesFinal = inStageChain(stage, final) || stage.feeds;
       if (pkg.name === 'psycopg2-binary') {
         if (!reachesFinal) continue;
         ctx.report({ range: pkg.range, severity: 'info', message: `${where(pkg)}\`psycopg2-binary\`, which bundles its own libpq and OpenSSL that system security updates do not patch: psycopg advises building \`psycopg2\` from source in production` });
@@ -144,7 +140,7 @@ function checkPsycopg2(ctx: RuleContext, pkg: InstalledPackage, final: Stage, re
     return;
   }
   if (!reachesFinal) return;
-  if (inChain(stage, final)) {
+  if (inStageChain(stage, final)) {
     // Built in the final image: it works, but the headers ship only for the build.
     const headers = [...before].find((p) => BUILD_PACKAGES.has(p));
     if (headers !== undefined && !hasFullImage(stage) && !removedLater(model, final, headers)) {
