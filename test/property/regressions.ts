@@ -122,4 +122,9 @@ export const REGRESSIONS: readonly Regression[] = [
     name: 'removing the last command of a RUN (PYD209, `&& uv venv /opt/venv`) left `` echo `whoami` `` ending the line; under `# escape=`` that backtick is a line continuation, so the next FROM joined the RUN; fixed in rules/edit-helpers.ts `removeCommandEdit` (no fix then)',
     input: '# escape = `\nFROM python:3.12-slim\nRUN echo `whoami` && uv venv /opt/venv\nFROM python:3.12-slim',
   },
+  {
+    name: 'unsafe fix-all stopped at the pass limit before its fixpoint, so a second run changed the text again: undoing the PYD103/PYD108 circle did not give its passes back, and PYD201/PYD310 still had work (npm run fuzz, seed 1101778035); fixed in fix/apply.ts (undone passes do not count)',
+    input: "FROM python:3.12-slim\nCOPY --from=python:3.12 /opt/venv .\nRUN pip install gunicorn\nFROM python:3.12-slim\nRUN pip install --cache-dir=/tmp/pip setuptools wheel && apt-get install && pip install 'fla'sk && pip install pipenv\nFROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/uv rm -rf /var/lib/apt/lists/*",
+    today: '2031-06-30',
+  },
 ];

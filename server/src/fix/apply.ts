@@ -12,6 +12,11 @@ import { normalizeContextPath, readerWorkspaceFs } from '../workspace/workspace-
 export { applyEdits };
 
 export const MAX_FIX_PASSES = 10;
+/**
+ * Lints one fix-all run may do, undone passes included. Each undo rejects at least one more fix
+ * or code, so the loop ends anyway; this only bounds the work on a file full of circles.
+ */
+export const MAX_FIX_LINTS = 4 * MAX_FIX_PASSES;
 
 /**
  * Gives the rewritten text the line endings of the original when the original used one kind
@@ -104,6 +109,7 @@ export interface FixAllResult {
   text: string;
   /** Number of fixes applied per code, over all passes. */
   applied: Map<string, number>;
+  /** Passes whose fixes are in `text` (passes undone because they went in a circle do not count). */
   passes: number;
   /**
    * Fixes that were dropped: they broke the Dockerfile's syntax, could not edit another file,
@@ -173,7 +179,9 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
   let parsed: DocumentModel | undefined;
   let lastLint: LintResult | undefined;
   let passes = 0;
-  while (passes < MAX_FIX_PASSES) {
+  let lints = 0;
+  while (passes < MAX_FIX_PASSES && lints < MAX_FIX_LINTS) {
+    lints++;
     // Later passes must see the other files as earlier passes changed them.
     const view = workspace?.withOverlay(overlay);
     const { readContextFile: _unused, ...env } = options.env ?? {};
@@ -203,6 +211,10 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       restore(originals, start.originals);
       restore(applied, start.applied);
       history.length = from;
+      // The undone passes give their budget back: a circle found late would otherwise leave
+      // too few passes for the fixes that remain, and a second run would still find work
+      // (PYD103/PYD108 circling next to PYD310's cache mounts; npm run fuzz, seed 1101778035).
+      passes = from;
       for (const c of culprits) {
         if (stuck.length === 0) rejectedCodes.add(c.code);
         if (rejectedKeys.has(c.key)) continue;
