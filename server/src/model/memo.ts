@@ -3,26 +3,38 @@ import type { DocumentModel } from './document-model';
 import type { Stage } from './stages';
 
 /**
- * Returns a lookup that gives each model its own value, made by `create` on first use and kept
- * in a WeakMap (so it goes with its model). Rules ask about the same model thousands of times
- * in a row, so the model asked last is answered without the WeakMap lookup; that one model
- * stays reachable until another is asked about.
+ * Returns a lookup that reads a value once per key object (a model, a stage) and keeps it in a
+ * WeakMap, so it goes with its key; `context`, if any, must be the same for a key (a stage's
+ * model). Rules ask about the same model or stage thousands of times in a row, so the key asked
+ * last is answered without the WeakMap lookup; that one key stays reachable until another is
+ * asked about.
  */
-export function perModelMemo<T>(create: () => T): (model: DocumentModel) => T {
-  const memo = new WeakMap<DocumentModel, T>();
-  let lastModel: DocumentModel | undefined;
+export function perObjectMemo<K extends object, T, C = void>(read: (key: K, context: C) => T): (key: K, context: C) => T {
+  const memo = new WeakMap<K, T>();
+  let lastKey: K | undefined;
   let lastValue: T | undefined;
-  return (model) => {
-    if (model === lastModel) return lastValue as T;
-    let value = memo.get(model);
+  return (key, context) => {
+    if (key === lastKey) return lastValue as T;
+    let value = memo.get(key);
+    // Values are null rather than undefined when there is nothing (undefined would be read again).
     if (value === undefined) {
-      value = create();
-      memo.set(model, value);
+      value = read(key, context);
+      memo.set(key, value);
     }
-    lastModel = model;
+    lastKey = key;
     lastValue = value;
     return value;
   };
+}
+
+/** A value per document model, made by `create` on first use (see `perObjectMemo`). */
+export function perModelMemo<T>(create: () => T): (model: DocumentModel) => T {
+  return perObjectMemo<DocumentModel, T>(create);
+}
+
+/** A value per stage, read from the stage (and its model as `context`) on first use (see `perObjectMemo`). */
+export function perStageMemo<T, C = void>(read: (stage: Stage, context: C) => T): (stage: Stage, context: C) => T {
+  return perObjectMemo<Stage, T, C>(read);
 }
 
 /**
@@ -38,30 +50,6 @@ export function boundedMemo<T>(compute: (key: string) => T, limit: number): (key
     if (memo.size >= limit) memo.clear();
     const value = compute(key);
     memo.set(key, value);
-    return value;
-  };
-}
-
-/**
- * Returns a lookup that reads a value once per stage and keeps it in a WeakMap (so it goes with
- * its model); `context`, if any, must be the same for a stage (its model). Rules ask about the
- * final stage many times in a row, so the stage asked last is answered without the WeakMap
- * lookup; that one stage stays reachable until another is asked about.
- */
-export function perStageMemo<T, C = void>(read: (stage: Stage, context: C) => T): (stage: Stage, context: C) => T {
-  const memo = new WeakMap<Stage, T>();
-  let lastStage: Stage | undefined;
-  let lastValue: T | undefined;
-  return (stage, context) => {
-    if (stage === lastStage) return lastValue as T;
-    let value = memo.get(stage);
-    // Values are null rather than undefined when there is nothing (undefined would be read again).
-    if (value === undefined) {
-      value = read(stage, context);
-      memo.set(stage, value);
-    }
-    lastStage = stage;
-    lastValue = value;
     return value;
   };
 }
