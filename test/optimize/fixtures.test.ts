@@ -29,6 +29,7 @@ for (const rule of ALL_RULES) {
           pythonMinor: applied.has('python-upgrade'),
           removableEnv: new Set(removable),
           serverOptionsToEnv: applied.has('gunicorn-env'),
+          appWorkdir: applied.has('fix:PYD411'),
         });
         assert.deepEqual(violations, [], 'the result breaks a behaviour invariant');
       });

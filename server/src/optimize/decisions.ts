@@ -9,6 +9,8 @@ export interface Relaxations {
   removableEnv: ReadonlySet<string>;
   /** Options may move from the server's command line into `GUNICORN_CMD_ARGS`. */
   serverOptionsToEnv: boolean;
+  /** The final image's working directory may move from `/` to `/app` (PYD411's `WORKDIR /app`). */
+  appWorkdir: boolean;
 }
 
 /** A named decision (the ids the issue and docs/optimize.md list). */

@@ -43,7 +43,7 @@ export interface Behaviour {
 }
 
 /** Invariants that hold for every relaxation. */
-export const NO_RELAXATIONS: Relaxations = { pythonMinor: false, removableEnv: new Set(), serverOptionsToEnv: false };
+export const NO_RELAXATIONS: Relaxations = { pythonMinor: false, removableEnv: new Set(), serverOptionsToEnv: false, appWorkdir: false };
 
 /** The stages a rewrite must leave byte for byte: not shipped and not copied from. */
 export function protectedStages(model: DocumentModel): Stage[] {
@@ -239,7 +239,9 @@ export function checkInvariants(before: Behaviour, after: Behaviour, relax: Rela
   }
   const commandProblem = compareCommands(before, after, relax);
   if (commandProblem) out.push(commandProblem);
-  if (after.workdir !== before.workdir) out.push(`the working directory would change from \`${before.workdir}\` to \`${after.workdir}\``);
+  // PYD411's decision moves an application out of `/` into `/app`, and nothing else.
+  const appWorkdir = relax.appWorkdir && before.workdir === '/' && after.workdir === '/app';
+  if (after.workdir !== before.workdir && !appWorkdir) out.push(`the working directory would change from \`${before.workdir}\` to \`${after.workdir}\``);
   if (after.ports.join(' ') !== before.ports.join(' ')) out.push(`the exposed ports would change from ${listOrNone(before.ports)} to ${listOrNone(after.ports)}`);
   out.push(...compareEnv(before.env, after.env, relax));
   const missing = [...before.installs].filter((t) => !after.installs.has(t) && !translated(t, after.installs));

@@ -49,6 +49,8 @@ export interface PlanResult {
  * their decision (`fix:PYD408`, ticked by default), so the command never changes unticked.
  */
 const COMMAND_CHANGING_SAFE_FIXES: ReadonlySet<string> = new Set(['PYD408']);
+/** The decision whose fix (PYD411's `WORKDIR /app`) may move the final image's working directory. */
+const APP_WORKDIR_DECISION = 'fix:PYD411';
 /** At most this many decision steps per run (each is attempted once). */
 const MAX_STEPS = 60;
 
@@ -63,7 +65,7 @@ interface State {
   text: string;
   applied: Map<string, number>;
   skipped: SkippedStep[];
-  relax: { pythonMinor: boolean; removableEnv: Set<string>; serverOptionsToEnv: boolean };
+  relax: { pythonMinor: boolean; removableEnv: Set<string>; serverOptionsToEnv: boolean; appWorkdir: boolean };
   protectedCodes: Set<string>;
   overlay: FileOverlay;
 }
@@ -153,6 +155,7 @@ function stepRelaxations(state: State, spec: DecisionSpec): Relaxations {
     pythonMinor: state.relax.pythonMinor || spec.id === 'python-upgrade',
     removableEnv: spec.removesEnv ? new Set(['*']) : state.relax.removableEnv,
     serverOptionsToEnv: state.relax.serverOptionsToEnv || spec.id === 'gunicorn-env',
+    appWorkdir: state.relax.appWorkdir || spec.id === APP_WORKDIR_DECISION,
   };
 }
 
@@ -171,7 +174,7 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
     text: content,
     applied: new Map(),
     skipped: [],
-    relax: { pythonMinor: false, removableEnv: new Set(), serverOptionsToEnv: false },
+    relax: { pythonMinor: false, removableEnv: new Set(), serverOptionsToEnv: false, appWorkdir: false },
     protectedCodes: new Set(),
     overlay: emptyOverlay(),
   };
@@ -369,6 +372,7 @@ function acceptDecision(state: State, before: Behaviour, spec: DecisionSpec, tex
   }
   if (spec.id === 'python-upgrade') state.relax.pythonMinor = true;
   if (spec.id === 'gunicorn-env') state.relax.serverOptionsToEnv = true;
+  if (spec.id === APP_WORKDIR_DECISION) state.relax.appWorkdir = true;
   state.text = text;
 }
 
