@@ -294,7 +294,9 @@ function compareCommands(before: Behaviour, after: Behaviour, relax: Relaxations
   const a = before.commands;
   const b = after.commands;
   if (a === null && b === null) return null;
-  const show = (c: string[][] | null): string => (c === null ? 'no command' : c.map((w) => `\`${w.join(' ')}\``).join(', '));
+  // An empty list is a command the entry walk could not follow (an exec-form ENTRYPOINT given a
+  // shell-form CMD, an unreadable entry script): say so rather than print nothing.
+  const show = (c: string[][] | null): string => (c === null ? 'no command' : c.length === 0 ? 'a command that could not be followed' : c.map((w) => `\`${w.join(' ')}\``).join(', '));
   const problem = `the container command would change from ${show(a)} to ${show(b)}`;
   // A JSON array Docker could not parse ran as literal shell text (`['app']`): PYD402 repairs
   // that command line, there is no working behaviour to keep.
