@@ -104,7 +104,8 @@ function aptPackagesOf(script: ShellScript): SystemPackage[] {
         const name = packageName(w.value);
         if (!w.hasExpansion && !installed.some((p) => p.name === name)) installed.push({ name, buildOnly: isBuildOnlyPackage(w.value) });
       }
-    } else if (apt.sub === 'purge' || apt.sub === 'remove' || apt.sub === 'autopurge') {
+    } else if (apt.sub === 'purge' || apt.sub === 'remove' || apt.sub === 'autopurge' || apt.sub === 'autoremove' || apt.sub === 'auto-remove') {
+      // `autoremove <packages>` removes the named packages too (as PYD206 reads it).
       for (const w of apt.packages) removed.add(packageName(w.value));
     }
   }

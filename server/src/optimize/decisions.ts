@@ -92,7 +92,7 @@ export const NAMED_DECISIONS: readonly DecisionSpec[] = [
     id: MULTI_STAGE,
     title: 'Build dependencies in a `builder` stage and copy only the environment into the final image',
     explanation:
-      'Installs the dependencies into a virtual environment in a new `builder` stage (with the compilers, -dev headers and tools such as Poetry, Pipenv or uv) and copies only that environment into the final stage, which keeps its instructions, comments, ENV, WORKDIR, EXPOSE and command. Attributed to PYD206 when build packages move out of the final image (their runtime libraries, such as `libpq5` for `libpq-dev`, are installed instead), otherwise to the rule of the tool that leaves the final image, or to PYD101 (the builder may stay on the full image while the final image becomes slim). Refused, with the reason, when a precondition cannot be proven.',
+      'Installs the dependencies into a virtual environment in a new `builder` stage (with the compilers, -dev headers and tools such as Poetry, Pipenv or uv) and copies only that environment into the final stage, which keeps its instructions, comments, ENV, WORKDIR, EXPOSE and command. Attributed to PYD206 when build packages move out of the final image (their runtime libraries, such as `libpq5` for `libpq-dev`, are installed instead), otherwise to the rule of the tool that leaves the final image, or to PYD101 (the builder may stay on the full image while the final image becomes slim). The builder uses the same Python minor and Debian release as the final image, so a finding about that image (an end-of-life Python, PYD103; a Debian release without support, PYD104) is then reported on both `FROM` lines: the same problem, not a new one. Refused, with the reason, when a precondition cannot be proven.',
     codes: ['PYD206', 'PYD101', 'PYD213', 'PYD210', 'PYD214'],
     phase: 3,
     defaultOn: true,
@@ -102,7 +102,7 @@ export const NAMED_DECISIONS: readonly DecisionSpec[] = [
     id: 'slim-runtime',
     title: 'Use the `-slim` variant for the final image',
     explanation:
-      'The full python image adds compilers, -dev libraries and VCS tools: about 1.11 GB on disk / 410.9 MB compressed against about 119 MB / 43.2 MB for `-slim` (python 3.12, Aug 2026). Builds that compile packages need those tools: with the multi-stage rewrite they stay in the builder.',
+      'The full python image adds compilers, -dev libraries and VCS tools: about 1.11 GB on disk / 410.9 MB compressed against about 119 MB / 43.2 MB for `-slim` (python 3.12, Aug 2026). Builds that compile packages need those tools: with the multi-stage rewrite they stay in the builder. When that rewrite is ticked but refused, the switch is not made either while the final stage still installs Python dependencies, which might be built from source; tick `slim-runtime` without `multi-stage` to make it anyway.',
     codes: ['PYD101'],
     phase: 4,
     defaultOn: true,
@@ -122,7 +122,7 @@ export const NAMED_DECISIONS: readonly DecisionSpec[] = [
     id: 'non-root',
     title: 'Run the final image as an unprivileged user with a numeric UID',
     explanation:
-      'Creates a system user (UID 10001 unless configured) and switches to it with a numeric `USER`, which Kubernetes `runAsNonRoot` can verify. Files stay root-owned and read-only for the app: an app that writes into its own directory at run time needs `--chown` on those paths.',
+      'Creates a system user (UID 10001 unless configured) and switches to it with a numeric `USER`, which Kubernetes `runAsNonRoot` can verify. Files stay root-owned and read-only for the app: an app that writes into its own directory at run time needs `--chown` on those paths. The new user cannot write `__pycache__` next to root-owned sources: on the official python image the sources are precompiled (PYD406), on other images PYD406 then reports them as a hint, since `python` may not be the interpreter\'s name there.',
     codes: ['PYD501', 'PYD502'],
     phase: 5,
     defaultOn: true,
@@ -208,6 +208,18 @@ const DEFAULT_OFF: Readonly<Record<string, string>> = {
   PYD216: 'switching an index to `https://` breaks the build when the mirror does not serve HTTPS',
 };
 
+/**
+ * Decision titles for codes whose unsafe fixes do less than, or something else than, the
+ * rule's title says: the title is what the user ticks, so it names the edit that happens.
+ */
+const FIX_TITLES: Readonly<Record<string, string>> = {
+  // The rule's title says "pin"; the unsafe fixes delete a lone `pip install --upgrade pip`
+  // (official python images) or pin to the version a lock file of the project names.
+  PYD202: 'Remove lone `pip install --upgrade pip` commands and pin packages to the versions the project locks',
+  // The compile step is a safe fix (applied without asking); the unsafe one removes the variable.
+  PYD406: 'Remove `PYTHONDONTWRITEBYTECODE` where nothing precompiles the code',
+};
+
 /** ENV-removing fixes: the keys they remove may disappear from the final image. */
 const ENV_REMOVING = new Set(['PYD406', 'PYD410']);
 
@@ -216,7 +228,7 @@ export function fixDecision(code: string): DecisionSpec {
   const rule = ruleByCode(code);
   const phase = codePhase(code);
   const off = DEFAULT_OFF[code];
-  const title = rule ? `${rule.title} (${code})` : `Apply the unsafe fixes of ${code}`;
+  const title = rule ? `${FIX_TITLES[code] ?? rule.title} (${code})` : `Apply the unsafe fixes of ${code}`;
   const safety = rule?.docs.fixSafety ?? 'This fix may change how the image builds or behaves.';
   const rank = PREP_CODES.has(code) ? RANK.prep : phase === 1 ? RANK.phase12 + 10 : phase === 2 ? RANK.phase2 : phase === 3 ? RANK.multiStage + 10 : phase === 4 ? RANK.base + 10 : RANK.late;
   return {

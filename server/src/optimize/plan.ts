@@ -57,6 +57,8 @@ const MAX_STEPS = 60;
 /** Programs whose use at run time makes the build toolchain part of the application. */
 const BUILD_TOOLS_AT_RUNTIME = ['gcc', 'g++', 'cc', 'make', 'git', 'cargo', 'rustc', 'cmake'];
 
+/** The decision that only switches the final image to `-slim` (guarded by `slimWithoutBuilder`). */
+const SLIM_RUNTIME = 'slim-runtime';
 /** Decisions ranked below this run before the phase-3 preconditions are checked. */
 const FIRST_GATED_RANK = NAMED_DECISIONS.find((d) => d.id === 'alpine-to-debian')?.rank ?? 0;
 
@@ -144,6 +146,26 @@ export function phaseThreeBlocker(model: DocumentModel, findings: readonly Findi
       const programs = mentionedPrograms(model.content.slice(info.start, info.end));
       const tool = BUILD_TOOLS_AT_RUNTIME.find((t) => programs.has(t));
       if (tool) return `the ${info.keyword} on line ${info.range.start.line + 1} runs \`${tool}\`, a build tool`;
+    }
+  }
+  return null;
+}
+
+/** Installers the fact model does not classify (PDM, conda, setuptools) that may compile as well. */
+const OTHER_BUILDERS_RE = /\b(pdm|conda|mamba|micromamba)\s+(install|sync|create|update|env)\b|\bsetup\.py\s+(install|develop|build|bdist)/;
+
+/**
+ * Why `slim-runtime` on its own would be a gamble, or null: the final image still installs its
+ * Python dependencies itself (no builder stage was split off), and the full image's compilers
+ * and -dev libraries (`default-libmysqlclient-dev`, `libpq-dev`, …) may be what that build needs.
+ */
+export function slimWithoutBuilder(model: DocumentModel): string | null {
+  for (let stage = model.finalStage; stage; stage = stage.parent) {
+    for (const run of stageRuns(model, stage)) {
+      const text = model.content.slice(run.info.start, run.info.end);
+      if (run.kinds.includes('deps') || run.role === 'unreadable-install' || OTHER_BUILDERS_RE.test(text)) {
+        return `the final stage still installs its Python dependencies (line ${run.info.range.start.line + 1}) without a builder stage: packages built from source there may need the compilers and -dev libraries of the full image`;
+      }
     }
   }
   return null;
@@ -304,6 +326,16 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
       if (blocker === undefined) blocker = checkBlocker(current.model, findings);
       if (blocker) {
         blockedDecisions.add(next.id);
+        continue;
+      }
+    }
+    // The split was wanted but could not be made: the slim image would also have to build the
+    // dependencies. A user who unticks `multi-stage` and ticks `slim-runtime` asked for exactly that.
+    if (next.id === SLIM_RUNTIME && isTicked(multi, options) && !seen.get(MULTI_STAGE)?.applied) {
+      const risk = tryAnalysis(() => ({ reason: slimWithoutBuilder(current.model) }));
+      const reason = risk ? risk.reason : 'the final stage could not be analysed';
+      if (reason !== null) {
+        skip(`not applied because ${reason}`);
         continue;
       }
     }

@@ -23,7 +23,9 @@ interface Install {
   virtual: string | null;
 }
 
-const APT_REMOVE = new Set(['purge', 'remove', 'autopurge']);
+// `apt-get autoremove <pkgs>` removes the named packages too (apt treats its arguments as
+// removals, then drops what only they needed): `autoremove --purge build-essential` cleans up.
+const APT_REMOVE = new Set(['purge', 'remove', 'autopurge', 'autoremove', 'auto-remove']);
 const APK_VIRTUAL = new Set(['-t', '--virtual']);
 
 /** Recognises `apt-get install` / `apk add`, or null. */
@@ -114,7 +116,7 @@ export default defineRule({
   fix: { availability: 'sometimes', applicability: 'unsafe' },
   docs: {
     whatItDoes:
-      'Flags `apt-get install`/`apt install`/`apk add` of build-only packages in a stage that ships (the final stage and the stages it is built `FROM`), unless the same RUN removes them again with `apt-get purge`/`remove` or `apk del`. ' +
+      'Flags `apt-get install`/`apt install`/`apk add` of build-only packages in a stage that ships (the final stage and the stages it is built `FROM`), unless the same RUN removes them again with `apt-get purge`/`remove`/`autoremove <packages>` or `apk del`. ' +
       'Build-only packages are compilers and build helpers (`gcc`, `g++`, `clang`, `make`, `cmake`, `build-essential`, `build-base`, `pkg-config`, `cargo`, `rustc`, `gfortran`, versioned `gcc-12` and friends), C library and kernel headers (`libc6-dev`, `musl-dev`, `linux-headers`, `linux-libc-dev`), `python3-dev`, every `*-dev`/`*-devel` package, and `git`. ' +
       'A tool that CMD, ENTRYPOINT or HEALTHCHECK runs by name (say `git` or `make`) counts as a runtime dependency and is not reported. Builder stages that do not ship are never reported: that is where these packages belong.',
     whyItMatters:

@@ -1,7 +1,8 @@
 // PYD501: the final image runs as root (no USER, or the last USER is root).
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { ImageRef } from '../model/image-ref';
-import { rootStage, type Stage } from '../model/stages';
+import { rootStage, stageChainInstructions, type Stage } from '../model/stages';
+import { copyOperands, isWithin, joinPath, workdirBefore } from './copy-paths';
 import { chainUsers, createsAccounts } from './account-helpers';
 import { defineRule } from './define-rule';
 import { insertLinesAfter } from './edit-helpers';
@@ -61,6 +62,22 @@ function switchUserFix(model: DocumentModel, final: Stage, lines: string[], titl
 }
 
 /**
+ * Whether the final image copies files into root's home (`COPY … /root/.cache/…`): that
+ * directory is mode 700 in these images, so an unprivileged user could no longer read them
+ * (tool binaries, caches, credentials the app looks up under `~`).
+ */
+function copiesIntoRootHome(model: DocumentModel, final: Stage): boolean {
+  for (const info of stageChainInstructions(final)) {
+    if (info.keyword !== 'COPY' && info.keyword !== 'ADD') continue;
+    const op = copyOperands(model, info);
+    if (!op) continue;
+    const dest = joinPath(workdirBefore(model, info)?.dir ?? '/', op.dest);
+    if (isWithin(dest, '/root')) return true;
+  }
+  return false;
+}
+
+/**
  * An earlier unprivileged `USER` is the account to go back to; otherwise a new `app` user,
  * unless the Dockerfile creates accounts of its own (we cannot tell which one is meant): then
  * null, no fix.
@@ -73,6 +90,8 @@ function fixesFor(model: DocumentModel, final: Stage, family: Family, users: Ins
   if (previous !== undefined) return [switchUserFix(model, final, [`USER ${previous}`], `Switch back to \`USER ${previous}\``)];
   // The Dockerfile already creates accounts: we cannot guess which one to use.
   if (createsAccounts(model, final)) return null;
+  // Files the image keeps in root's home would be unreadable for the new user.
+  if (copiesIntoRootHome(model, final)) return null;
   const lines = family === 'other' ? [] : [createUser(family, uid)];
   lines.push(`USER ${uid}:${uid}`);
   const title = family === 'other' ? `Add \`USER ${uid}:${uid}\`` : `Create user \`app\` (UID ${uid}) and add \`USER ${uid}:${uid}\``;
@@ -94,7 +113,7 @@ export default defineRule({
     whyItMatters: 'A process running as root in a container is root on the shared kernel: any code-execution bug in the app or one of its dependencies can write anywhere in the image, read mounted secrets, and is one kernel or runtime flaw away from the host. Running as an unprivileged user is the first hardening step of the "0 to production-ready" checklist and practice #4 of Snyk\'s 10 Docker image security best practices; Kubernetes `runAsNonRoot` additionally needs a numeric UID, hence `10001:10001` (the UID Docker\'s own Python template uses). hadolint (DL3002) only catches an explicit `USER root`; a missing `USER` is the common case.',
     example: 'FROM python:3.12-slim-bookworm\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "myapp"]',
     useInstead: 'FROM python:3.12-slim-bookworm\nRUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-log-init --no-create-home --shell /usr/sbin/nologin app\nWORKDIR /app\nCOPY . .\nUSER 10001:10001\nCMD ["python", "-m", "myapp"]',
-    fixSafety: 'Switching users changes what the app may do at run time. Files copied with `COPY` stay owned by root and are read-only for the new user: anything the app writes (uploads, caches, SQLite files, `__pycache__` next to the sources) must be created with `COPY --chown=10001:10001` or `chown`ed, and volumes need matching permissions. Packages installed with `pip install --user` under `/root` become unreadable. The fix is therefore never applied automatically, and it is not offered when the Dockerfile already creates its own account, since only you know which one the app should use.',
+    fixSafety: 'Switching users changes what the app may do at run time. Files copied with `COPY` stay owned by root and are read-only for the new user: anything the app writes (uploads, caches, SQLite files, `__pycache__` next to the sources) must be created with `COPY --chown=10001:10001` or `chown`ed, and volumes need matching permissions. Packages installed with `pip install --user` under `/root` become unreadable. The fix is therefore never applied automatically, and it is not offered when the Dockerfile already creates its own account, since only you know which one the app should use, nor when the final image copies files into `/root`, which the new user cannot read.',
     references: [
       'https://docs.docker.com/reference/dockerfile/#user',
       'https://docs.docker.com/build/building/best-practices/#user',

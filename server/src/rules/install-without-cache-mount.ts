@@ -13,7 +13,7 @@ import { isWithin, joinPath, normalizePath } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt, keywordRange, replaceSpan } from './edit-helpers';
 import { definedVariable, flagsOf } from './helpers';
-import { addSyntaxDirective, mountsOf, usesBuildKit, type MountInfo } from './layer-helpers';
+import { addSyntaxDirective, mountsOf, rmOperands, servesPipDownloads, usesBuildKit, type MountInfo } from './layer-helpers';
 import { optionValue, parsedRuns } from './run-scripts';
 
 type Manager = 'pip' | 'uv' | 'poetry' | 'pipenv' | 'apt';
@@ -161,6 +161,8 @@ function servingMounts(mounts: readonly MountInfo[], install: Install, custom: s
     const target = m.target;
     if (install.manager === 'apt') return APT_DIRS.some((d) => isWithin(target, d));
     if (custom !== null && m.target === custom) return true;
+    // pip's downloads go to `http` (`http-v2` since pip 23.3) under its cache: a mount there serves them.
+    if (install.manager === 'pip' && servesPipDownloads(target, custom ?? '')) return true;
     return CACHE_TARGET_RE[install.manager].test(target);
   });
 }
@@ -302,6 +304,53 @@ function firstDockerCleanRun(model: DocumentModel, stage: Stage): number {
 
 const dockerCleanMemo = new WeakMap<Stage, { count: number; first: number }>();
 
+/**
+ * Whether a command only empties apt's download cache or lists (`apt-get clean`,
+ * `rm -rf /var/lib/apt/lists/*`). Under the cache mounts of the fix it would empty the mounts on
+ * every build, so that nothing is ever reused, and `rm -rf /var/lib/apt` would even fail on the
+ * mount point; what it kept out of the layer stays out anyway, since mounts are never committed.
+ */
+function emptiesAptCache(cmd: SimpleCommand): boolean {
+  if (cmd.assignments.length > 0 || cmd.redirects.length > 0 || cmd.negated || cmd.depth !== 0) return false;
+  const apt = aptCommand(cmd);
+  if (apt) return (apt.sub === 'clean' || apt.sub === 'autoclean' || apt.sub === 'auto-clean') && apt.packages.length === 0;
+  const operands = rmOperands(cmd);
+  if (operands === null || operands.length === 0) return false;
+  return operands.every((op) => !op.includes('$') && APT_DIRS.some((d) => isWithin(normalizePath(op.replace(/\/\*+$/, '')), d)));
+}
+
+/**
+ * Edits that remove the apt cleanup commands of a plain `&&`/`;` chain, a run of neighbours at a
+ * time (one span per run, so the edits never overlap). The first command stays: the fix inserts
+ * before it. Returns null when a cleanup cannot be removed without touching other commands.
+ */
+function aptCleanupRemoval(model: DocumentModel, script: ShellScript): TextEdit[] | null {
+  const commands = script.commands;
+  const edits: TextEdit[] = [];
+  if (!commands.some((c, k) => k > 0 && emptiesAptCache(c))) return edits;
+  if (script.error !== undefined || script.opaque.length > 0 || commands.some((c) => c.depth !== 0)) return null;
+  const sequential = (c: SimpleCommand | undefined): boolean => c === undefined || c.connector === '&&' || c.connector === ';';
+  for (let a = 1; a < commands.length; a++) {
+    if (!emptiesAptCache(commands[a] as SimpleCommand)) continue;
+    let b = a;
+    while (b + 1 < commands.length && emptiesAptCache(commands[b + 1] as SimpleCommand)) b++;
+    const prev = commands[a - 1] as SimpleCommand;
+    const next = commands[b + 1];
+    // The connectors after the previous command and after each removed one (the last command has none).
+    for (let k = a - 1; k <= (next ? b : b - 1); k++) if (!sequential(commands[k])) return null;
+    if (next) edits.push(replaceSpan(model, (commands[a] as SimpleCommand).start, next.start, ''));
+    else {
+      const last = commands[b] as SimpleCommand;
+      const end = last.connectorToken ? last.connectorToken.end : last.end;
+      // The previous command would end the instruction: an escape character there would join the next line.
+      if (model.content.charAt(prev.end - 1) === model.escapeChar) return null;
+      edits.push(replaceSpan(model, prev.end, end, ''));
+    }
+    a = b;
+  }
+  return edits;
+}
+
 /** The CONFIRM fix of the builder finding, or null when the cache directory cannot be derived. */
 function mountFix(model: DocumentModel, state: CheckState, stage: Stage, info: InstructionInfo, script: ShellScript, install: Install, custom: string | null): Fix | null {
   const edits: TextEdit[] = [];
@@ -309,10 +358,15 @@ function mountFix(model: DocumentModel, state: CheckState, stage: Stage, info: I
   if (syntax) edits.push(syntax);
   const at = keywordEnd(model, info);
   if (install.manager === 'apt') {
+    // Cleanup that would empty the new mounts goes, or the mounts would keep nothing.
+    const cleanup = aptCleanupRemoval(model, script);
+    if (cleanup === null) return null;
     edits.push(insertAt(model, at, ` ${APT_MOUNTS}`));
     const first = script.commands[0];
     if (!dockerCleanHandled(model, stage, info) && first) edits.push(insertAt(model, first.start, `rm -f ${DOCKER_CLEAN} && `));
-    return { title: 'Add BuildKit cache mounts on `/var/cache/apt` and `/var/lib/apt`', applicability: 'unsafe', edits };
+    edits.push(...cleanup);
+    const title = cleanup.length > 0 ? 'Add BuildKit cache mounts on `/var/cache/apt` and `/var/lib/apt` and drop the cleanup that would empty them' : 'Add BuildKit cache mounts on `/var/cache/apt` and `/var/lib/apt`';
+    return { title, applicability: 'unsafe', edits };
   }
   const tool = TOOL_CACHE[install.manager];
   // A cache switched off by a variable of the stage would need an ENV edit that other RUNs share.
@@ -407,7 +461,7 @@ export default defineRule({
   fix: { availability: 'sometimes', applicability: 'unsafe' },
   docs: {
     whatItDoes:
-      'In stages that do not ship (builder stages) of a Dockerfile that already relies on BuildKit (a `# syntax=` line, `RUN --mount`, `COPY --link`/`--chmod`, heredocs), flags pip (`install`, `wheel`, `download`), uv, Poetry, Pipenv and apt installs whose `RUN` has no cache mount on the tool\'s cache directory: pip → `~/.cache/pip`, uv → `~/.cache/uv`, Poetry → `~/.cache/pypoetry`, Pipenv → `~/.cache/pipenv` (a mount on `~/.cache`, or on the directory set by `PIP_CACHE_DIR`-style variables or `--cache-dir`, counts too), apt → `/var/cache/apt` and `/var/lib/apt`. This is a hint; files that show no sign of BuildKit are left alone, since the legacy builder and some CI builders reject `--mount`. ' +
+      'In stages that do not ship (builder stages) of a Dockerfile that already relies on BuildKit (a `# syntax=` line, `RUN --mount`, `COPY --link`/`--chmod`, heredocs), flags pip (`install`, `wheel`, `download`), uv, Poetry, Pipenv and apt installs whose `RUN` has no cache mount on the tool\'s cache directory: pip → `~/.cache/pip`, uv → `~/.cache/uv`, Poetry → `~/.cache/pypoetry`, Pipenv → `~/.cache/pipenv` (a mount on `~/.cache`, on pip\'s download directory `~/.cache/pip/http` or `http-v2`, or on the directory set by `PIP_CACHE_DIR`-style variables or `--cache-dir`, counts too, also when the mount target names that variable), apt → `/var/cache/apt` and `/var/lib/apt`. This is a hint; files that show no sign of BuildKit are left alone, since the legacy builder and some CI builders reject `--mount`. ' +
       'In every stage it also flags a pip cache mount that cannot work, as info: combined with `--no-cache-dir` or `PIP_NO_CACHE_DIR`, or under `/root` while the `RUN` runs as a non-root user. The final image is PYD201\'s business (`--no-cache-dir`).',
     whyItMatters:
       'A cache mount keeps the downloaded wheels, archives and `.deb` files in BuildKit\'s cache between builds, outside every layer: after a change to one requirement, the next build downloads only what changed instead of everything, and nothing of the cache is shipped. Docker\'s Python guide and uv\'s Docker guide both use it, and hadolint\'s DL3042 accepts a pip cache mount in place of `--no-cache-dir`. ' +
@@ -417,7 +471,7 @@ export default defineRule({
     useInstead:
       '# syntax=docker/dockerfile:1\nFROM python:3.12-slim-bookworm AS build\nRUN python -m venv /opt/venv\nCOPY requirements.txt .\nRUN --mount=type=cache,target=/root/.cache/pip /opt/venv/bin/pip install -r requirements.txt\n\nFROM python:3.12-slim-bookworm\nCOPY --from=build /opt/venv /opt/venv',
     fixSafety:
-      'The builder fix adds `--mount=type=cache,target=<cache directory>` after `RUN`, removes `--no-cache-dir` (or uv\'s and Poetry\'s `--no-cache`) from that command, and adds `# syntax=docker/dockerfile:1` as the first line when the file selects no frontend yet. For apt it mounts `/var/cache/apt` and `/var/lib/apt` with `sharing=locked` and puts `rm -f /etc/apt/apt.conf.d/docker-clean && ` in front of the script, because that Debian hook would empty the cache after every install. ' +
+      'The builder fix adds `--mount=type=cache,target=<cache directory>` after `RUN`, removes `--no-cache-dir` (or uv\'s and Poetry\'s `--no-cache`) from that command, and adds `# syntax=docker/dockerfile:1` as the first line when the file selects no frontend yet. For apt it mounts `/var/cache/apt` and `/var/lib/apt` with `sharing=locked` and puts `rm -f /etc/apt/apt.conf.d/docker-clean && ` in front of the script, because that Debian hook would empty the cache after every install; commands of the same RUN that only empty those directories (`apt-get clean`, `rm -rf /var/lib/apt/lists/*`) are removed, since they would empty the mounts on every build while the mounts already keep those files out of the layer (no fix when they cannot be removed cleanly). ' +
       'It is never applied in bulk: cache mounts need BuildKit (the default builder since Docker Engine 23; the legacy builder and some CI builders reject `--mount`), and the cache lives on the build machine, so CI runners without a persistent BuildKit cache gain nothing. For a non-root `USER` the fix needs the user\'s home directory and UID from the Dockerfile (it adds `uid=`); when they are unknown, or when an `ENV` turns the cache off, no fix is offered. ' +
       'The fixes of the conflict findings (remove `--no-cache-dir` or an inline `PIP_NO_CACHE_DIR`, move the mount to the user\'s home with its UID) are safe: they change what pip keeps in the build cache, never what it installs.',
     references: [
@@ -438,7 +492,7 @@ export default defineRule({
     for (const { stage, info, script } of parsedRuns(model)) {
       // Without a mount there is no conflict to find, and shipping stages (or files without BuildKit)
       // get no hint; a RUN without flags has no mount, which needs no parsing to see.
-      const mounts = flagsOf(info).length > 0 ? mountsOf(info) : NO_MOUNTS;
+      const mounts = flagsOf(info).length > 0 ? mountsOf(info, model) : NO_MOUNTS;
       if (mounts.length === 0 && (stage.ships || !buildKit())) continue;
       for (const command of script.commands) {
         const install = installOf(command);

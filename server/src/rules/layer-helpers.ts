@@ -6,7 +6,7 @@ import type { TextEdit } from '../model/text';
 import { logicalText } from '../shell/lexer';
 import type { SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords } from '../shell/query';
-import { copyOperands, isWithin, joinPath, normalizePath, workdirBefore } from './copy-paths';
+import { copyOperands, isWithin, joinPath, normalizePath, substitute, variableLookupBefore, workdirBefore } from './copy-paths';
 import { insertAt, replaceSpan } from './edit-helpers';
 import { flagsOf, runMounts } from './helpers';
 
@@ -24,12 +24,28 @@ export interface MountInfo {
   options: ReadonlyMap<string, string>;
 }
 
-/** The `--mount` flags of a RUN; the type defaults to `bind` as in BuildKit. */
-export function mountsOf(info: InstructionInfo): MountInfo[] {
+/**
+ * The `--mount` flags of a RUN; the type defaults to `bind` as in BuildKit. Given the model,
+ * `$NAME` in a target is replaced by the ARG/ENV value in effect, as BuildKit expands it
+ * (`--mount=type=cache,target=${PIP_CACHE_DIR}`); unknown names stay as written.
+ */
+export function mountsOf(info: InstructionInfo, model?: DocumentModel): MountInfo[] {
   return runMounts(info).map((options) => {
-    const raw = options.get('target') ?? options.get('dst') ?? options.get('destination') ?? null;
+    let raw = options.get('target') ?? options.get('dst') ?? options.get('destination') ?? null;
+    if (raw !== null && model && raw.includes('$')) raw = substitute(raw, variableLookupBefore(model, info));
     return { type: (options.get('type') ?? 'bind').toLowerCase(), target: raw === null || raw === '' ? null : normalizePath(raw), options };
   });
+}
+
+/**
+ * Whether a cache mount target holds pip's downloads: `…/.cache` or `…/.cache/pip`, the
+ * directory pip was told to use (`cacheDir`, normalized, or ''), or the download part of either
+ * (`http`, `http-v2` since pip 23.3), which is where the downloads go.
+ */
+export function servesPipDownloads(target: string, cacheDir: string): boolean {
+  const t = target.replace(/\/+$/, '');
+  if (/(^|\/)\.cache(\/pip(\/http(-v2)?)?)?$/.test(t)) return true;
+  return cacheDir !== '' && (t === cacheDir || t === `${cacheDir}/http` || t === `${cacheDir}/http-v2`);
 }
 
 /**

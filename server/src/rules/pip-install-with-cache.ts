@@ -1,9 +1,41 @@
 // PYD201: pip keeps its download cache inside the image layer.
 import { pipInstall } from '../shell/pip';
+import type { ShellScript, SimpleCommand } from '../shell/parser';
+import { baseName, effectiveWords } from '../shell/query';
 import { definedVariable, runMounts } from './helpers';
+import { mountsOf, servesPipDownloads } from './layer-helpers';
 import { toolSites } from './tool-helpers';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
+
+const PIP_PROGRAM = /^pip(\d+(\.\d+)?)?$/;
+const PYTHON_PROGRAM = /^python(\d+(\.\d+)?)?$/;
+
+/** `pip cache purge` (also `pip3 …`, `python -m pip …`): empties the cache pip just filled. */
+function isCachePurge(cmd: SimpleCommand): boolean {
+  const effective = effectiveWords(cmd);
+  const words = effective.map((w) => (w.hasExpansion ? '$' : w.value));
+  const program = baseName(effective[0]);
+  const rest = PIP_PROGRAM.test(program) ? words.slice(1) : PYTHON_PROGRAM.test(program) && words[1] === '-m' && words[2] === 'pip' ? words.slice(3) : null;
+  return rest !== null && rest.length === 2 && rest[0] === 'cache' && rest[1] === 'purge';
+}
+
+/**
+ * Whether a later command of the same plain `&&`/`;` chain runs `pip cache purge`: the cache
+ * is then gone before the layer is committed (a `||` or a group in between could skip it).
+ */
+function purgedLater(script: ShellScript, install: SimpleCommand): boolean {
+  const commands = script.commands;
+  // Compound commands (if/for) are not in the list: what runs between could not be told.
+  if (script.error !== undefined || script.opaque.length > 0) return false;
+  for (let k = install.index; k < commands.length; k++) {
+    const c = commands[k] as SimpleCommand;
+    if (c.depth !== 0 || c.negated) return false;
+    if (k > install.index && isCachePurge(c)) return true;
+    if (c.connector !== '&&' && c.connector !== ';') return false;
+  }
+  return false;
+}
 
 export default defineRule({
   code: 'PYD201',
@@ -16,7 +48,7 @@ export default defineRule({
   fix: { availability: 'always', applicability: 'safe' },
   hadolint: ['DL3042'],
   docs: {
-    whatItDoes: 'Flags `pip install` in a stage that ships when pip may keep its download cache: no `--no-cache-dir`, no `PIP_NO_CACHE_DIR`, and no BuildKit cache or tmpfs mount on the pip cache directory. In builder stages that do not ship, it is only a hint.',
+    whatItDoes: 'Flags `pip install` in a stage that ships when pip may keep its download cache: no `--no-cache-dir`, no `PIP_NO_CACHE_DIR`, no `pip cache purge` later in the same `&&` chain, and no BuildKit cache or tmpfs mount on the pip cache directory (or its download directory `http`/`http-v2`; a target such as `${PIP_CACHE_DIR}` is expanded as BuildKit does). In builder stages that do not ship, it is only a hint.',
     whyItMatters: 'pip stores every downloaded wheel and source archive under `~/.cache/pip`. In an immutable image that cache is dead weight that every pull pays for. Package-manager cache smells were the most size-impactful class in Durieux et al.\'s study of Dockerfiles: affected images were on average 48 MB (4.6 %) larger.',
     example: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\nRUN pip install -r requirements.txt',
     useInstead: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt',
@@ -30,7 +62,7 @@ export default defineRule({
     const { model } = ctx;
     for (const stage of model.stages) {
       // `pipInstall` is null for commands that run no Python tool: walk only those that do.
-      for (const { info, command } of toolSites(model, stage)) {
+      for (const { info, script, command } of toolSites(model, stage)) {
         const pip = pipInstall(command);
         if (!pip || pip.runner === 'uv' || pip.runner === 'pipenv-run') continue;
         if (pip.has('--no-cache-dir')) continue;
@@ -38,12 +70,11 @@ export default defineRule({
         if (definedVariable(stage, info, 'PIP_NO_CACHE_DIR')) continue;
         if (command.assignments.some((a) => a.value.startsWith('PIP_NO_CACHE_DIR='))) continue;
         // A mount on the directory pip is told to cache in (`--cache-dir`, PIP_CACHE_DIR) counts too.
+        // Targets may name variables (`target=${PIP_CACHE_DIR}`), which BuildKit expands.
         const cacheDir = (pip.values('--cache-dir')[0] ?? definedVariable(stage, info, 'PIP_CACHE_DIR') ?? '').replace(/\/+$/, '');
-        const cached = runMounts(info).some((m) => {
-          const target = m.get('target') ?? m.get('dst') ?? m.get('destination') ?? '';
-          return (m.get('type') === 'cache' || m.get('type') === 'tmpfs') && (/\.cache(\/pip)?\/?$/.test(target) || (cacheDir !== '' && target.replace(/\/+$/, '') === cacheDir));
-        });
+        const cached = runMounts(info).length > 0 && mountsOf(info, model).some((m) => (m.type === 'cache' || m.type === 'tmpfs') && m.target !== null && servesPipDownloads(m.target, cacheDir));
         if (cached) continue;
+        if (purgedLater(script, command)) continue;
         ctx.report({
           range: model.text.rangeOf(command.start, command.end),
           message: stage.ships

@@ -83,7 +83,8 @@ export default defineRule({
       if (projectHasNoGroups(cmd, ctx.env.readContextFile)) continue;
       ctx.report({
         range: model.text.rangeOf(site.command.start, site.command.end),
-        message: `\`poetry ${cmd.subcommand}\` also installs the dev dependency groups, in a stage that ends up in the image`,
+        // A stage the image only copies from (a wheel builder) does not end up in the image as a whole.
+        message: `\`poetry ${cmd.subcommand}\` also installs the dev dependency groups, in a stage ${site.info.stage.ships ? 'that ends up in the image' : 'that the image copies files from'}`,
         fixes: [{ title: 'Add `--only main`', applicability: 'unsafe', edits: [insertAt(model, cmd.subcommandWord.end, ' --only main')] }],
       });
     }

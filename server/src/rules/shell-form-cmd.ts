@@ -222,12 +222,20 @@ export default defineRule({
         const wrapped = shellWrapperText(model, info, script, text, span);
         if (wrapped) fixes.push({ title: 'Rewrite as `["sh", "-c", "exec …"]`', applicability: 'unsafe', edits: [replaceSpan(model, start, end, wrapped)] });
       }
+      // `CMD exec app …`: the shell replaces itself with the app, which then gets the signals;
+      // saying otherwise would be wrong, though exec form still spares the shell.
+      const head = script.commands.length === 1 ? (script.commands[0] as SimpleCommand) : null;
+      const execs = head !== null && head.depth === 0 && head.words[0]?.raw === 'exec' && head.words.length > 1;
       ctx.report({
         range: model.text.rangeOf(start, end),
         message:
           info.keyword === 'CMD'
-            ? 'Shell-form `CMD` runs under `/bin/sh -c`, which does not pass stop signals on to the app'
-            : 'Shell-form `ENTRYPOINT` runs under `/bin/sh -c`: it ignores `CMD` and `docker run` arguments and does not pass stop signals on',
+            ? execs
+              ? 'Shell-form `CMD` starts `/bin/sh -c` only to `exec` the app: exec form runs it directly'
+              : 'Shell-form `CMD` runs under `/bin/sh -c`, which does not pass stop signals on to the app'
+            : execs
+              ? 'Shell-form `ENTRYPOINT` runs under `/bin/sh -c`: it ignores `CMD` and `docker run` arguments'
+              : 'Shell-form `ENTRYPOINT` runs under `/bin/sh -c`: it ignores `CMD` and `docker run` arguments and does not pass stop signals on',
         fixes,
       });
     }

@@ -2,7 +2,7 @@
 import type { Word } from '../shell/lexer';
 import { hasVersionSpecifier, isPathOrUrl, isPinnedVcs, pipInstall, requirementName, type PipInstall } from '../shell/pip';
 import { fullyUnderstood, inlineEnv } from '../shell/query';
-import type { Stage } from '../model/stages';
+import { rootStage, type Stage } from '../model/stages';
 import type { DocumentModel } from '../model/document-model';
 import type { Fix } from './types';
 import { defineRule } from './define-rule';
@@ -59,12 +59,21 @@ function stageLockFile(model: DocumentModel, stage: Stage): string | null {
   return null;
 }
 
+/** Whether the stage's chain starts from the official python image, which ships a current pip. */
+function onOfficialPython(stage: Stage): boolean {
+  return rootStage(stage).image?.isPython === true;
+}
+
 /**
  * The only fix: deleting `pip install --upgrade pip` when pip is the sole package and nothing
  * else (requirements, editable projects, target directories) rides on the same command.
+ * Only on the official python image: elsewhere pip comes from the distribution or a vendor
+ * image (Ubuntu's `python3-pip`, CUDA or TensorFlow images) and can be too old for today's
+ * wheels, so the upgrade may be what makes the later installs work.
  */
-function selfUpgradeRemoval(model: DocumentModel, pip: PipInstall, site: CommandSite, word: Word): Fix | null {
+function selfUpgradeRemoval(model: DocumentModel, stage: Stage, pip: PipInstall, site: CommandSite, word: Word): Fix | null {
   if (pip.packages.length !== 1 || requirementName(word.value) !== 'pip' || word.value.trim().toLowerCase() !== 'pip') return null;
+  if (!onOfficialPython(stage)) return null;
   if (!pip.has('-U', '--upgrade')) return null;
   if (pip.has('-r', '--requirement', '-e', '--editable', '-t', '--target', '--prefix', '--root')) return null;
   // Removing text next to a compound command or a heredoc could swallow it.
@@ -118,7 +127,7 @@ export default defineRule({
     example: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nRUN pip install --no-cache-dir gunicorn',
     useInstead: 'FROM python:3.12-slim-bookworm\nCOPY requirements.txt .\n# gunicorn==23.0.0 is listed in requirements.txt\nRUN pip install --no-cache-dir -r requirements.txt',
     fixSafety:
-      'The only automatic fix removes a `pip install --upgrade pip` command (or its whole RUN when it is alone). It is unsafe: the image then keeps the pip version of the base image, and a build that relies on a newer pip feature or resolver behaviour could change. When the project locks the package (`poetry.lock`, `uv.lock`, `Pipfile.lock`, `pdm.lock`, or an exact `==` pin in a requirements file the stage installs or a `requirements*.txt` of the build context), a fix pins it to that version: unsafe, because the locked version may differ from what the unpinned install picks today, and it is only as current as your lock. Otherwise pinning needs a version only you can choose, so it is not offered as an edit.',
+      'The only automatic fix removes a `pip install --upgrade pip` command (or its whole RUN when it is alone), in stages built on the official python image; other base images (distribution `python3-pip`, vendor images) may ship a pip too old for current wheels, so their upgrade is left alone. It is unsafe: the image then keeps the pip version of the base image, and a build that relies on a newer pip feature or resolver behaviour could change. When the project locks the package (`poetry.lock`, `uv.lock`, `Pipfile.lock`, `pdm.lock`, or an exact `==` pin in a requirements file the stage installs or a `requirements*.txt` of the build context), a fix pins it to that version: unsafe, because the locked version may differ from what the unpinned install picks today, and it is only as current as your lock. Otherwise pinning needs a version only you can choose, so it is not offered as an edit.',
     references: [
       'https://pip.pypa.io/en/stable/topics/repeatable-installs/',
       'https://pip.pypa.io/en/stable/user_guide/#constraints-files',
@@ -144,7 +153,7 @@ export default defineRule({
           if (lockFile === undefined) lockFile = stageLockFile(model, stage);
           const what = kind === 'unpinned-vcs' ? `\`${word.value}\` is installed without a pinned tag or commit` : `\`${word.value}\` is installed without a version pin`;
           const pin = kind === 'unpinned' ? lockPinFix(model, word, ctx.workspace, filesForPins) : null;
-          const removal = selfUpgradeRemoval(model, pip, site, word);
+          const removal = selfUpgradeRemoval(model, stage, pip, site, word);
           const range = model.text.rangeOf(word.start, word.end);
           const message = lockFile !== null ? `${what} and bypasses the lock file \`${lockFile}\`` : what;
           // Literals rather than a filtered array and a spread per finding (hundreds on large files).
