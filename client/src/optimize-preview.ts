@@ -5,6 +5,7 @@ import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { readClientConfig } from './config';
 import { createdFileContent } from './created-file';
+import { DECISIONS_PLACEHOLDER, decisionDescription } from './decision-format';
 import { FIX_ALL_COMMAND, OPTIMIZE_COMMAND } from '../../server/src/protocol';
 import type {
   OptimizeCommandArgs,
@@ -270,7 +271,7 @@ export function decisionItems(decisions: readonly OptimizeDecisionData[]): Decis
   return decisions.map((d) => ({
     id: d.id,
     label: d.title,
-    description: `${d.id} · ${d.codes.join(', ')}${d.default ? '' : ' · off by default'}`,
+    description: decisionDescription(d),
     detail: d.explanation,
     picked: d.ticked,
   }));
@@ -282,7 +283,7 @@ async function pickDecisions(name: string, decisions: readonly OptimizeDecisionD
   const picked = await vscode.window.showQuickPick(items, {
     canPickMany: true,
     title: `Optimize ${name}: unsafe steps`,
-    placeHolder: 'Tick the steps to include; the diff updates when you confirm (Escape cancels)',
+    placeHolder: DECISIONS_PLACEHOLDER,
     matchOnDescription: true,
     matchOnDetail: true,
     ignoreFocusOut: true,

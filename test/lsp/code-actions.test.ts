@@ -5,6 +5,7 @@ import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { lint } from '../../server/src/engine/lint';
 import { applyEdits } from '../../server/src/fix/apply';
 import { OPTIMIZE_COMMAND, SHOW_DOCUMENTATION_COMMAND, type OptimizeCommandResult } from '../../server/src/protocol';
+import { ruleByCode } from '../../server/src/rules/index';
 import type { Rule } from '../../server/src/rules/types';
 import { actionsOnly, editsFor, type TestClient } from './support/client';
 import { pyd201, testRule, withSession } from './support/in-process';
@@ -71,6 +72,29 @@ describe('quick fixes', () => {
       const { actions } = await actionsFor(client, ONE);
       assert.ok(!actions.some((a) => a.title.startsWith('Fix all PYD201')));
       assert.ok(actions.some((a) => a.title === 'Fix all auto-fixable problems'));
+    });
+  });
+
+  it('lists a fix shared by two findings of one rule once, for both, without a same-code fix-all', async () => {
+    // PYD405 reports PYTHONUNBUFFERED and PYTHONFAULTHANDLER as two findings on the same command,
+    // and both offer the one ENV line that fixes them together.
+    const text = 'FROM python:3.12-slim\nCMD ["python", "app.py"]\n';
+    const pyd405 = ruleByCode('PYD405');
+    assert.ok(pyd405);
+    await withSession({ pull: true }, { rules: [pyd405] }, async (client) => {
+      await client.open(URI, text, 1);
+      const diagnostics = await client.pull(URI);
+      assert.equal(diagnostics.length, 2);
+      const actions = actionsOnly(await client.codeActions(URI, { start: { line: 1, character: 0 }, end: { line: 1, character: 26 } }, diagnostics));
+      assert.deepEqual(actions.map((a) => a.title), [
+        'Add `ENV PYTHONUNBUFFERED=1 PYTHONFAULTHANDLER=1` after the final `FROM` (PYD405)',
+        'Ignore PYD405 for this instruction',
+        'Show documentation for PYD405',
+        'Fix all auto-fixable problems',
+      ]);
+      assert.equal(actions[0]?.diagnostics?.length, 2, 'the shared fix resolves both diagnostics');
+      assert.equal(actions[0]?.isPreferred, true);
+      assert.ok(!lint(apply(text, actions[0]), { rules: [pyd405] }).findings.length);
     });
   });
 

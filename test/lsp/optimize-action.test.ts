@@ -10,6 +10,7 @@ import type { CodeAction, CreateFile, Range, TextDocumentEdit, WorkspaceEdit } f
 import { OPTIMIZE_ACTION_TITLE, OPTIMIZE_APPLY_ACTION_TITLE } from '../../server/src/features/code-actions';
 import { applyEdits } from '../../server/src/fix/apply';
 import { CLIENT_COMMANDS, OPTIMIZE_APPLY_COMMAND, type OptimizeCommandResult } from '../../server/src/protocol';
+import { ruleByCode } from '../../server/src/rules/index';
 import { actionsOnly, editsFor, type ClientProfile, type TestClient } from './support/client';
 import { pyd201, withSession } from './support/in-process';
 import { SERVICE_DOCKERFILE as SERVICE } from './support/dockerfiles';
@@ -57,6 +58,41 @@ describe('"Optimize this Dockerfile…" code action in VS Code', () => {
       await withSession(profile, { rules: [pyd201()] }, async (client) => {
         await client.open(URI, TEXT);
         assert.equal((await optimizeActionAt(client, URI, 0))?.command?.command, CLIENT_COMMANDS.optimize, JSON.stringify(profile));
+      });
+    }
+  });
+});
+
+describe('Optimize as the remedy of a finding without a fix of its own', () => {
+  // PYD206's remedy is the builder stage Optimize writes; without it the light bulb on the
+  // apt-get line offered only "Ignore" and "Show documentation".
+  const BUILD = 'FROM python:3.12-slim-trixie\nRUN apt-get update && apt-get install -y gcc libpq-dev\nRUN pip install --no-cache-dir psycopg2==2.9.10\n';
+  const TITLE = `Move the build packages to a builder stage: ${OPTIMIZE_ACTION_TITLE} (PYD206)`;
+
+  async function pyd206Actions(client: TestClient): Promise<CodeAction[]> {
+    await client.open(URI, BUILD);
+    const diagnostics = (await client.pull(URI)).filter((d) => d.code === 'PYD206');
+    assert.equal(diagnostics.length, 1);
+    return actionsOnly(await client.codeActions(URI, (diagnostics[0] as { range: Range }).range, diagnostics, ['quickfix']));
+  }
+
+  it('offers Optimize among the quick fixes of PYD206, before ignore and docs, running the preview command', async () => {
+    const pyd206 = ruleByCode('PYD206');
+    assert.ok(pyd206);
+    await withSession(VS_CODE, { rules: [pyd206] }, async (client) => {
+      const actions = await pyd206Actions(client);
+      assert.deepEqual(actions.map((a) => a.title), [TITLE, 'Ignore PYD206 for this instruction', 'Show documentation for PYD206']);
+      assert.deepEqual(actions[0]?.command, { title: OPTIMIZE_ACTION_TITLE, command: CLIENT_COMMANDS.optimize, arguments: [URI] });
+      assert.equal(actions[0]?.kind, 'quickfix');
+    });
+  });
+
+  it('is left out where Optimize applies without its decisions: the builder stage is an unsafe one', async () => {
+    const pyd206 = ruleByCode('PYD206');
+    assert.ok(pyd206);
+    for (const profile of [NEOVIM, { ...NEOVIM, applyEdit: false }]) {
+      await withSession(profile, { rules: [pyd206] }, async (client) => {
+        assert.deepEqual((await pyd206Actions(client)).map((a) => a.title), ['Ignore PYD206 for this instruction', 'Show documentation for PYD206']);
       });
     }
   });

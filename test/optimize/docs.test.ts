@@ -25,6 +25,11 @@ describe('docs/optimize.md', () => {
     for (const d of off) assert.match(DOC, new RegExp(`\`${d.id}\``), `${d.id} is off by default but not documented`);
   });
 
+  it('titles a fix decision whose rule offers two choices by the edit a tick makes', () => {
+    // Ticking fix:PYD209 applies the first fix: the ENV line that puts the venv on PATH.
+    assert.match(decisionForCode('PYD209').title, /^Put each unused virtual environment on PATH with ENV .*\(PYD209\)$/);
+  });
+
   it('resolves decision ids: named ones, fix:PYDnnn for codes without a name, nothing else', () => {
     assert.equal(decisionById('multi-stage')?.id, 'multi-stage');
     assert.equal(decisionById('fix:PYD304')?.codes[0], 'PYD304');

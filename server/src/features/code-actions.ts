@@ -1,5 +1,5 @@
 // Code actions: quick fixes, same-code fix-all, ignore pragmas, docs links, fix-all on save, and their resolve.
-import { CodeActionKind, CreateFile, TextDocumentEdit, type CodeAction, type CodeActionContext, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, CreateFile, TextDocumentEdit, type CodeAction, type CodeActionContext, type Command, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { FileChange } from '../fix/apply';
 import type { Finding } from '../engine/lint';
 import { diffEdits } from '../fix/diff';
@@ -168,7 +168,8 @@ function quickFix(title: string, diagnostic: Diagnostic | undefined, extra: Part
 }
 
 /**
- * The code actions for a request, in vscode-eslint's order: per diagnostic its fixes,
+ * The code actions for a request, in vscode-eslint's order: per diagnostic its fixes (a fix
+ * another diagnostic already offered is listed once), Optimize where it is the remedy,
  * "Fix all <CODE> problems in this file", "Ignore <CODE> for this instruction" and
  * "Show documentation for <CODE>"; then once "Fix all auto-fixable problems". When the
  * request asks for `source.fixAll` kinds, only the on-save fix-all action is returned.
@@ -210,7 +211,14 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
   if (!kindRequested(context.only, CodeActionKind.QuickFix, true)) return actions;
 
   const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+  /**
+   * Quick fixes already offered, by title and edit: two findings of one rule on the same
+   * instruction can share one fix (PYD405 reports PYTHONUNBUFFERED and PYTHONFAULTHANDLER
+   * separately, and one ENV line fixes both). The menu then lists it once, for both diagnostics.
+   */
+  const fixesOffered = new Map<string, CodeAction>();
   const fixAllCodesDone = new Set<string>();
+  const optimizeRemediesDone = new Set<string>();
   const docsDone = new Set<string>();
   const ignoresDone = new Set<string>();
   for (const diagnostic of ours) {
@@ -221,17 +229,36 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
     for (const fix of finding.fixes) {
       const fixWorkspaceEdit = fixEdit(fix);
       if (!fixWorkspaceEdit) continue;
-      actions.push(
-        quickFix(fixTitle(fix, code), diagnostic, {
-          ...(finding.fixes.length === 1 && fix.applicability === 'safe' ? { isPreferred: true } : {}),
-          edit: fixWorkspaceEdit,
-        }),
-      );
+      const title = fixTitle(fix, code);
+      const key = `${title}\u0000${JSON.stringify(fixWorkspaceEdit)}`;
+      const offered = fixesOffered.get(key);
+      if (offered) {
+        offered.diagnostics = [...(offered.diagnostics ?? []), diagnostic];
+        continue;
+      }
+      const action = quickFix(title, diagnostic, {
+        ...(finding.fixes.length === 1 && fix.applicability === 'safe' ? { isPreferred: true } : {}),
+        edit: fixWorkspaceEdit,
+      });
+      fixesOffered.set(key, action);
+      actions.push(action);
+    }
+
+    // A finding whose remedy is a restructuring that only Optimize makes gets Optimize here too:
+    // otherwise its light bulb offers nothing but "Ignore", and Optimize hides under Refactor… on line 1.
+    // Only where Optimize previews with its decisions (the default `preview`): the restructuring
+    // is an unsafe decision, which the applying server command leaves out unless includeUnsafe is on.
+    const remedy = OPTIMIZE_REMEDIES[code];
+    if (remedy !== undefined && (client.optimize ?? 'preview') === 'preview' && !optimizeRemediesDone.has(code)) {
+      optimizeRemediesDone.add(code);
+      const optimize = optimizeCommand(doc, 'preview');
+      actions.push(quickFix(`${remedy}: ${optimize.title} (${code})`, diagnostic, { command: optimize }));
     }
 
     if (!fixAllCodesDone.has(code)) {
       fixAllCodesDone.add(code);
-      const fixable = doc.findings.filter((f) => f.code === code && f.fixes.length > 0).length;
+      // Findings whose fixes are the same edit count once: "Fix all" must do more than the quick fix.
+      const fixable = new Set(doc.findings.filter((f) => f.code === code && f.fixes.length > 0).map((f) => fixesKey(f.fixes))).size;
       if (fixable >= 2) {
         const all = fixAllPart([code]);
         if (all) actions.push(quickFix(`Fix all ${code} problems in this file`, diagnostic, all));
@@ -258,6 +285,11 @@ export function codeActions(doc: CodeActionDocument, context: CodeActionContext,
     if (all) actions.push(quickFix(FIX_ALL_TITLE, undefined, all));
   }
   return actions;
+}
+
+/** The edits of a finding's fixes, as a key: findings with equal keys are fixed by the same edit. */
+function fixesKey(fixes: readonly Fix[]): string {
+  return JSON.stringify(fixes.map((fix) => [fix.edits, fix.fileEdits ?? []]));
 }
 
 /**
@@ -325,17 +357,24 @@ export function optimizeCodeAction(doc: Pick<CodeActionDocument, 'uri' | 'model'
   const firstInstruction = doc.model.instructions[0]?.range.start.line ?? 0;
   const touches = (line: number): boolean => range.start.line <= line && line <= range.end.line;
   if (!touches(0) && !touches(firstInstruction)) return undefined;
+  const command = optimizeCommand(doc, via);
+  return { title: command.title, kind: CodeActionKind.RefactorRewrite, command };
+}
+
+/** The command that starts Optimize in this client (see optimizeCodeAction), titled as the action. */
+function optimizeCommand(doc: Pick<CodeActionDocument, 'uri'> & { version?: number }, via: Exclude<OptimizeVia, 'none'> = 'preview'): Command {
   if (via === 'apply') {
     const args: OptimizeCommandArgs = { uri: doc.uri, version: doc.version ?? -1 };
-    return {
-      title: OPTIMIZE_APPLY_ACTION_TITLE,
-      kind: CodeActionKind.RefactorRewrite,
-      command: { title: OPTIMIZE_APPLY_ACTION_TITLE, command: OPTIMIZE_APPLY_COMMAND, arguments: [args] },
-    };
+    return { title: OPTIMIZE_APPLY_ACTION_TITLE, command: OPTIMIZE_APPLY_COMMAND, arguments: [args] };
   }
-  return {
-    title: OPTIMIZE_ACTION_TITLE,
-    kind: CodeActionKind.RefactorRewrite,
-    command: { title: OPTIMIZE_ACTION_TITLE, command: CLIENT_COMMANDS.optimize, arguments: [doc.uri] },
-  };
+  return { title: OPTIMIZE_ACTION_TITLE, command: CLIENT_COMMANDS.optimize, arguments: [doc.uri] };
 }
+
+/**
+ * Codes whose remedy is a restructuring done by Optimize (their rule's fix safety says so),
+ * with what Optimize does about them; the quick-fix title reads "<remedy>: Optimize this Dockerfile…".
+ */
+const OPTIMIZE_REMEDIES: Readonly<Record<string, string>> = {
+  // The multi-stage decision (ticked by default) moves the build packages to a builder stage.
+  PYD206: 'Move the build packages to a builder stage',
+};

@@ -218,6 +218,9 @@ const FIX_TITLES: Readonly<Record<string, string>> = {
   PYD202: 'Remove lone `pip install --upgrade pip` commands and pin packages to the versions the project locks',
   // The compile step is a safe fix (applied without asking); the unsafe one removes the variable.
   PYD406: 'Remove `PYTHONDONTWRITEBYTECODE` where nothing precompiles the code',
+  // The rule's title offers two choices, but one checkbox takes the first fix the finding
+  // has: the ENV line when the directory is a plain absolute path, else the removal.
+  PYD209: 'Put each unused virtual environment on PATH with ENV (or remove its creation when it cannot be)',
 };
 
 /** ENV-removing fixes: the keys they remove may disappear from the final image. */

@@ -31,7 +31,7 @@ export default defineRule({
     example: 'FROM python:3.12-slim-bookworm\nRUN apt-get update && apt-get install -y libpq5 && rm -rf /var/lib/apt/lists/*',
     useInstead: 'FROM python:3.12-slim-bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*',
     fixSafety:
-      'The fix inserts `--no-install-recommends` right after `install`. It is never applied in bulk: a program can depend at run time on a package that is only recommended (for example `ca-certificates`, which `git` and curl\'s library `libcurl4` only recommend, so HTTPS downloads fail without it), and the build would still succeed. Apply it, then check that the image still works, and name such packages explicitly.',
+      'The fix inserts `--no-install-recommends` right after `install`. It is left out of fix-all and fix on save: a program can depend at run time on a package that is only recommended (for example `ca-certificates`, which `git` and curl\'s library `libcurl4` only recommend, so HTTPS downloads fail without it), and the build would still succeed. Apply it, then check that the image still works, and name such packages explicitly.',
     references: [
       'https://docs.docker.com/build/building/best-practices/#apt-get',
       'https://manpages.debian.org/bookworm/apt/apt-get.8.en.html',

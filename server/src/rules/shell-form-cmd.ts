@@ -181,7 +181,7 @@ export default defineRule({
   fix: { availability: 'sometimes', applicability: 'unsafe' },
   hadolint: ['DL3025'],
   docs: {
-    whatItDoes: 'Flags the `CMD` and `ENTRYPOINT` that take effect in the final image (the last ones in the final stage and the stages it is built `FROM`) when they are written in shell form. Builder stages, and images whose stage chain sets a `SHELL`, are not checked. A command that is a plain list of words is rewritten as a JSON array (`CMD gunicorn main:app -b 0.0.0.0:5000` becomes `CMD ["gunicorn", "main:app", "-b", "0.0.0.0:5000"]`); a command that needs the shell can be wrapped as `["sh", "-c", "exec …"]`.',
+    whatItDoes: 'Flags the `CMD` and `ENTRYPOINT` that take effect in the final image (the last ones in the final stage and the stages it is built `FROM`) when they are written in shell form. Builder stages, and images whose stage chain sets a `SHELL`, are not checked. A command that is a plain list of words is rewritten as a JSON array (`CMD gunicorn main:app -b 0.0.0.0:5000` becomes `CMD ["gunicorn", "main:app", "-b", "0.0.0.0:5000"]`); a command that needs the shell can be wrapped as `["sh", "-c", "exec …"]`. A command that starts like a JSON array but is not valid JSON (a missing `]`, a missing or trailing comma) is run as shell form too, as text: it is reported as such, without a fix.',
     whyItMatters: 'In shell form Docker starts `/bin/sh -c "<text>"`, so the shell is PID 1 and your app is its child. The shell does not forward SIGTERM: `docker stop` waits for the 10 s grace period and then SIGKILLs the app, which never gets to finish requests or close connections, on every deploy and every scale-down. A shell-form `ENTRYPOINT` also ignores `CMD` and the arguments given to `docker run`.',
     example: 'FROM python:3.12-slim-bookworm\nCMD gunicorn main:app --bind 0.0.0.0:8000',
     useInstead: 'FROM python:3.12-slim-bookworm\nCMD ["gunicorn", "main:app", "--bind", "0.0.0.0:8000"]',
@@ -207,10 +207,22 @@ export default defineRule({
       const text = logicalText(model.content, script.start, info.end, model.escapeChar);
       const span = trimmedSpan(text);
       if (!span) continue;
-      // `CMD ['app']` is a broken exec form, reported by PYD402 (single-quoted-json-array).
-      if (text.chars[span.start] === '[' && text.chars[span.end - 1] === ']') continue;
       const start = text.offsets[span.start] as number;
       const end = (text.offsets[span.end - 1] as number) + 1;
+      // A `[` glued to what follows is an exec form that is not valid JSON (`["app", "x"` with
+      // no `]`, a missing comma, a trailing one): Docker then runs the text through the shell,
+      // which looks for a program named `["app",`. Calling it shell form and offering the
+      // `sh -c` wrapper would hide the typo; `[ -f x ]` (the test command) is spaced out.
+      if (text.chars[span.start] === '[' && !/[\s[]/.test(text.chars[span.start + 1] ?? ' ')) {
+        // `CMD ['app']` is a broken exec form that PYD402 (single-quoted-json-array) reports and fixes.
+        if (text.chars[span.end - 1] === ']' && text.chars.slice(span.start, span.end).includes("'")) continue;
+        ctx.report({
+          range: model.text.rangeOf(start, end),
+          message: `\`${info.keyword}\` is not a valid JSON array, so Docker treats it as shell form and runs the text with \`/bin/sh -c\`: check the brackets, commas and double quotes`,
+          fixes: [],
+        });
+        continue;
+      }
       const changesPairing = info.keyword === 'ENTRYPOINT' ? effective.cmd !== null : effective.entrypoint !== null;
       const words = plainArgv(model, script, text);
       const unsafeExec = changesPairing || (words !== null && lacksShebang(ctx.env, words[0] as Word));

@@ -1,0 +1,19 @@
+// Text of the Optimize decisions list (a QuickPick), free of the vscode API so it is unit-tested in node.
+import type { OptimizeDecisionData } from '../../server/src/protocol';
+
+/**
+ * The placeholder of the decisions list. Short enough for the input box of VS Code's quick
+ * input (about 60 characters fit): a longer one was cut off before "Escape cancels".
+ */
+export const DECISIONS_PLACEHOLDER = 'Tick steps; Enter updates the diff, Escape cancels';
+
+/**
+ * The grey text beside a decision's title: its id (what `--decisions` and the confirmation name),
+ * the codes it applies, and whether it is off by default. A `fix:PYDnnn` id already names its only
+ * code, which the title repeats too: listing it again ("fix:PYD408 · PYD408") was clutter that
+ * pushed the title out of the row.
+ */
+export function decisionDescription(decision: Pick<OptimizeDecisionData, 'id' | 'codes' | 'default'>): string {
+  const codes = decision.codes.filter((code) => decision.id !== `fix:${code}`);
+  return [decision.id, ...(codes.length > 0 ? [codes.join(', ')] : []), ...(decision.default ? [] : ['off by default'])].join(' · ');
+}
