@@ -8,8 +8,13 @@ import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../support/paths';
 
-/** What the production server bundle measured after Optimize and the hover tables became on-demand parts (652 KB), plus room for new rules. */
-const SERVER_BUNDLE_LIMIT = 680 * 1024;
+/**
+ * A guard against growth nobody decided on, not the issue's 600 KB target (see README,
+ * Performance): 652 KB after Optimize and the hover tables became on-demand parts, 673 KB
+ * with the rules of later sessions, 681 KB with PYD003 and PYD411's WORKDIR fix; plus room
+ * for one more rule. Raise it only with a line here saying what the bytes bought.
+ */
+const SERVER_BUNDLE_LIMIT = 690 * 1024;
 
 interface BundleSizes {
   server: number | null;

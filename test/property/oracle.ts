@@ -67,7 +67,9 @@ export function directiveLines(text: string): string[] {
   const lines = (text.startsWith(BOM) ? text.slice(1) : text).split(/\r\n|\n|\r/);
   const out: string[] = [];
   for (const line of lines) {
-    if (!/^\s*#\s*[A-Za-z][A-Za-z0-9]*\s*=/.test(line)) break;
+    // `[^\S\uFEFF]`: JavaScript's `\s` includes the byte-order mark, Docker's white space does
+    // not; a mark anywhere but at the very start of the file makes the line an instruction.
+    if (!/^[^\S\uFEFF]*#[^\S\uFEFF]*[A-Za-z][A-Za-z0-9]*[^\S\uFEFF]*=/.test(line)) break;
     out.push(line);
   }
   return out;
@@ -75,7 +77,7 @@ export function directiveLines(text: string): string[] {
 
 /** Why `after` does not keep the escape directive of `before`, or undefined. */
 export function escapeProblem(before: string, after: string): string | undefined {
-  const escapeLine = (lines: string[]): string | undefined => lines.find((l) => /^\s*#\s*escape\s*=/i.test(l));
+  const escapeLine = (lines: string[]): string | undefined => lines.find((l) => /^[^\S\uFEFF]*#[^\S\uFEFF]*escape[^\S\uFEFF]*=/i.test(l));
   const had = escapeLine(directiveLines(before));
   if (had !== undefined && !directiveLines(after).includes(had)) return `the escape directive \`${had}\` is gone from the directives`;
   const a = new DocumentModel(before).escapeChar;

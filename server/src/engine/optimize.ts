@@ -46,7 +46,7 @@ export function optimize(content: string, options: OptimizeOptions = {}): Optimi
   const plan = planOptimize(content, options);
   const skipped: SkippedStep[] = [];
   if (syntaxProblemCount(model) > 0) {
-    skipped.push({ step: 'parse-check', reason: 'the file has syntax problems; only fixes that do not add new ones were applied' });
+    skipped.push({ step: 'parse-check', reason: 'the file has syntax problems (PYD003 shows where); only fixes that do not add new ones were applied' });
   }
   skipped.push(...plan.skipped);
   return {

@@ -56,9 +56,11 @@ export function parsePragmas(model: DocumentModel): Pragmas {
     const codes = (m[3] as string).split(/[\s,]+/).filter((c) => c !== '').map((c) => c.toUpperCase());
     let instructionIndex = -1;
     if (!global) {
-      // Only comment lines may sit between the pragma and its instruction.
+      // Only comment lines may sit between the pragma and its instruction. A line the parser
+      // read as an instruction is none, even if it looks like one once trimmed: `trim()` also
+      // drops a byte-order mark, and `\uFEFF# …` in mid-file is an instruction to Docker.
       let next = line + 1;
-      while (next < lines.lineCount && lines.lineText(next).trim().startsWith('#')) next++;
+      while (next < lines.lineCount && instructionStartingAt(next) < 0 && lines.lineText(next).trim().startsWith('#')) next++;
       instructionIndex = instructionStartingAt(next);
     }
     all.push({ tool, global, codes, line, instructionIndex });

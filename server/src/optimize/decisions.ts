@@ -206,6 +206,7 @@ const DEFAULT_OFF: Readonly<Record<string, string>> = {
   PYD206: 'removing the build packages with `--auto-remove` in the same RUN can also remove libraries the compiled packages need at run time (such as `libpq5`); the multi-stage rewrite moves them safely',
   PYD304: 'a program can silently depend on a recommended package',
   PYD216: 'switching an index to `https://` breaks the build when the mirror does not serve HTTPS',
+  PYD003: 'the instruction a misspelt keyword was meant to be is a guess',
 };
 
 /**

@@ -2,6 +2,7 @@
 import type { Rule } from './types';
 import unknownCodeInPragma from './unknown-code-in-pragma';
 import unusedPragma from './unused-pragma';
+import invalidInstruction from './invalid-instruction';
 import fullPythonImageInFinalStage from './full-python-image-in-final-stage';
 import floatingPythonTag from './floating-python-tag';
 import endOfLifePython from './end-of-life-python';
@@ -70,6 +71,7 @@ export const DOCS_BASE_URL = 'https://github.com/pydockerfile/pydockerfile/blob/
 export const ALL_RULES: readonly Rule[] = [
   unknownCodeInPragma,
   unusedPragma,
+  invalidInstruction,
   fullPythonImageInFinalStage,
   floatingPythonTag,
   endOfLifePython,
