@@ -73,6 +73,30 @@ export function detailToPlain(markdown: string): string {
   return out.join('\n');
 }
 
+/** About three sentences of a fix-safety note in a hover; the docs page has the rest. */
+export const FIX_SAFETY_CHARS = 360;
+
+/**
+ * The sentences of `text` that fit in `limit` characters (at least the first, whole), and
+ * whether any were left out. A sentence ends at `.`, `!` or `?` followed by a space, outside
+ * backticks (`setup.py` or `e.g.` inside code does not end one).
+ */
+export function leadSentences(text: string, limit: number): { text: string; cut: boolean } {
+  if (text.length <= limit) return { text, cut: false };
+  let inCode = false;
+  let end = -1;
+  for (let i = 0; i < text.length - 1; i++) {
+    const c = text[i];
+    if (c === '`') inCode = !inCode;
+    else if (!inCode && (c === '.' || c === '!' || c === '?') && text[i + 1] === ' ') {
+      if (i + 1 > limit && end >= 0) break;
+      end = i + 1;
+      if (i + 1 > limit) break;
+    }
+  }
+  return end < 0 || end >= text.length ? { text, cut: false } : { text: text.slice(0, end), cut: true };
+}
+
 /** The documentation of the rule behind one finding, in the requested format. */
 export function ruleHoverText(finding: Finding, rule: Pick<RuleMeta, 'code' | 'title' | 'docs'> | undefined, format: MarkupKind, configNotes: readonly string[] = []): string {
   const markdown = format === MarkupKind.Markdown;
@@ -85,8 +109,12 @@ export function ruleHoverText(finding: Finding, rule: Pick<RuleMeta, 'code' | 't
   if (rule) {
     parts.push(markdown ? rule.docs.whyItMatters : markdownToPlain(rule.docs.whyItMatters));
     parts.push(markdown ? `Use instead:\n\n${fenced('dockerfile', rule.docs.useInstead)}` : `Use instead:\n${rule.docs.useInstead.replace(/\r\n/g, '\n')}`);
-    if (rule.docs.fixSafety) {
-      parts.push(markdown ? `**Fix safety:** ${rule.docs.fixSafety}` : `Fix safety: ${markdownToPlain(rule.docs.fixSafety)}`);
+    // Only where it matters (this finding has a fix that may change the image), and short: the
+    // whole note runs to 2,000 characters for some rules and buried the why and the better form.
+    if (rule.docs.fixSafety && finding.fixes.some((fix) => fix.applicability === 'unsafe')) {
+      const { text, cut } = leadSentences(rule.docs.fixSafety, FIX_SAFETY_CHARS);
+      const more = `${finding.docsUrl}#fix-safety`;
+      parts.push(markdown ? `**Fix safety:** ${text}${cut ? ` [More](${more})` : ''}` : `Fix safety: ${markdownToPlain(text)}${cut ? ` More: ${more}` : ''}`);
     }
   }
   // Where the rule's behaviour was configured, so "why is this an error here?" has an answer.
