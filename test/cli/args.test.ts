@@ -43,8 +43,8 @@ describe('parseArgs', () => {
 
 describe('isDockerfileName', () => {
   it('matches the Dockerfile naming conventions only', () => {
-    for (const name of ['Dockerfile', 'Containerfile', 'api.Dockerfile', 'Dockerfile.prod', 'Dockerfile.dev.arm64']) assert.ok(isDockerfileName(name), name);
-    for (const name of ['dockerfile.md', 'Dockerfile.', 'Dockerfile.dockerignore', 'api.Dockerfile.dockerignore', 'README.md', 'MyDockerfile']) assert.ok(!isDockerfileName(name), name);
+    for (const name of ['Dockerfile', 'Containerfile', 'api.Dockerfile', 'Dockerfile.prod', 'Dockerfile.dev.arm64', 'Containerfile.fedora']) assert.ok(isDockerfileName(name), name);
+    for (const name of ['dockerfile.md', 'Dockerfile.', 'Containerfile.', 'Containerfile.dockerignore', 'Dockerfile.dockerignore', 'api.Dockerfile.dockerignore', 'README.md', 'MyDockerfile']) assert.ok(!isDockerfileName(name), name);
   });
 });
 

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { localToday } from '../../server/src/cli/io';
-import { contextReader } from '../../server/src/cli/read-input';
+import { contextReader, readInputFile } from '../../server/src/cli/read-input';
 import type { JsonFinding } from '../../server/src/cli/format';
 import { lint } from '../../server/src/engine/lint';
 import { ALL_RULES, ruleByCode } from '../../server/src/rules/index';
@@ -143,6 +143,7 @@ describe('check input handling', () => {
       'api/Dockerfile.prod': flagged,
       'api/worker.Dockerfile': flagged,
       'legacy/Containerfile': flagged,
+      'legacy/Containerfile.fedora': flagged,
       'api/Dockerfile.dockerignore': flagged,
       'api/notes.txt': flagged,
       'node_modules/pkg/Dockerfile': flagged,
@@ -154,11 +155,35 @@ describe('check input handling', () => {
     }
     const run = runCli(['check', '--select', 'PYD201', '--format', 'json'], dir);
     assert.equal(run.status, 1, run.stderr);
-    assert.deepEqual(parseJson(run.stdout).map((f) => f.file), ['Dockerfile', path.join('api', 'Dockerfile.prod'), path.join('api', 'worker.Dockerfile'), path.join('legacy', 'Containerfile')]);
+    assert.deepEqual(parseJson(run.stdout).map((f) => f.file), ['Dockerfile', path.join('api', 'Dockerfile.prod'), path.join('api', 'worker.Dockerfile'), path.join('legacy', 'Containerfile'), path.join('legacy', 'Containerfile.fedora')]);
     const sub = runCli(['check', 'api', '--select', 'PYD201', '--format', 'json'], dir);
     assert.deepEqual(parseJson(sub.stdout).map((f) => f.file), [path.join('api', 'Dockerfile.prod'), path.join('api', 'worker.Dockerfile')]);
     // A file named explicitly is checked whatever its name.
     assert.deepEqual(parseJson(runCli(['check', 'api/notes.txt', '--select', 'PYD201', '--format', 'json'], dir).stdout).map((f) => f.file), ['api/notes.txt']);
+  });
+
+  it('skips virtual environments (folders with pyvenv.cfg) in folders and ** globs, unless named', () => {
+    const dir = tempDir('venv');
+    const flagged = 'FROM python:3.12-slim-bookworm\nRUN pip install flask==3.0.3\n';
+    const files: Record<string, string> = {
+      'Dockerfile': flagged,
+      // A package's template in site-packages: not the project's Dockerfile.
+      'venv/pyvenv.cfg': 'home = /usr/bin\n',
+      'venv/lib/python3.12/site-packages/pkg/Dockerfile.j2': flagged,
+      '.venv/pyvenv.cfg': 'home = /usr/bin\n',
+      '.venv/lib/pkg/Dockerfile': flagged,
+      // A folder merely named venv is an ordinary folder.
+      'tools/venv/Dockerfile': flagged,
+    };
+    for (const [name, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), text);
+    }
+    const files0 = (args: readonly string[]): string[] => parseJson(runCli(['check', ...args, '--select', 'PYD201', '--format', 'json'], dir).stdout).map((f) => f.file);
+    assert.deepEqual(files0([]), ['Dockerfile', path.join('tools', 'venv', 'Dockerfile')]);
+    assert.deepEqual(files0(['**/Dockerfile*']), ['Dockerfile', path.join('tools', 'venv', 'Dockerfile')]);
+    // Named on the command line, a virtual environment is searched.
+    assert.deepEqual(files0(['venv']), [path.join('venv', 'lib', 'python3.12', 'site-packages', 'pkg', 'Dockerfile.j2')]);
   });
 
   it('exits 2 when a folder holds no Dockerfile', () => {
@@ -183,6 +208,23 @@ describe('check input handling', () => {
       'pydockerfile: skipping Dockerfile: binary file (contains NUL bytes)',
       'pydockerfile: skipping latin1.Dockerfile: not valid UTF-8 text',
     ]);
+  });
+
+  it('skips a huge file without reading it whole, and names a symlink loop in one line', () => {
+    const dir = tempDir('huge');
+    const huge = path.join(dir, 'Dockerfile.bak');
+    // Sparse: 64 MB on paper, nothing on disk; reading it whole cost twice its size in memory.
+    fs.writeFileSync(huge, 'FROM python:3.12-slim-bookworm\n');
+    fs.truncateSync(huge, 64 * 1024 * 1024);
+    assertUsageFailure(runCli(['check', 'Dockerfile.bak'], dir), 'skipping Dockerfile.bak: too large to lint: 67,108,864 bytes (the limit is 750,000 characters)');
+    assert.deepEqual(readInputFile(huge), { kind: 'skipped', reason: 'too large to lint: 67,108,864 bytes (the limit is 750,000 characters)' });
+    // Just under the byte cap, the character limit still applies with its own message.
+    const near = path.join(dir, 'near.Dockerfile');
+    fs.writeFileSync(near, `FROM python:3.12-slim-bookworm\n#${'x'.repeat(800_000)}\n`);
+    assert.equal(readInputFile(near).kind, 'skipped');
+    fs.symlinkSync('b.Dockerfile', path.join(dir, 'a.Dockerfile'));
+    fs.symlinkSync('a.Dockerfile', path.join(dir, 'b.Dockerfile'));
+    assertUsageFailure(runCli(['check', 'a.Dockerfile'], dir), 'cannot read a.Dockerfile: too many levels of symbolic links (a symlink loop?)');
   });
 
   it('reports columns as editors show them for CRLF files with a byte-order mark', () => {

@@ -73,6 +73,19 @@ describe('check with configuration files', () => {
     assert.equal((JSON.parse(run.stdout) as JsonFinding[]).length, 2);
   });
 
+  it('refuses (exit 2) a Dockerfile whose config select names no known rule', () => {
+    // The unknown code is dropped with a warning; the empty select would then pass CI green
+    // without checking anything.
+    const dir = project({ 'typo/.pydockerfile.toml': 'select = ["PYD9999"]\n', 'typo/Dockerfile': UNCACHED, 'good/Dockerfile': UNCACHED });
+    const run = runCli(['check', '--format', 'json'], dir);
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /unknown rule `PYD9999` in `select`/);
+    assert.match(run.stderr, /^pydockerfile: cannot check typo[\\/]Dockerfile: `select` in typo[\\/]\.pydockerfile\.toml names no known rule, so nothing would be checked$/m);
+    assert.ok((JSON.parse(run.stdout) as JsonFinding[]).every((f) => f.file === path.join('good', 'Dockerfile')), 'the other Dockerfile is still checked');
+    // A select the command line fixes is fine.
+    assert.equal(runCli(['check', '--select', 'PYD201'], path.join(dir, 'typo')).status, 1);
+  });
+
   it('refuses to check Dockerfiles under a broken config file (exit 2), and checks the others', () => {
     const dir = project({ 'bad/.pydockerfile.toml': 'select = ["PYD201"\n', 'bad/Dockerfile': UNCACHED, 'good/Dockerfile': UNCACHED });
     const run = runCli(['check', '--select', 'PYD201', '--format', 'json'], dir);

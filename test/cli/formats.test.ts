@@ -42,7 +42,8 @@ function normalizeSarif(stdout: string): string {
       rule['fullDescription'] = { text: '<docs.whatItDoes>' };
       rule['help'] = { text: '<docs>', markdown: '<docs>' };
     }
-    for (const base of Object.values(run.originalUriBaseIds)) base.uri = base.uri.replace(pathToFileURL(PROJECT).href, 'file:///<cwd>');
+    // %SRCROOT% is the repository root the project folder sits in (see cli/report-root.ts).
+    for (const base of Object.values(run.originalUriBaseIds)) base.uri = base.uri.replace(pathToFileURL(REPO_ROOT).href, 'file:///<repo>');
   }
   return `${JSON.stringify(log, null, 2)}\n`;
 }
@@ -124,9 +125,12 @@ describe('check output format details', () => {
   });
 
   it('keeps Code Climate fingerprints when unrelated lines move', () => {
-    const before = JSON.parse(check(['--format', 'codeclimate']).stdout) as { fingerprint: string; location: { lines: { begin: number } } }[];
-    const dir = tempDir('moved');
+    // Both runs in temp folders outside any repository, so the path (part of the fingerprint) is the same.
+    const original = tempDir('original');
     const text = fs.readFileSync(path.join(PROJECT, 'Dockerfile'), 'utf8');
+    fs.writeFileSync(path.join(original, 'Dockerfile'), text);
+    const before = JSON.parse(runCli(['check', ...SELECT, '--format', 'codeclimate'], original).stdout) as { fingerprint: string; location: { lines: { begin: number } } }[];
+    const dir = tempDir('moved');
     fs.writeFileSync(path.join(dir, 'Dockerfile'), text.replace('\nFROM python:3.12-slim-bookworm AS build', '\n# a new comment\n\nFROM python:3.12-slim-bookworm AS build'));
     const after = JSON.parse(runCli(['check', ...SELECT, '--format', 'codeclimate'], dir).stdout) as { fingerprint: string; location: { lines: { begin: number } } }[];
     assert.deepEqual(after.map((i) => i.fingerprint), before.map((i) => i.fingerprint));

@@ -42,7 +42,7 @@ describe('.pre-commit-hooks.yaml', () => {
   });
 
   it('passes the files folder search treats as Dockerfiles, in any folder', () => {
-    const names = ['Dockerfile', 'Containerfile', 'Dockerfile.dev', 'api.Dockerfile', 'Dockerfile.dockerignore', 'api.Dockerfile.dockerignore', 'Dockerfile.', 'dockerfile', 'README.md', 'Dockerfiles'];
+    const names = ['Dockerfile', 'Containerfile', 'Containerfile.prod', 'Containerfile.', 'Dockerfile.dev', 'api.Dockerfile', 'Dockerfile.dockerignore', 'api.Dockerfile.dockerignore', 'Dockerfile.', 'dockerfile', 'README.md', 'Dockerfiles'];
     for (const h of hooks) {
       for (const name of names) {
         for (const file of [name, `services/api/${name}`]) assert.equal(selects(h, file), isDockerfileName(name), `${h.id}: ${file}`);

@@ -1,7 +1,11 @@
 // The unified diff printer, checked against the format `patch` and `git apply` expect.
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { diffPath, unifiedDiff } from '../../server/src/cli/unified-diff';
+import { diffPath, headerName, unifiedDiff } from '../../server/src/cli/unified-diff';
+import { runCli, tempDir } from './run-cli';
 
 describe('unifiedDiff', () => {
   it('is empty for equal texts', () => {
@@ -53,5 +57,30 @@ describe('diffPath', () => {
     assert.equal(diffPath('./examples/flask-app/Dockerfile'), 'examples/flask-app/Dockerfile');
     assert.equal(diffPath('services\\api\\Dockerfile'), 'services/api/Dockerfile');
     assert.equal(diffPath('/tmp/Dockerfile'), 'tmp/Dockerfile');
+  });
+});
+
+describe('diff header names', () => {
+  it('writes names the way git diff does: a tab after a name with a space, C quotes for special characters', () => {
+    assert.equal(headerName('a/services/api/Dockerfile'), 'a/services/api/Dockerfile');
+    assert.equal(headerName('/dev/null'), '/dev/null');
+    assert.equal(headerName('a/my app/Dockerfile'), 'a/my app/Dockerfile\t');
+    assert.equal(headerName('a/ünï/Dockerfile'), 'a/ünï/Dockerfile');
+    assert.equal(headerName('a/we"ird\\x\t/Dockerfile'), '"a/we\\"ird\\\\x\\t/Dockerfile"');
+    assert.equal(headerName('a/bell\u0007'), '"a/bell\\007"');
+  });
+
+  const hasPatch = spawnSync('patch', ['--version']).status === 0;
+  it('check --diff for a path with a space and non-ASCII letters applies with patch -p1', { skip: hasPatch ? false : 'no patch program' }, () => {
+    const dir = tempDir('diff-space');
+    const folder = path.join(dir, 'my app', 'ünï');
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'Dockerfile'), 'FROM python:3.12-slim-bookworm\nRUN pip install flask==3.0.3\n');
+    const run = runCli(['check', '--select', 'PYD201', '--diff'], dir);
+    assert.equal(run.status, 1, run.stderr);
+    assert.ok(run.stdout.startsWith('--- a/my app/ünï/Dockerfile\t\n+++ b/my app/ünï/Dockerfile\t\n'), run.stdout);
+    const applied = spawnSync('patch', ['-p1', '--batch', '--forward'], { cwd: dir, input: run.stdout, encoding: 'utf8' });
+    assert.equal(applied.status, 0, `${applied.stdout}${applied.stderr}`);
+    assert.equal(fs.readFileSync(path.join(folder, 'Dockerfile'), 'utf8'), 'FROM python:3.12-slim-bookworm\nRUN pip install --no-cache-dir flask==3.0.3\n');
   });
 });

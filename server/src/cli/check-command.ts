@@ -15,7 +15,7 @@ import { hasFlag, lastValue, parseArgs, type OptionSpec, type ParsedArgs } from 
 import { commitFiles, type FileWrite } from './atomic-write';
 import { cliContext, contextOption, CONTEXT_OPTION, RunDisk } from './build-context';
 import { formatCheckstyle } from './checkstyle';
-import { CliConfig, CONFIG_OPTIONS, resolveFlagCodes } from './cli-config';
+import { CliConfig, CONFIG_OPTIONS, displayPath, resolveFlagCodes } from './cli-config';
 import { formatCodeClimate } from './codeclimate';
 import { colorEnabled, palette } from './color';
 import { discover, isDockerfileName, type Discovery } from './discover';
@@ -38,6 +38,7 @@ import { CHECK_HELP } from './help';
 import { EXIT, programMessage, UsageError, type CliIo, type ExitCode } from './io';
 import { parallelMap, type ParallelHandshake } from './parallel';
 import { decodeText, describeFsError, readInputFile } from './read-input';
+import { reportRoot } from './report-root';
 import { formatSarif } from './sarif';
 import { diffPath, unifiedDiff } from './unified-diff';
 import { findVersion } from './version';
@@ -286,8 +287,18 @@ function checkInput(input: Input, text: string, config: CliConfig, args: ParsedA
     io.stderr(programMessage(`cannot check ${input.file}: ${resolved.error}`));
     return;
   }
+  const enabled = enabledCodes(resolved.config);
+  if (enabled.length === 0 && resolved.config.select?.length === 0) {
+    // A config `select` whose every code is unknown (a typo, or a code of a newer version) is
+    // read as an empty list with only a warning: the run would pass green without checking
+    // anything. (`--select X --ignore X` selects something and stays a deliberate no-op.)
+    state.errors++;
+    const where = resolved.file !== undefined ? ` in ${displayPath(resolved.file, io.cwd)}` : '';
+    io.stderr(programMessage(`cannot check ${input.file}: \`select\`${where} names no known rule, so nothing would be checked`));
+    return;
+  }
   const level: Applicability = resolved.config.includeUnsafe ? 'unsafe' : 'safe';
-  for (const code of enabledCodes(resolved.config)) state.ran.add(code);
+  for (const code of enabled) state.ran.add(code);
   const fixing = hasFlag(args, 'fix') || hasFlag(args, 'diff');
   const current = fixing ? applyFixes(input, text, lintOptionsFor(input, resolved.config, io, state.disk), level, args, io, state) : text;
   const options = lintOptionsFor(input, resolved.config, io, state.disk);
@@ -320,11 +331,11 @@ function render(format: CheckFormat, args: ParsedArgs, io: CliIo, state: RunStat
     case 'json':
       return `${JSON.stringify(findings.map((r) => toJsonFinding(r, levelOf(r.file))), null, 2)}\n`;
     case 'sarif':
-      return formatSarif(checked, { version: findVersion(), cwd: io.cwd, rules: ALL_RULES.filter((r) => state.ran.has(r.code)), successful: state.errors === 0 });
+      return formatSarif(checked, { version: findVersion(), cwd: io.cwd, root: reportRoot(io.cwd), rules: ALL_RULES.filter((r) => state.ran.has(r.code)), successful: state.errors === 0 });
     case 'github':
-      return formatGithub(checked);
+      return formatGithub(checked, io.cwd, reportRoot(io.cwd));
     case 'codeclimate':
-      return formatCodeClimate(checked, ALL_RULES, io.cwd);
+      return formatCodeClimate(checked, ALL_RULES, io.cwd, reportRoot(io.cwd));
     case 'checkstyle':
       return formatCheckstyle(checked);
     case 'text': {

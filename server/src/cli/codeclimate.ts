@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { docsUrl } from '../rules/index';
 import type { Rule, RuleCategory, Severity } from '../rules/types';
 import type { CheckedFile } from './format';
+import { pathUnderRoot } from './report-root';
 
 /** Code Climate severities (info, minor, major, critical, blocker) for ours. */
 const SEVERITIES: Readonly<Record<Severity, 'info' | 'minor' | 'major'>> = { error: 'major', warning: 'minor', info: 'info', hint: 'info' };
@@ -39,13 +40,16 @@ function fingerprint(parts: readonly string[]): string {
   return crypto.createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
 }
 
-/** The issues of all files; paths are relative to the working folder with forward slashes. */
-export function toCodeClimate(files: readonly CheckedFile[], rules: readonly Rule[], cwd: string): CodeClimateIssue[] {
+/**
+ * The issues of all files; paths are relative to `root` (the repository root, where GitLab
+ * looks them up; default: the working folder) with forward slashes.
+ */
+export function toCodeClimate(files: readonly CheckedFile[], rules: readonly Rule[], cwd: string, root: string = cwd): CodeClimateIssue[] {
   const byCode = new Map(rules.map((r) => [r.code, r]));
   const issues: CodeClimateIssue[] = [];
   for (const file of files) {
-    const relative = file.absolute ? path.relative(cwd, file.absolute) : file.file;
-    const location = (relative.startsWith('..') || path.isAbsolute(relative) ? file.file : relative).replace(/\\/g, '/');
+    // Standard input without --stdin-filename has no path: its name `-` is kept as it is.
+    const location = (file.absolute === undefined ? undefined : pathUnderRoot(path.resolve(cwd, file.absolute), root)) ?? file.file.replace(/\\/g, '/');
     const lines = file.text.split(/\r?\n/);
     const seen = new Map<string, number>();
     for (const f of file.findings) {
@@ -70,6 +74,6 @@ export function toCodeClimate(files: readonly CheckedFile[], rules: readonly Rul
 }
 
 /** The report as the command prints it: one JSON array. */
-export function formatCodeClimate(files: readonly CheckedFile[], rules: readonly Rule[], cwd: string): string {
-  return `${JSON.stringify(toCodeClimate(files, rules, cwd), null, 2)}\n`;
+export function formatCodeClimate(files: readonly CheckedFile[], rules: readonly Rule[], cwd: string, root: string = cwd): string {
+  return `${JSON.stringify(toCodeClimate(files, rules, cwd, root), null, 2)}\n`;
 }

@@ -8,13 +8,23 @@ import { describeFsError } from './read-input';
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
 
 /**
+ * The file every Python virtual environment has at its top (venv, virtualenv, uv, tox, nox).
+ * Its site-packages hold installed packages' Dockerfiles and templates (`Dockerfile.j2`), which
+ * made `check .` in a project with a local `.venv` fail on third-party files and walk
+ * thousands of folders; it is skipped like node_modules, whatever its name.
+ */
+const VIRTUALENV_MARKER = 'pyvenv.cfg';
+
+/**
  * True for names Docker tooling treats as Dockerfiles: `Dockerfile`, `*.Dockerfile`,
- * `Dockerfile.*` and `Containerfile`. Per-Dockerfile ignore files
- * (`Dockerfile.dockerignore`) share the prefix but are not Dockerfiles.
+ * `Dockerfile.*`, `Containerfile` and `Containerfile.*` (the same set as the pre-commit
+ * hooks' `files` pattern, so a folder run and the hooks check the same files). Per-Dockerfile
+ * ignore files (`Dockerfile.dockerignore`) share the prefix but are not Dockerfiles.
  */
 export function isDockerfileName(name: string): boolean {
   if (name.endsWith('.dockerignore')) return false;
-  return name === 'Dockerfile' || name === 'Containerfile' || name.endsWith('.Dockerfile') || (name.startsWith('Dockerfile.') && name.length > 'Dockerfile.'.length);
+  const variant = (base: string): boolean => name.startsWith(`${base}.`) && name.length > base.length + 1;
+  return name === 'Dockerfile' || name === 'Containerfile' || name.endsWith('.Dockerfile') || variant('Dockerfile') || variant('Containerfile');
 }
 
 /** What discovery found for the given paths. */
@@ -28,15 +38,18 @@ export interface Discovery {
 }
 
 /**
- * Lists Dockerfiles below a directory, sorted, without following directory symlinks. The
+ * Lists Dockerfiles below a directory, sorted, without following directory symlinks or
+ * entering virtual environments below it (`given`: the folder named on the command line). The
  * listings of folders holding Dockerfiles stay in the snapshot: their workspaces, config
  * lookups and repository root lookups ask about them again.
  */
-function walk(dir: string, out: string[], snapshot: DiskSnapshot): void {
+function walk(dir: string, out: string[], snapshot: DiskSnapshot, given = false): void {
   // An unreadable sub-folder is not worth failing the whole run for.
   const listing = snapshot.peekListing(dir);
   if (!listing) return;
   const names = [...listing.names()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // A virtual environment named on the command line is searched: the user asked for it.
+  if (!given && names.includes(VIRTUALENV_MARKER) && listing.listedKind(VIRTUALENV_MARKER) === 'file') return;
   let holdsDockerfile = false;
   for (const name of names) {
     const kind = listing.listedKind(name);
@@ -82,7 +95,7 @@ export function discover(paths: readonly string[], cwd: string, snapshot: DiskSn
       continue;
     }
     const found: string[] = [];
-    walk(absolute, found, snapshot);
+    walk(absolute, found, snapshot, true);
     if (found.length === 0) empty.push(given);
     for (const file of found) add(path.join(given, path.relative(absolute, file)));
   }

@@ -1,6 +1,8 @@
 // `check --format github`: GitHub Actions workflow commands, which annotate the pull request diff.
+import * as path from 'node:path';
 import type { Severity } from '../rules/types';
 import type { CheckedFile } from './format';
+import { pathUnderRoot } from './report-root';
 
 /** GitHub has three annotation levels; info and hint findings are notices. */
 const COMMANDS: Readonly<Record<Severity, 'error' | 'warning' | 'notice'>> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
@@ -16,14 +18,25 @@ export function escapeProperty(text: string): string {
 }
 
 /**
+ * The path GitHub matches against the repository: relative to `root` (the repository root)
+ * when the file is inside it, else as given.
+ */
+function annotationPath(file: CheckedFile, cwd: string, root: string): string {
+  // Standard input without --stdin-filename has no path: its name `-` is kept as it is.
+  const underRoot = file.absolute === undefined ? undefined : pathUnderRoot(path.resolve(cwd, file.absolute), root);
+  return underRoot ?? file.file.replace(/\\/g, '/');
+}
+
+/**
  * One `::warning file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message` line per
  * finding, with 1-based positions (the end column is just past the flagged text, as in JSON).
- * Paths use forward slashes, which GitHub matches against the repository.
+ * Paths are relative to `root` (default: `cwd`) with forward slashes.
  */
-export function formatGithub(files: readonly CheckedFile[]): string {
+export function formatGithub(files: readonly CheckedFile[], cwd: string, root: string = cwd): string {
   const lines: string[] = [];
-  for (const { file, findings } of files) {
-    const name = escapeProperty(file.replace(/\\/g, '/'));
+  for (const checked of files) {
+    const { findings } = checked;
+    const name = escapeProperty(annotationPath(checked, cwd, root));
     for (const f of findings) {
       const { start, end } = f.range;
       const props = `file=${name},line=${start.line + 1},col=${start.character + 1},endLine=${end.line + 1},endColumn=${end.character + 1},title=${escapeProperty(f.code)}`;

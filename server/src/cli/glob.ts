@@ -66,7 +66,7 @@ function isDirectory(full: string, entry: fs.Dirent): boolean {
  * Expands a glob pattern relative to `cwd`, returning matching paths spelled like the
  * pattern (relative stays relative), sorted and without duplicates. `**` matches any number
  * of folders (none included); no wildcard enters node_modules or .git, and `**` does not
- * follow symlinked folders. Both `/` and, on Windows, `\\` separate segments.
+ * follow symlinked folders or enter hidden folders and virtual environments. Both `/` and, on Windows, `\\` separate segments.
  */
 export function expandGlob(pattern: string, cwd: string): string[] {
   const normalized = path.sep === '\\' ? pattern.replace(/\\/g, '/') : pattern;
@@ -85,6 +85,8 @@ export function expandGlob(pattern: string, cwd: string): string[] {
       walk(relative, index + 1);
       for (const entry of listDir(dir)) {
         if (!entry.isDirectory() || SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.')) continue;
+        // `**` does not enter a virtual environment (`venv/`), like folder discovery (discover.ts).
+        if (fs.existsSync(path.join(dir, entry.name, 'pyvenv.cfg'))) continue;
         walk(path.join(relative, entry.name), index);
       }
       return;

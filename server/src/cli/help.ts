@@ -39,8 +39,9 @@ export const CHECK_HELP = `Usage: pydockerfile check [paths...] [options]
        pydockerfile check - [--stdin-filename PATH] [options] < Dockerfile
 
 Lint Dockerfiles. A folder is searched recursively for Dockerfile, *.Dockerfile,
-Dockerfile.* and Containerfile (node_modules and .git are skipped); a file named on
-the command line is checked whatever its name; a quoted glob such as
+Dockerfile.*, Containerfile and Containerfile.* (node_modules, .git and virtual
+environments, the folders with a pyvenv.cfg, are skipped); a file named on the command
+line is checked whatever its name; a quoted glob such as
 'services/**/Dockerfile*' is expanded (** spans folders). With no path, the current
 folder is searched. Files next to a Dockerfile (requirements.txt, ...) are read, and
 only --fix writes anything.
@@ -89,9 +90,9 @@ preview, failure-threshold, optimize.include-unsafe, optimize.extend-safe-fixes,
 optimize.extend-unsafe-fixes, trusted-registries, uid. Command-line flags override it.
 
 Exit codes: 0 = nothing at or above the threshold, 1 = problems (with --diff: changes),
-2 = usage error, a broken config file, or a file that could not be read or written
-(binary or non-UTF-8 files are skipped with a message; they cause exit code 2 only
-when nothing else could be checked).
+2 = usage error, a broken config file (or one whose select names no known rule), or
+a file that could not be read or written (binary or non-UTF-8 files are skipped with
+a message; they cause exit code 2 only when nothing else could be checked).
 
 Examples:
   pydockerfile check

@@ -1,7 +1,7 @@
 // Reads Dockerfiles and build-context files as UTF-8 text, refusing binary and non-UTF-8 input.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { inputRefusal } from '../engine/guards';
+import { inputRefusal, MAX_LINT_CHARS } from '../engine/guards';
 
 /** The outcome of reading one input file. */
 export type InputFile =
@@ -29,6 +29,10 @@ export function describeFsError(error: unknown): string {
       return 'is a directory';
     case 'ENOTDIR':
       return 'a parent of the path is not a directory';
+    case 'ELOOP':
+      return 'too many levels of symbolic links (a symlink loop?)';
+    case 'ENAMETOOLONG':
+      return 'the path is too long';
     default:
       return error instanceof Error ? error.message : String(error);
   }
@@ -44,11 +48,54 @@ export function decodeText(bytes: Uint8Array): InputFile {
   }
 }
 
+/**
+ * More UTF-8 bytes than this always decode to more than MAX_LINT_CHARS UTF-16 code units (a
+ * code point of 1 to 3 bytes is one unit, one of 4 bytes two), so the text would be refused anyway.
+ */
+const MAX_INPUT_BYTES = MAX_LINT_CHARS * 3;
+const CHUNK_BYTES = 64 * 1024;
+const formatCount = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Reads at most MAX_INPUT_BYTES + 1 bytes: a multi-gigabyte file (a log or an image saved as
+ * `Dockerfile.bak`) used to be read whole, costing twice its size in memory or failing with a
+ * Node error, and a device such as /dev/zero never ended. Pipes (`<(…)`) still work.
+ */
+function readCapped(file: string): Buffer | InputFile {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (stat.isFile() && stat.size > MAX_INPUT_BYTES) {
+      return { kind: 'skipped', reason: `too large to lint: ${formatCount(stat.size)} bytes (the limit is ${formatCount(MAX_LINT_CHARS)} characters)` };
+    }
+    // A regular file of known, acceptable size: one read, as before (a check reads thousands).
+    if (stat.isFile()) return fs.readFileSync(fd);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+      const read = fs.readSync(fd, chunk, 0, CHUNK_BYTES, null);
+      if (read === 0) break;
+      chunks.push(read === CHUNK_BYTES ? chunk : chunk.subarray(0, read));
+      total += read;
+      if (total > MAX_INPUT_BYTES) {
+        return { kind: 'skipped', reason: `too large to lint: more than ${formatCount(MAX_INPUT_BYTES)} bytes (the limit is ${formatCount(MAX_LINT_CHARS)} characters)` };
+      }
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Reads one input file; never throws. Line endings and a BOM are kept as they are. */
 export function readInputFile(file: string): InputFile {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
+    const read = readCapped(file);
+    if (!Buffer.isBuffer(read)) return read;
+    bytes = read;
   } catch (error) {
     return { kind: 'unreadable', reason: describeFsError(error) };
   }

@@ -7,12 +7,13 @@ import { docsUrl } from '../rules/index';
 import type { Range, TextEdit } from '../model/text';
 import type { Rule, Severity } from '../rules/types';
 import type { CheckedFile } from './format';
+import { pathUnderRoot } from './report-root';
 
 /** Where the tool is documented, for `tool.driver.informationUri`. */
 export const INFORMATION_URI = 'https://github.com/pydockerfile/pydockerfile';
 /** The schema reference the SARIF spec recommends producers write into the log. */
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
-/** The base id relative artifact URIs hang off: the folder the command ran in. */
+/** The base id relative artifact URIs hang off: the repository root (see reportRoot). */
 const SRCROOT = '%SRCROOT%';
 
 /** SARIF `level` for our severities: SARIF has no hint, and `note` is its advice level. */
@@ -24,6 +25,11 @@ export interface SarifOptions {
   version: string;
   /** The working folder: relative paths are relative to it. */
   cwd: string;
+  /**
+   * The folder artifact URIs are relative to (%SRCROOT%): the repository root, since GitHub
+   * code scanning reads a relative URI as a path in the repository. Default: `cwd`.
+   */
+  root?: string;
   /** The rules that ran (their descriptors go into the log; removed ones are left out). */
   rules: readonly Rule[];
   /** False when some input could not be checked (`invocations[0].executionSuccessful`). */
@@ -47,13 +53,12 @@ function region(range: Range): SarifRegion {
   return { startLine: range.start.line + 1, startColumn: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
 }
 
-/** A relative path becomes a URI reference under %SRCROOT%; an absolute one a `file:` URI. */
-function artifactLocation(file: CheckedFile, cwd: string): SarifArtifactLocation {
+/** A file under the root becomes a URI reference under %SRCROOT%; any other a `file:` URI. */
+function artifactLocation(file: CheckedFile, cwd: string, root: string): SarifArtifactLocation {
   const target = file.absolute ?? path.resolve(cwd, file.file);
-  const relative = path.relative(cwd, target);
-  if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) {
-    return { uri: relative.split(path.sep).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
-  }
+  // Standard input without --stdin-filename has no path: its name `-` is kept as it is.
+  const relative = file.absolute === undefined ? file.file.replace(/\\/g, '/') : pathUnderRoot(target, root);
+  if (relative !== undefined) return { uri: relative.split('/').map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
   return { uri: pathToFileURL(target).href };
 }
 
@@ -85,7 +90,7 @@ function replacements(edits: readonly TextEdit[]): Record<string, unknown>[] {
  * file itself, and one per other file of the build context the fix edits or creates (a new
  * file is an insertion at 1:1 of an empty one).
  */
-function sarifFixes(finding: Finding, location: SarifArtifactLocation, file: CheckedFile, cwd: string): Record<string, unknown>[] {
+function sarifFixes(finding: Finding, location: SarifArtifactLocation, file: CheckedFile, cwd: string, root: string): Record<string, unknown>[] {
   const fix = chooseFix(finding, file.level);
   if (!fix) return [];
   const changes: Record<string, unknown>[] = [];
@@ -94,7 +99,7 @@ function sarifFixes(finding: Finding, location: SarifArtifactLocation, file: Che
   for (const other of fix.fileEdits ?? []) {
     if (other.edits.length === 0) continue;
     const target = path.join(folder, ...other.path.split('/'));
-    changes.push({ artifactLocation: artifactLocation({ ...file, file: path.relative(cwd, target), absolute: target }, cwd), replacements: replacements(other.edits) });
+    changes.push({ artifactLocation: artifactLocation({ ...file, file: path.relative(cwd, target), absolute: target }, cwd, root), replacements: replacements(other.edits) });
   }
   if (changes.length === 0) return [];
   return [{ description: { text: fix.title }, artifactChanges: changes, properties: { applicability: fix.applicability } }];
@@ -104,11 +109,12 @@ function sarifFixes(finding: Finding, location: SarifArtifactLocation, file: Che
 export function toSarif(files: readonly CheckedFile[], options: SarifOptions): Record<string, unknown> {
   const rules = options.rules.filter((r) => r.status !== 'removed');
   const ruleIndex = new Map(rules.map((r, i) => [r.code, i]));
+  const root = options.root ?? options.cwd;
   const results = files.flatMap((file) => {
-    const location = artifactLocation(file, options.cwd);
+    const location = artifactLocation(file, options.cwd, root);
     return file.findings.map((finding) => {
       const index = ruleIndex.get(finding.code);
-      const fixes = sarifFixes(finding, location, file, options.cwd);
+      const fixes = sarifFixes(finding, location, file, options.cwd, root);
       return {
         ruleId: finding.code,
         ...(index !== undefined ? { ruleIndex: index } : {}),
@@ -136,7 +142,7 @@ export function toSarif(files: readonly CheckedFile[], options: SarifOptions): R
           },
         },
         invocations: [{ executionSuccessful: options.successful }],
-        originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(options.cwd).href.replace(/\/?$/, '/')}` } },
+        originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(root).href.replace(/\/?$/, '/')}` } },
         columnKind: 'utf16CodeUnits',
         results,
       },

@@ -95,7 +95,7 @@ export function unifiedDiff(before: string, after: string, oldLabel: string, new
     if (last && from <= last.to + 1) last.to = Math.max(last.to, to);
     else hunks.push({ from, to });
   }
-  let out = `--- ${oldLabel}\n+++ ${newLabel}\n`;
+  let out = `--- ${headerName(oldLabel)}\n+++ ${headerName(newLabel)}\n`;
   for (const { from, to } of hunks) {
     const slice = ops.slice(from, to + 1);
     const first = slice[0] as Op;
@@ -108,6 +108,23 @@ export function unifiedDiff(before: string, after: string, oldLabel: string, new
     }
   }
   return out;
+}
+
+const C_ESCAPES: Readonly<Record<string, string>> = { '"': '\\"', '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/**
+ * A file name as `git diff` writes it in `---`/`+++` headers, so both `git apply` and GNU
+ * `patch` read it back: a name with a quote, a backslash or a control character is C-quoted,
+ * and a name with a space gets a trailing tab (without it `patch` does not find `a/my app/Dockerfile`
+ * and asks which file to patch). Non-ASCII stays as UTF-8, as with core.quotePath=false.
+ */
+export function headerName(label: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (/["\\\x00-\x1f\x7f]/.test(label)) {
+    // eslint-disable-next-line no-control-regex
+    return `"${label.replace(/["\\\x00-\x1f\x7f]/g, (c) => C_ESCAPES[c] ?? `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`)}"`;
+  }
+  return label.includes(' ') ? `${label}\t` : label;
 }
 
 /** Turns a user-typed path into the `a/…`/`b/…` form of diff headers (forward slashes, no `./`). */
