@@ -2,7 +2,8 @@
 // the argv an exec form must have; anything the shell would work on is left as shell text.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lineEndingProblem, simpleWords } from './oracle';
+import { DocumentModel } from '../../server/src/model/document-model';
+import { containerCommand, goTrimSpace, lineEndingProblem, simpleWords } from './oracle';
 
 describe('oracle: simpleWords', () => {
   it('splits plain and quoted words', () => {
@@ -17,6 +18,14 @@ describe('oracle: simpleWords', () => {
     assert.equal(simpleWords('python app.py && echo done'), undefined);
     assert.equal(simpleWords('python app.py # comment'), undefined);
     assert.equal(simpleWords('if true'), undefined);
+  });
+
+  // npm run fuzz, seed 835675437: `CMD \u0007app run` is the argv ["\u0007app", "run"] to sh too.
+  it('takes control characters other than the blanks for word characters, as the shell does', () => {
+    assert.deepEqual(simpleWords('\u0007caf\u00e9uv run'), ['\u0007caf\u00e9uv', 'run']);
+    assert.deepEqual(simpleWords('app \u001b[1m \u000bx'), undefined);
+    assert.deepEqual(simpleWords('app \u001bx \u000bx'), ['app', '\u001bx', '\u000bx']);
+    assert.deepEqual(simpleWords('app\tx'), ['app', 'x']);
   });
 
   it('takes `=` for an assignment only after an unquoted name in the first word', () => {
@@ -42,5 +51,29 @@ describe('oracle: lineEndingProblem', () => {
     assert.equal(lineEndingProblem('FROM a\r', '# x\nFROM a\r'), undefined);
     assert.match(lineEndingProblem('FROM a', '# x\r\nFROM a') ?? '', /CRLF/);
     assert.match(lineEndingProblem('FROM a\r', '# x\rFROM a\r') ?? '', /lone CR/);
+  });
+});
+
+describe('oracle: containerCommand', () => {
+  const cmdOf = (content: string): string[] | null => containerCommand(new DocumentModel(content)).cmd;
+
+  // BuildKit drops a comment line inside a continuation even as the file's last line, with no
+  // line break after it (npm run fuzz, seed 223378096: a false alarm against PYD401's exec form).
+  it('drops a comment line that ends the file after a continuation', () => {
+    assert.deepEqual(cmdOf('FROM a\nCMD uvicorn main:app \\\n    --port 80 \\\n    #'), ['uvicorn', 'main:app', '--port', '80']);
+    assert.deepEqual(cmdOf('FROM a\nCMD ["uvicorn", "main:app"] \\\n  # the end'), ['uvicorn', 'main:app']);
+  });
+
+  // npm run fuzz, seed 1273849554: `CMD app \` at the end of the file ends the instruction.
+  it('drops an escape character that ends the file', () => {
+    assert.deepEqual(cmdOf('FROM a\nCMD gunicorn shop.wsgi \\'), ['gunicorn', 'shop.wsgi']);
+    assert.deepEqual(cmdOf('FROM a\nCMD ["gunicorn", "shop.wsgi"] \\ '), ['gunicorn', 'shop.wsgi']);
+    assert.deepEqual(cmdOf('# escape=`\nFROM a\nCMD gunicorn shop.wsgi `'), ['gunicorn', 'shop.wsgi']);
+  });
+
+  // BuildKit trims the arguments with Go's strings.TrimSpace (npm run fuzz, seed 888462642).
+  it('trims the arguments as Go does: NBSP and NEL go, a byte-order mark stays', () => {
+    assert.deepEqual(cmdOf('FROM a\nCMD app x \u00a0\u0085'), ['app', 'x']);
+    assert.equal(goTrimSpace('\u3000 app \ufeff'), 'app \ufeff');
   });
 });

@@ -128,11 +128,17 @@ export interface ContainerCommand {
   cmd: string[] | null;
 }
 
-/** Joins continuation lines as Docker does (escape + blanks + newline, then comment and empty lines). */
+/**
+ * Joins continuation lines as Docker does (escape + blanks + newline, then comment and empty
+ * lines). A comment line is dropped even when it is the instruction's last line, with no line
+ * break after it: BuildKit tests each continuation line for `#` before anything else. An
+ * escape + blanks ending the text is dropped too: BuildKit takes it for a continuation into
+ * the end of the file.
+ */
 function joinContinuations(text: string, escapeChar: string): string {
   const esc = escapeChar.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
-  const continuation = new RegExp(`${esc}[ \\t]*(?:\\r\\n|\\n|\\r)(?:[ \\t]*(?:#[^\\r\\n]*)?(?:\\r\\n|\\n|\\r))*`, 'g');
-  return text.replace(continuation, '');
+  const continuation = new RegExp(`${esc}[ \\t]*(?:\\r\\n|\\n|\\r)(?:[ \\t]*(?:#[^\\r\\n]*)?(?:\\r\\n|\\n|\\r))*(?:[ \\t]*#[^\\r\\n]*$)?`, 'g');
+  return text.replace(continuation, '').replace(new RegExp(`${esc}[ \\t]*$`), '');
 }
 
 function parseStringArray(text: string): string[] | undefined {
@@ -195,8 +201,9 @@ export function simpleWords(text: string): string[] | undefined {
       i = close;
       continue;
     }
-    // DEL and non-ASCII characters are ordinary word characters to a POSIX shell.
-    if (!/[A-Za-z0-9_\-.,:/=@%+^\u007f-\uffff]/.test(c)) return undefined;
+    // DEL, non-ASCII characters and the control characters other than the blanks (tab, LF; CR
+    // ends a line for the document model) are ordinary word characters to a POSIX shell.
+    if (!/[A-Za-z0-9_\-.,:/=@%+^\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\uffff]/.test(c)) return undefined;
     // `#` starts a comment, and `=` after an unquoted name in the first word makes an
     // assignment (`A=1 app`): both are shell work. After anything else (`"./run"=`, `./a=b`,
     // `=x`) it is an ordinary character.
@@ -209,12 +216,27 @@ export function simpleWords(text: string): string[] | undefined {
   return words;
 }
 
+/**
+ * Trims `text` as BuildKit trims an instruction's arguments: Go's `strings.TrimSpace` (every
+ * `unicode.IsSpace` character, NEL and NBSP included), not JavaScript's `trim` (which also drops
+ * a byte-order mark and keeps NEL). What it drops never reaches the shell.
+ */
+export function goTrimSpace(text: string): string {
+  // A loop, not `/\s+$/`-style patterns: those backtrack quadratically on long inner runs of spaces.
+  const space = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+  let start = 0;
+  let end = text.length;
+  while (start < end && space.test(text[start] as string)) start++;
+  while (end > start && space.test(text[end - 1] as string)) end--;
+  return text.slice(start, end);
+}
+
 /** The argv one CMD/ENTRYPOINT runs, given the stage's SHELL at that point. */
 function argvOf(model: DocumentModel, info: InstructionInfo, shell: string[]): string[] {
   const first = info.node.getArguments()[0];
   if (!first) return [];
   const start = model.text.offsetAt(first.getRange().start);
-  const text = joinContinuations(model.content.slice(start, info.end), model.escapeChar).trim();
+  const text = goTrimSpace(joinContinuations(model.content.slice(start, info.end), model.escapeChar));
   const exec = text.startsWith('[') ? parseStringArray(text) : undefined;
   if (exec) return exec;
   const intended = singleQuotedArray(text);

@@ -131,4 +131,28 @@ export const REGRESSIONS: readonly Regression[] = [
     name: "an ignore pragma above a line holding a byte-order mark and `#` in mid-file (an instruction to Docker and dockerfile-ast, a comment once `trim()` dropped the mark) was attached to the instruction after it, so it could not silence PYD003's finding on that line; fixed in model/pragmas.ts (a line an instruction starts on is never skipped as a comment); the oracle also took that line for an escape directive, since JavaScript's `\\s` matches the mark and Docker's white space does not (fixed in test/property/oracle.ts `directiveLines`)",
     input: "  \uFEFF# escape=`\nFROM python:3.12-slim-bookworm AS test\nRUN poetry config virtualenvs.in-project true; `\n    poetry install `\n      --no-dev",
   },
+  {
+    name: "safe Optimize turned `ENTRYPOINT virtualenv /venv <NBSP>` into `[\"virtualenv\", \"/venv\", \"\\u00a0\"]` (PYD401): BuildKit trims NBSP and the other Unicode spaces from the ends of the arguments, so the shell never got a third word, but the shell model kept it as one (npm run fuzz, seed 888462642); fixed in model/document-model.ts `dockerTrimmed` (and the oracle trims as Go does)",
+    input: 'FROM python:3.12-slim\nENTRYPOINT virtualenv /venv \u00a0',
+  },
+  {
+    name: 'removing an unused pragma (PYD002) below an invalid `# escape=x` switched the escape character: dockerfile-ast skips the invalid value and took the `# escape=`` two lines down, but not across the blank line the removal left (npm run fuzz, seed 945322355); fixed in model/document-model.ts `parseWithBuildKitDirectives` (only the first escape directive BuildKit honours counts, an invalid one reads as `\\`)',
+    input: '# escape=x\n#pydockerfile ignore=pyd201\n# escape=`\nFROM python:3.12-slim',
+  },
+  {
+    name: "a false alarm of the oracle, not of PYD401: a comment line ending the file after a continuation (`\\\n    #`, no line break after it) is dropped by BuildKit, so the exec form the fix writes is read as JSON; the oracle kept the `#` and read shell text (npm run fuzz, seed 223378096; fixed in test/property/oracle.ts `joinContinuations`)",
+    input: 'FROM python:3.12-slim-bookworm\nCMD uvicorn api.main:app \\\n    --host 0.0.0.0 \\\n    #',
+  },
+  {
+    name: 'PYD209 wrote its `ENV VIRTUAL_ENV=…` line after the lone CR that ends the file, and the LF it started with made that CR a CRLF in a file without any (npm run fuzz, seed 1049695114); fixed in rules/python-env-helpers.ts `insertLinesBelow` (the lines go before that CR)',
+    input: 'FROM python:3.12-slim\nRUN python -m venv /opt/venv && rm -rf /var/lib/apt/lists/* \r',
+  },
+  {
+    name: "a false alarm of the oracle, not of PYD401: a control character such as BEL in a shell-form command is an ordinary word character to the shell, so the exec form runs the same argv (npm run fuzz, seed 835675437; the oracle's word splitter in test/property/oracle.ts `simpleWords` now accepts them)",
+    input: 'FROM python:3.13-slim\nCMD \u0007caf\u00e9uv run uvicorn api.main:app --port 8000\n',
+  },
+  {
+    name: "a false alarm of the oracle, not of PYD401: an escape character ending the file (`CMD gunicorn shop.wsgi \\`) is a continuation into nothing that BuildKit drops, so the exec form the fix writes before it is read as JSON; the oracle kept the backslash (npm run fuzz, seed 1273849554; fixed in test/property/oracle.ts `joinContinuations`)",
+    input: 'FROM python:3.12-slim-bookworm\nWORKDIR /srv\nCMD gunicorn shop.wsgi \\',
+  },
 ];

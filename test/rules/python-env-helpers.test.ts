@@ -91,4 +91,12 @@ describe('insertLinesBelow', () => {
   it('appends after a last line without a line break', () => {
     assert.equal(below('FROM x\nRUN a'), 'FROM x\nRUN a\nENV A=1');
   });
+
+  // A lone CR is no line break for Docker; an LF written after it would make it a CRLF in a file
+  // without any (npm run fuzz, seed 1049695114, PYD209's ENV fix).
+  it('inserts before a lone CR that ends the line, so it never becomes a CRLF', () => {
+    assert.equal(below('FROM x\nRUN a \r'), 'FROM x\nRUN a \nENV A=1\r');
+    assert.equal(below('FROM x\r\nRUN a\r'), 'FROM x\r\nRUN a\r\nENV A=1\r');
+    assert.equal(below('FROM x\nRUN a\r\r'), 'FROM x\nRUN a\nENV A=1\r\r');
+  });
 });

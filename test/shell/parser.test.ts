@@ -2,6 +2,9 @@
 // negation, the constructs that become opaque, errors, and document offsets.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { lint } from '../../server/src/engine/lint';
+import { applyEdits } from '../../server/src/fix/apply';
+import { DocumentModel } from '../../server/src/model/document-model';
 import { parseShell, type ShellScript } from '../../server/src/shell/parser';
 
 function parse(text: string, escapeChar = '\\'): ShellScript {
@@ -248,5 +251,51 @@ describe('shell parser: robustness', () => {
         }
       }
     }
+  });
+});
+
+describe('DocumentModel.shellOf: the arguments BuildKit hands to the shell', () => {
+  /** The argv of each command of the last instruction's shell script, or null without one. */
+  const argvOfLast = (content: string): string[][] | null => {
+    const model = new DocumentModel(content);
+    const info = model.instructions.at(-1);
+    assert.ok(info);
+    const script = model.shellOf(info);
+    return script ? script.commands.map((c) => c.words.map((w) => w.value)) : null;
+  };
+
+  // BuildKit trims an instruction's arguments with Go's strings.TrimSpace: NBSP, NEL and the
+  // Unicode spaces at either end never reach `/bin/sh -c`, though inside the text they are word characters.
+  it('drops Unicode spaces at either end of the arguments (npm run fuzz, seed 888462642)', () => {
+    assert.deepEqual(argvOfLast('FROM python\nENTRYPOINT virtualenv /venv \u00a0'), [['virtualenv', '/venv']]);
+    assert.deepEqual(argvOfLast('FROM python\nCMD \u00a0app x\u00a0'), [['app', 'x']]);
+    assert.deepEqual(argvOfLast('FROM python\nCMD app x\u0085\u3000\u000b'), [['app', 'x']]);
+    assert.deepEqual(argvOfLast('FROM python\nRUN pip install flask \\\n  \u2028\n'), [['pip', 'install', 'flask']]);
+  });
+
+  it('keeps them inside the arguments, and keeps a byte-order mark at the end (Go does not trim it)', () => {
+    assert.deepEqual(argvOfLast('FROM python\nCMD app \u00a0x'), [['app', '\u00a0x']]);
+    assert.deepEqual(argvOfLast('FROM python\nCMD app x \ufeff'), [['app', 'x', '\ufeff']]);
+  });
+
+  it('has no script when nothing but such spaces is left', () => {
+    assert.equal(argvOfLast('FROM python\nCMD \u00a0\u2003'), null);
+  });
+
+  it('maps the trimmed script to document offsets', () => {
+    const content = 'FROM python\nCMD \u00a0app x\u00a0\u00a0';
+    const model = new DocumentModel(content);
+    const info = model.instructions[1];
+    assert.ok(info);
+    const script = model.shellOf(info);
+    assert.ok(script);
+    assert.equal(content.slice(script.start, script.end), 'app x');
+  });
+
+  it('so PYD401 rewrites only the words the shell gets into exec form', () => {
+    const content = 'FROM python:3.12-slim\nENTRYPOINT virtualenv /venv \u00a0';
+    const fix = lint(content, { env: { today: '2026-11-25' } }).findings.find((f) => f.code === 'PYD401')?.fixes[0];
+    assert.ok(fix);
+    assert.equal(applyEdits(content, fix.edits), 'FROM python:3.12-slim\nENTRYPOINT ["virtualenv", "/venv"] \u00a0');
   });
 });

@@ -1,13 +1,13 @@
 // The parsed view of one Dockerfile text, shared by every rule and feature.
 // Parsing happens once; shell ASTs are built lazily and memoized per instruction.
 import { DockerfileParser, From, Instruction, JSONInstruction, type Dockerfile } from 'dockerfile-ast';
-import { logicalText } from '../shell/lexer';
+import { logicalOffset, logicalText } from '../shell/lexer';
 import { parseShell, type ShellScript } from '../shell/parser';
 import { organizeCommentsOnce, readByteOrderMarkDirectly, readPlainArgumentsDirectly, readVerbatimPropertyValuesDirectly, skipNeedlessHeredocProbes } from './parse-speedups';
 import { parsePragmas, type Pragmas } from './pragmas';
 import { buildStages, type Stage } from './stages';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { Text, type Range } from './text';
+import { hasTrimmedWordChar, isDockerSpace, Text, type Range } from './text';
 
 /** One instruction with the offsets and stage it belongs to. */
 export interface InstructionInfo {
@@ -163,7 +163,26 @@ export class DocumentModel {
     if (heredocs.length > 0) {
       return { commands: [], opaque: [{ start, end: info.end, reason: 'heredoc' }], start, end: info.end };
     }
-    return parseShell(this.content, start, info.end, this.escapeChar);
+    const span = this.dockerTrimmed(start, info.end);
+    return span ? parseShell(this.content, span.start, span.end, this.escapeChar) : null;
+  }
+
+  /**
+   * The part of `[start, end)` that BuildKit hands to the shell: it trims the joined arguments
+   * with Go's `strings.TrimSpace`, which also drops NBSP, NEL and other Unicode spaces that the
+   * shell would keep as (part of) a word. Null when nothing is left.
+   */
+  private dockerTrimmed(start: number, end: number): { start: number; end: number } | null {
+    // Almost every instruction: no such character, and the shell drops blanks itself.
+    if (!hasTrimmedWordChar(this.content.slice(start, end))) return { start, end };
+    const text = logicalText(this.content, start, end, this.escapeChar);
+    const chars = text.chars;
+    let first = 0;
+    while (first < chars.length && isDockerSpace(chars[first] as string)) first++;
+    if (first === chars.length) return null;
+    let last = chars.length - 1;
+    while (isDockerSpace(chars[last] as string)) last--;
+    return { start: logicalOffset(text, first), end: logicalOffset(text, last) + 1 };
   }
 
   /** The instruction whose lines contain `line`, if any. */
@@ -291,22 +310,31 @@ export function readsLikeParserDirective(line: string): boolean {
 /** The directives BuildKit knows; an unknown one ends the directives like any comment. */
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 
+/** One parser directive BuildKit honours: its name (lower case), value and where its line starts. */
+interface HonouredDirective {
+  name: string;
+  value: string;
+  offset: number;
+}
+
 /**
- * The parser directives BuildKit honours in `text`, name (lower case) → value: the lines at the
- * very top of the form `# name=value` with a known name, up to the first line that is not one.
- * Docker splits lines at LF only.
+ * The parser directives BuildKit honours in `text`, in order: the lines at the very top of the
+ * form `# name=value` with a known name, up to the first line that is not one. Docker splits
+ * lines at LF only.
  */
-export function honouredDirectives(text: string): Map<string, string> {
-  const out = new Map<string, string>();
+function honouredDirectiveLines(text: string): HonouredDirective[] {
+  const out: HonouredDirective[] = [];
   let start = 0;
   while (start <= text.length) {
     const lf = text.indexOf('\n', start);
     const end = lf < 0 ? text.length : lf;
-    // `\s` also matches the byte-order mark the text may start with, and a CR before the LF.
-    const m = BUILDKIT_DIRECTIVE.exec(text.slice(start, end).replace(/^\s+/, '').replace(/\r$/, ''));
+    // BuildKit drops a byte-order mark only where the text starts; elsewhere (`  \uFEFF# escape=`)
+    // it is no white space to Go, so the line is no directive (JavaScript's `\s` would skip it).
+    const raw = text.slice(start, end);
+    const m = BUILDKIT_DIRECTIVE.exec((start === 0 ? raw.replace(/^\uFEFF/, '') : raw).replace(/^[^\S\uFEFF]+/, '').replace(/\r$/, ''));
     const name = m ? (m[1] as string).toLowerCase() : undefined;
     if (!m || name === undefined || !KNOWN_DIRECTIVES.has(name)) break;
-    out.set(name, m[2] as string);
+    out.push({ name, value: m[2] as string, offset: start });
     if (lf < 0) break;
     start = lf + 1;
   }
@@ -314,27 +342,51 @@ export function honouredDirectives(text: string): Map<string, string> {
 }
 
 /**
- * `ast` (the parse of `parseable`), or a parse with the escape directive BuildKit would honour
- * when that differs. dockerfile-ast keeps reading
- * directives after a comment BuildKit does not take for one (`# pydockerfile ignore=…`,
- * `# foo=bar`), so a later `# escape=` line would switch the escape character for us but not
- * for Docker. Such an escape line is re-parsed as a plain comment (its `=` blanked in the
- * parsed copy only, so every offset stays the same).
+ * The parser directives BuildKit honours in `text`, name (lower case) → value: the lines at the
+ * very top of the form `# name=value` with a known name, up to the first line that is not one.
+ * Docker splits lines at LF only.
+ */
+export function honouredDirectives(text: string): Map<string, string> {
+  return new Map(honouredDirectiveLines(text).map((d): [string, string] => [d.name, d.value]));
+}
+
+/**
+ * The escape character BuildKit reads from `text`: the first honoured `escape` directive's. A
+ * value other than `` ` `` or `\\`, or a second `escape` directive, fails the build; the
+ * default `\\` is the best reading of such a file, and a later `escape` line never counts.
+ */
+function buildKitEscapeChar(text: string): string {
+  const first = honouredDirectiveLines(text).find((d) => d.name === 'escape');
+  return first?.value === '`' ? '`' : '\\';
+}
+
+/**
+ * `ast` (the parse of `parseable`), or a parse with the escape character BuildKit would use
+ * when that differs. dockerfile-ast keeps reading directives after a comment BuildKit does not
+ * take for one (`# pydockerfile ignore=…`, `# foo=bar`), and it skips an invalid `# escape=x`
+ * to take a later escape line, so such a line would switch the escape character for us but not
+ * for Docker. The escape lines that BuildKit does not honour are re-parsed as plain comments
+ * (their `=` blanked in the parsed copy only, so every offset stays the same).
  */
 function parseWithBuildKitDirectives(ast: Dockerfile, parseable: string, text: Text): Dockerfile {
-  const directives = ast.getDirectives();
-  const escapeAt = directives.findIndex((d) => d.getName().toLowerCase() === 'escape');
-  if (escapeAt < 0) return ast;
-  // `\s` also matches the byte-order mark the text may start with.
-  const lines = directives.slice(0, escapeAt + 1).map((d) => d.getRange().start.line);
-  const honoured = lines.every((line) => {
-    const m = BUILDKIT_DIRECTIVE.exec(text.lineText(line).replace(/^\s+/, ''));
-    return m !== null && KNOWN_DIRECTIVES.has((m[1] as string).toLowerCase());
-  });
-  if (honoured) return ast;
-  const eq = parseable.indexOf('=', text.lineStart(lines[escapeAt] as number));
-  if (eq < 0) return ast;
-  return DockerfileParser.parse(parseable.slice(0, eq) + ' ' + parseable.slice(eq + 1));
+  const escapes = ast.getDirectives().filter((d) => d.getName().toLowerCase() === 'escape');
+  if (escapes.length === 0) return ast;
+  const wanted = buildKitEscapeChar(parseable);
+  if (ast.getEscapeCharacter() === wanted) return ast;
+  // The escape line BuildKit honours (if valid) stays; every other one dockerfile-ast read goes.
+  // (Compared by line of the text, which also breaks at a lone CR: Docker's lines do not.)
+  const honoured = wanted === '`' ? honouredDirectiveLines(parseable).find((d) => d.name === 'escape') : undefined;
+  const kept = honoured ? text.positionAt(honoured.offset).line : undefined;
+  let copy = parseable;
+  for (const directive of escapes) {
+    const line = directive.getRange().start.line;
+    if (line === kept) continue;
+    const eq = copy.indexOf('=', text.lineStart(line));
+    if (eq >= 0) copy = copy.slice(0, eq) + ' ' + copy.slice(eq + 1);
+  }
+  const reparsed = DockerfileParser.parse(copy);
+  // Should dockerfile-ast still disagree (it reads directives its own way), the first parse stays.
+  return reparsed.getEscapeCharacter() === wanted ? reparsed : ast;
 }
 
 /**

@@ -88,6 +88,24 @@ export function detectEol(content: string): '\n' | '\r\n' {
   return crlf > lf ? '\r\n' : '\n';
 }
 
+/**
+ * Characters BuildKit trims from both ends of an instruction's arguments (Go's
+ * `strings.TrimSpace`, i.e. `unicode.IsSpace`) that a POSIX shell would take as word characters:
+ * without them, `CMD app \u00a0` would seem to pass the shell a third argument it never sees.
+ * Space, tab, CR and LF are missing on purpose: the shell drops those itself.
+ */
+const TRIMMED_WORD_CHARS = /[\v\f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+
+/** True when BuildKit's trimming of an instruction's arguments drops `c` (Go's `unicode.IsSpace`). */
+export function isDockerSpace(c: string): boolean {
+  return c === ' ' || c === '\t' || c === '\n' || c === '\r' || (c.length === 1 && TRIMMED_WORD_CHARS.test(c));
+}
+
+/** True when `text` holds a character BuildKit would trim but the shell would keep in a word. */
+export function hasTrimmedWordChar(text: string): boolean {
+  return TRIMMED_WORD_CHARS.test(text);
+}
+
 interface Span {
   start: number;
   end: number;

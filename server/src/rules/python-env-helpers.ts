@@ -116,5 +116,8 @@ export function insertLinesBelow(model: DocumentModel, info: InstructionInfo, li
   const next = model.text.nextLineStart(info.range.end.line);
   const terminated = /\r?\n$/.test(model.content.slice(0, next));
   if (terminated) return insertAt(model, next, lines.map((l) => l + model.eol).join(''));
-  return insertAt(model, model.content.length, lines.map((l) => model.eol + l).join(''));
+  // A line ended by a lone CR (no line break for Docker, which splits at LF only): the new
+  // lines go before that CR, since a line break written after it would make it a CRLF.
+  const at = next > 0 && model.content.charCodeAt(next - 1) === 13 ? next - 1 : model.content.length;
+  return insertAt(model, at, lines.map((l) => model.eol + l).join(''));
 }

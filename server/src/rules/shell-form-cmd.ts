@@ -1,6 +1,6 @@
 // PYD401: the image's CMD or ENTRYPOINT is written in shell form, so `/bin/sh -c` becomes PID 1.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import type { TextEdit } from '../model/text';
+import { isDockerSpace, type TextEdit } from '../model/text';
 import { logicalText, type LogicalText, type Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { defineRule } from './define-rule';
@@ -51,12 +51,16 @@ function hasActiveBackslash(raw: string): boolean {
   return false;
 }
 
-/** The trimmed logical span of the arguments, as logical indices (end exclusive). */
+/**
+ * The trimmed logical span of the arguments, as logical indices (end exclusive), trimmed as
+ * BuildKit trims them (Go's `unicode.IsSpace`, which keeps a byte-order mark that `\s` drops).
+ */
 function trimmedSpan(text: LogicalText): { start: number; end: number } | null {
-  const start = text.chars.search(/\S/);
-  if (start < 0) return null;
+  let start = 0;
+  while (start < text.chars.length && isDockerSpace(text.chars[start] as string)) start++;
+  if (start === text.chars.length) return null;
   let end = text.chars.length;
-  while (end > start && /\s/.test(text.chars[end - 1] as string)) end--;
+  while (end > start && isDockerSpace(text.chars[end - 1] as string)) end--;
   return { start, end };
 }
 
@@ -204,7 +208,8 @@ export default defineRule({
       if (!info || model.isExecForm(info)) continue;
       const script = model.shellOf(info);
       if (!script) continue;
-      const text = logicalText(model.content, script.start, info.end, model.escapeChar);
+      // The script's own span: BuildKit's trimmed arguments, which can end before the instruction.
+      const text = logicalText(model.content, script.start, script.end, model.escapeChar);
       const span = trimmedSpan(text);
       if (!span) continue;
       const start = text.offsets[span.start] as number;
