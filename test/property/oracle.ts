@@ -259,7 +259,7 @@ export function containerCommand(model: DocumentModel): ContainerCommand {
     if (info.keyword === 'SHELL') {
       const first = info.node.getArguments()[0];
       const start = first ? model.text.offsetAt(first.getRange().start) : info.end;
-      const parsed = parseStringArray(joinContinuations(model.content.slice(start, info.end), model.escapeChar).trim());
+      const parsed = parseStringArray(goTrimSpace(joinContinuations(model.content.slice(start, info.end), model.escapeChar)));
       if (parsed && parsed.length > 0) shell = parsed;
     } else if (info.keyword === 'ENTRYPOINT') entrypoint = argvOf(model, info, shell);
     else if (info.keyword === 'CMD') cmd = argvOf(model, info, shell);

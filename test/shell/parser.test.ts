@@ -299,3 +299,22 @@ describe('DocumentModel.shellOf: the arguments BuildKit hands to the shell', () 
     assert.equal(applyEdits(content, fix.edits), 'FROM python:3.12-slim\nENTRYPOINT ["virtualenv", "/venv"] \u00a0');
   });
 });
+
+describe('DocumentModel.isExecForm: trimmed as BuildKit trims before it tries JSON', () => {
+  const execForm = (content: string): boolean => {
+    const model = new DocumentModel(content);
+    const info = model.instructions.at(-1);
+    assert.ok(info);
+    return model.isExecForm(info);
+  };
+
+  it('reads a JSON array followed by NEL or NBSP as exec form (Go trims them, JavaScript keeps NEL)', () => {
+    assert.equal(execForm('FROM python\nCMD ["python", "app.py"]\u0085'), true);
+    assert.equal(execForm('FROM python\nCMD ["python", "app.py"]\u00a0'), true);
+  });
+
+  it('reads one followed by a byte-order mark as shell form (Go keeps it, JavaScript trims it)', () => {
+    assert.equal(execForm('FROM python\nCMD ["python", "app.py"]\ufeff'), false);
+    assert.equal(execForm('FROM python\nCMD ["python", "app.py"]'), true);
+  });
+});

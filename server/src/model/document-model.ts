@@ -7,7 +7,7 @@ import { organizeCommentsOnce, readByteOrderMarkDirectly, readPlainArgumentsDire
 import { parsePragmas, type Pragmas } from './pragmas';
 import { buildStages, type Stage } from './stages';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { hasTrimmedWordChar, isDockerSpace, Text, type Range } from './text';
+import { dockerTrim, hasTrimmedWordChar, isDockerSpace, Text, type Range } from './text';
 
 /** One instruction with the offsets and stage it belongs to. */
 export interface InstructionInfo {
@@ -132,7 +132,8 @@ export class DocumentModel {
     const start = this.text.offsetAt(first.getRange().start);
     // Without an escape character there is no continuation to drop: the text is its own logical text.
     const raw = this.content.slice(start, info.end);
-    const joined = (raw.indexOf(this.escapeChar) < 0 ? raw : logicalText(this.content, start, info.end, this.escapeChar).chars).trim();
+    // Trimmed as BuildKit trims before it tries JSON: `["app"]<NEL>` is exec form, `["app"]<BOM>` is not.
+    const joined = dockerTrim(raw.indexOf(this.escapeChar) < 0 ? raw : logicalText(this.content, start, info.end, this.escapeChar).chars);
     if (!joined.startsWith('[') || !joined.endsWith(']')) return false;
     return isJsonStringArray(joined);
   }

@@ -101,6 +101,18 @@ export function isDockerSpace(c: string): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r' || (c.length === 1 && TRIMMED_WORD_CHARS.test(c));
 }
 
+/**
+ * `text` trimmed as BuildKit trims an instruction's arguments (Go's `strings.TrimSpace`): NEL
+ * and NBSP go too, and a byte-order mark stays, unlike JavaScript's `trim`.
+ */
+export function dockerTrim(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isDockerSpace(text[start] as string)) start++;
+  while (end > start && isDockerSpace(text[end - 1] as string)) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
 /** True when `text` holds a character BuildKit would trim but the shell would keep in a word. */
 export function hasTrimmedWordChar(text: string): boolean {
   return TRIMMED_WORD_CHARS.test(text);
