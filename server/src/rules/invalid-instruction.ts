@@ -71,7 +71,7 @@ export default defineRule({
   fix: { availability: 'sometimes', applicability: 'unsafe' },
   docs: {
     whatItDoes:
-      'Flags what makes `docker build` fail before any step runs: a keyword that is not a Dockerfile instruction (`RUNN`, `COPPY`), an instruction other than `ARG` before the first `FROM`, an instruction without arguments, and `SHELL` not written as a JSON array. ' +
+      'Flags what makes `docker build` fail before any step runs: a keyword that is not a Dockerfile instruction (`RUNN`, `COPPY`), an instruction other than `ARG` before the first `FROM`, an instruction without arguments, a `COPY` or `ADD` with a source but no destination, and `SHELL` not written as a JSON array. ' +
       'It also flags a `RUN` whose command `/bin/sh` cannot parse (an unterminated quote, `$(` or backtick, a dangling `&&`, an unbalanced group), which fails when that step runs; only under the default shell, since a `SHELL` instruction may choose one with other syntax. ' +
       'Unknown keywords one slip away from exactly one instruction (a letter added, dropped, replaced, or two neighbours swapped) get that instruction as a fix. The other pydockerfile rules skip what they cannot read, and Optimize applies only fixes that add no such problem.',
     whyItMatters:
@@ -101,6 +101,11 @@ export default defineRule({
       }
       if (info.node.getArguments().length === 0) {
         ctx.report({ range: keywordRange(info), message: `\`${keyword}\` has no arguments, so \`docker build\` rejects it` });
+        continue;
+      }
+      // Docker: "COPY requires at least two arguments … Destination could not be determined".
+      if ((keyword === 'COPY' || keyword === 'ADD') && info.node.getArguments().length === 1) {
+        ctx.report({ range: info.range, message: `\`${keyword}\` needs a source and a destination: with one argument \`docker build\` cannot tell where the files go` });
         continue;
       }
       if (keyword === 'SHELL' && !model.isExecForm(info)) {
