@@ -25,6 +25,20 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+/**
+ * Whether `a` and `b` are at most one typo apart: one letter replaced, added or dropped, or two
+ * neighbours swapped (what "did you mean" offers for a mistyped code or keyword).
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  // Skip the first difference as a substitution, insertion or deletion, and as a swap of two.
+  const rest = (x: number, y: number): boolean => a.slice(x) === b.slice(y);
+  const swapped = a[i] === b[i + 1] && a[i + 1] === b[i] && rest(i + 2, i + 2);
+  return rest(i + 1, i + 1) || rest(i + 1, i) || rest(i, i + 1) || swapped;
+}
+
 /** The closest candidate within `maxDistance` edits, when exactly one is that close. */
 export function closest(value: string, candidates: readonly string[], maxDistance: number): string | undefined {
   let best: string | undefined;

@@ -7,7 +7,7 @@ import { organizeCommentsOnce, readByteOrderMarkDirectly, readPlainArgumentsDire
 import { parsePragmas, type Pragmas } from './pragmas';
 import { buildStages, type Stage } from './stages';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { dockerTrim, hasTrimmedWordChar, isDockerSpace, Text, type Range } from './text';
+import { dockerTrim, dockerTrimBounds, hasTrimmedWordChar, Text, type Range } from './text';
 
 /** One instruction with the offsets and stage it belongs to. */
 export interface InstructionInfo {
@@ -177,13 +177,8 @@ export class DocumentModel {
     // Almost every instruction: no such character, and the shell drops blanks itself.
     if (!hasTrimmedWordChar(this.content.slice(start, end))) return { start, end };
     const text = logicalText(this.content, start, end, this.escapeChar);
-    const chars = text.chars;
-    let first = 0;
-    while (first < chars.length && isDockerSpace(chars[first] as string)) first++;
-    if (first === chars.length) return null;
-    let last = chars.length - 1;
-    while (isDockerSpace(chars[last] as string)) last--;
-    return { start: logicalOffset(text, first), end: logicalOffset(text, last) + 1 };
+    const bounds = dockerTrimBounds(text.chars);
+    return bounds ? { start: logicalOffset(text, bounds.start), end: logicalOffset(text, bounds.end - 1) + 1 } : null;
   }
 
   /** The instruction whose lines contain `line`, if any. */
@@ -352,16 +347,6 @@ export function honouredDirectives(text: string): Map<string, string> {
 }
 
 /**
- * The escape character BuildKit reads from `text`: the first honoured `escape` directive's. A
- * value other than `` ` `` or `\\`, or a second `escape` directive, fails the build; the
- * default `\\` is the best reading of such a file, and a later `escape` line never counts.
- */
-function buildKitEscapeChar(text: string): string {
-  const first = honouredDirectiveLines(text).find((d) => d.name === 'escape');
-  return first?.value === '`' ? '`' : '\\';
-}
-
-/**
  * `ast` (the parse of `parseable`), or a parse with the escape character BuildKit would use
  * when that differs. dockerfile-ast keeps reading directives after a comment BuildKit does not
  * take for one (`# pydockerfile ignore=…`, `# foo=bar`), and it skips an invalid `# escape=x`
@@ -372,12 +357,15 @@ function buildKitEscapeChar(text: string): string {
 function parseWithBuildKitDirectives(ast: Dockerfile, parseable: string, text: Text): Dockerfile {
   const escapes = ast.getDirectives().filter((d) => d.getName().toLowerCase() === 'escape');
   if (escapes.length === 0) return ast;
-  const wanted = buildKitEscapeChar(parseable);
+  // The escape character BuildKit reads: the first honoured `escape` directive's. A value other
+  // than `` ` `` or `\\`, or a second `escape` directive, fails the build; the default `\\` is the
+  // best reading of such a file, and a later `escape` line never counts.
+  const honoured = honouredDirectiveLines(parseable).find((d) => d.name === 'escape');
+  const wanted = honoured?.value === '`' ? '`' : '\\';
   if (ast.getEscapeCharacter() === wanted) return ast;
   // The escape line BuildKit honours (if valid) stays; every other one dockerfile-ast read goes.
   // (Compared by line of the text, which also breaks at a lone CR: Docker's lines do not.)
-  const honoured = wanted === '`' ? honouredDirectiveLines(parseable).find((d) => d.name === 'escape') : undefined;
-  const kept = honoured ? text.positionAt(honoured.offset).line : undefined;
+  const kept = wanted === '`' && honoured ? text.positionAt(honoured.offset).line : undefined;
   let copy = parseable;
   for (const directive of escapes) {
     const line = directive.getRange().start.line;

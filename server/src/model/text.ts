@@ -106,11 +106,19 @@ export function isDockerSpace(c: string): boolean {
  * and NBSP go too, and a byte-order mark stays, unlike JavaScript's `trim`.
  */
 export function dockerTrim(text: string): string {
+  const bounds = dockerTrimBounds(text);
+  if (!bounds) return '';
+  return bounds.start === 0 && bounds.end === text.length ? text : text.slice(bounds.start, bounds.end);
+}
+
+/** Where `dockerTrim` would cut `text` (end exclusive), or null when nothing is left. */
+export function dockerTrimBounds(text: string): { start: number; end: number } | null {
   let start = 0;
   let end = text.length;
   while (start < end && isDockerSpace(text[start] as string)) start++;
-  while (end > start && isDockerSpace(text[end - 1] as string)) end--;
-  return start === 0 && end === text.length ? text : text.slice(start, end);
+  if (start === end) return null;
+  while (isDockerSpace(text[end - 1] as string)) end--;
+  return { start, end };
 }
 
 /** True when `text` holds a character BuildKit would trim but the shell would keep in a word. */

@@ -4,7 +4,7 @@ import { stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import type { Word } from '../shell/lexer';
 import { aptCommand, isAptProgram, mayBeAptTool } from '../shell/apt';
-import { mayBePythonTool, pipInstall } from '../shell/pip';
+import { mayBePythonTool, pipArgumentsStart, pipInstall } from '../shell/pip';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { baseName, effectiveWords } from '../shell/query';
 import type { Fix } from './types';
@@ -110,7 +110,7 @@ function installOf(cmd: SimpleCommand): Install | null {
   const sub = subcommandAt(words, 1);
   if (!sub) return null;
   // `pip wheel` and `pip download` fill the same cache as `pip install`.
-  const pipAt = /^pip(\d+(\.\d+)?)?$/.test(program) ? 1 : /^python(\d+(\.\d+)?)?$/.test(program) && words[1]?.value === '-m' && words[2]?.value === 'pip' ? 3 : -1;
+  const pipAt = pipArgumentsStart(words);
   const pipSub = pipAt > 0 ? subcommandAt(words, pipAt) : null;
   if (pipSub && (pipSub.value === 'wheel' || pipSub.value === 'download')) return makeInstall('pip', cmd, words, pipSub, PIP_NO_CACHE);
   if (program === 'uv') {

@@ -1,5 +1,6 @@
 // PYD003: instructions `docker build` rejects (an unknown keyword, an instruction before the first
 // FROM, no arguments, SHELL not in JSON form) and RUN commands `/bin/sh` cannot parse.
+import { withinOneEdit } from '../config/rule-refs';
 import { KNOWN_KEYWORDS, type InstructionInfo } from '../model/document-model';
 import { stageChainInstructions } from '../model/stages';
 import type { ShellScript } from '../shell/parser';
@@ -13,22 +14,9 @@ import type { Fix, Violation } from './types';
  */
 export function likelyKeyword(word: string): string | undefined {
   const upper = word.toUpperCase();
-  const near = [...KNOWN_KEYWORDS].filter((k) => oneSlipApart(upper, k));
+  // A known keyword is no typo (its own distance is 0); callers ask about unknown ones.
+  const near = [...KNOWN_KEYWORDS].filter((k) => k !== upper && withinOneEdit(upper, k));
   return near.length === 1 ? near[0] : undefined;
-}
-
-function oneSlipApart(a: string, b: string): boolean {
-  if (a === b) return false;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    // One replaced letter, or two neighbours swapped.
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  // One letter added or dropped.
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 /** Whether a RUN runs under the default `/bin/sh -c`: no SHELL before it in its stage chain. */

@@ -1,23 +1,20 @@
 // PYD201: pip keeps its download cache inside the image layer.
-import { pipInstall } from '../shell/pip';
+import { pipArgumentsStart, pipInstall } from '../shell/pip';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
-import { baseName, effectiveWords } from '../shell/query';
+import { effectiveWords } from '../shell/query';
 import { definedVariable, runMounts } from './helpers';
 import { mountsOf, servesPipDownloads } from './layer-helpers';
 import { toolSites } from './tool-helpers';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 
-const PIP_PROGRAM = /^pip(\d+(\.\d+)?)?$/;
-const PYTHON_PROGRAM = /^python(\d+(\.\d+)?)?$/;
-
 /** `pip cache purge` (also `pip3 …`, `python -m pip …`): empties the cache pip just filled. */
 function isCachePurge(cmd: SimpleCommand): boolean {
   const effective = effectiveWords(cmd);
-  const words = effective.map((w) => (w.hasExpansion ? '$' : w.value));
-  const program = baseName(effective[0]);
-  const rest = PIP_PROGRAM.test(program) ? words.slice(1) : PYTHON_PROGRAM.test(program) && words[1] === '-m' && words[2] === 'pip' ? words.slice(3) : null;
-  return rest !== null && rest.length === 2 && rest[0] === 'cache' && rest[1] === 'purge';
+  const at = pipArgumentsStart(effective);
+  if (at < 0) return false;
+  const rest = effective.slice(at).map((w) => (w.hasExpansion ? '$' : w.value));
+  return rest.length === 2 && rest[0] === 'cache' && rest[1] === 'purge';
 }
 
 /**

@@ -1,6 +1,6 @@
 // PYD401: the image's CMD or ENTRYPOINT is written in shell form, so `/bin/sh -c` becomes PID 1.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
-import { isDockerSpace, type TextEdit } from '../model/text';
+import { dockerTrimBounds, type TextEdit } from '../model/text';
 import { logicalText, type LogicalText, type Word } from '../shell/lexer';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { defineRule } from './define-rule';
@@ -56,12 +56,7 @@ function hasActiveBackslash(raw: string): boolean {
  * BuildKit trims them (Go's `unicode.IsSpace`, which keeps a byte-order mark that `\s` drops).
  */
 function trimmedSpan(text: LogicalText): { start: number; end: number } | null {
-  let start = 0;
-  while (start < text.chars.length && isDockerSpace(text.chars[start] as string)) start++;
-  if (start === text.chars.length) return null;
-  let end = text.chars.length;
-  while (end > start && isDockerSpace(text.chars[end - 1] as string)) end--;
-  return { start, end };
+  return dockerTrimBounds(text.chars);
 }
 
 /** Words that shell word splitting would produce unchanged, or null if the shell does more. */

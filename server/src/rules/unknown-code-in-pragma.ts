@@ -1,4 +1,5 @@
 // PYD001: an ignore pragma names a code that silences nothing (unknown, removed, hadolint's, a rule name).
+import { withinOneEdit } from '../config/rule-refs';
 import type { DocumentModel } from '../model/document-model';
 import type { Pragma } from '../model/pragmas';
 import { defineRule } from './define-rule';
@@ -11,17 +12,6 @@ import type { Fix, Rule, RuleCatalogue, Violation } from './types';
 const PRAGMA_LIKE = /^[\s\uFEFF]*#\s*pydockerfile\s+(?:global\s+)?ignore\b\s*=?\s*/i;
 const HADOLINT_CODE = /^DL\d{4}$/;
 const RULE_CODE = /^[A-Z]+\d+$/;
-
-/** Levenshtein distance, capped: only "one typo away" matters here. */
-function withinOneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  // Skip the first difference as a substitution, insertion or deletion, and as a swap of two.
-  const rest = (x: number, y: number): boolean => a.slice(x) === b.slice(y);
-  const swapped = a[i] === b[i + 1] && a[i + 1] === b[i] && rest(i + 2, i + 2);
-  return rest(i + 1, i + 1) || rest(i + 1, i) || rest(i, i + 1) || swapped;
-}
 
 /** The one live code a typo most likely meant, or undefined when none or several are that close. */
 function closestCode(code: string, rules: readonly Rule[]): string | undefined {

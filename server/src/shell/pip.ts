@@ -154,6 +154,17 @@ function pythonModulePip(words: Word[], from: number, runner: PipRunner): Instal
   return null;
 }
 
+/**
+ * Where the arguments of a plain pip call start: after `pip` (`pip3`, `pip3.12`) at 1, after
+ * `python -m pip` at 3; -1 for any other command. Interpreter flags before `-m` are not read
+ * here (`pipInstall` reads them for installs).
+ */
+export function pipArgumentsStart(words: readonly Word[]): number {
+  const program = baseName(words[0]);
+  if (PIP_RE.test(program)) return 1;
+  return PYTHON_RE.test(program) && words[1]?.value === '-m' && words[2]?.value === 'pip' ? 3 : -1;
+}
+
 /** Skips general pip options before the subcommand and checks that it is `install`. */
 function installAt(words: Word[], from: number, runner: PipRunner): InstallLocation | null {
   let i = from;
