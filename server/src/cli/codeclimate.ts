@@ -1,10 +1,9 @@
 // `check --format codeclimate`: the Code Climate issue list GitLab reads as a code quality report.
 import * as crypto from 'node:crypto';
-import * as path from 'node:path';
 import { docsUrl } from '../rules/index';
 import type { Rule, RuleCategory, Severity } from '../rules/types';
 import type { CheckedFile } from './format';
-import { pathUnderRoot } from './report-root';
+import { reportPath } from './report-root';
 
 /** Code Climate severities (info, minor, major, critical, blocker) for ours. */
 const SEVERITIES: Readonly<Record<Severity, 'info' | 'minor' | 'major'>> = { error: 'major', warning: 'minor', info: 'info', hint: 'info' };
@@ -48,8 +47,7 @@ export function toCodeClimate(files: readonly CheckedFile[], rules: readonly Rul
   const byCode = new Map(rules.map((r) => [r.code, r]));
   const issues: CodeClimateIssue[] = [];
   for (const file of files) {
-    // Standard input without --stdin-filename has no path: its name `-` is kept as it is.
-    const location = (file.absolute === undefined ? undefined : pathUnderRoot(path.resolve(cwd, file.absolute), root)) ?? file.file.replace(/\\/g, '/');
+    const location = reportPath(file, cwd, root);
     const lines = file.text.split(/\r?\n/);
     const seen = new Map<string, number>();
     for (const f of file.findings) {

@@ -2,18 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiskSnapshot } from '../workspace/node-fs';
+import { SKIPPED_DIRECTORIES, VIRTUALENV_MARKER } from './glob';
 import { describeFsError } from './read-input';
-
-/** Folders never searched: dependencies and VCS metadata hold other people's Dockerfiles. */
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
-
-/**
- * The file every Python virtual environment has at its top (venv, virtualenv, uv, tox, nox).
- * Its site-packages hold installed packages' Dockerfiles and templates (`Dockerfile.j2`), which
- * made `check .` in a project with a local `.venv` fail on third-party files and walk
- * thousands of folders; it is skipped like node_modules, whatever its name.
- */
-const VIRTUALENV_MARKER = 'pyvenv.cfg';
 
 /**
  * True for names Docker tooling treats as Dockerfiles: `Dockerfile`, `*.Dockerfile`,

@@ -1,8 +1,7 @@
 // `check --format github`: GitHub Actions workflow commands, which annotate the pull request diff.
-import * as path from 'node:path';
 import type { Severity } from '../rules/types';
 import type { CheckedFile } from './format';
-import { pathUnderRoot } from './report-root';
+import { reportPath } from './report-root';
 
 /** GitHub has three annotation levels; info and hint findings are notices. */
 const COMMANDS: Readonly<Record<Severity, 'error' | 'warning' | 'notice'>> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
@@ -18,16 +17,6 @@ export function escapeProperty(text: string): string {
 }
 
 /**
- * The path GitHub matches against the repository: relative to `root` (the repository root)
- * when the file is inside it, else as given.
- */
-function annotationPath(file: CheckedFile, cwd: string, root: string): string {
-  // Standard input without --stdin-filename has no path: its name `-` is kept as it is.
-  const underRoot = file.absolute === undefined ? undefined : pathUnderRoot(path.resolve(cwd, file.absolute), root);
-  return underRoot ?? file.file.replace(/\\/g, '/');
-}
-
-/**
  * One `::warning file=…,line=…,col=…,endLine=…,endColumn=…,title=CODE::message` line per
  * finding, with 1-based positions (the end column is just past the flagged text, as in JSON).
  * Paths are relative to `root` (default: `cwd`) with forward slashes.
@@ -36,7 +25,8 @@ export function formatGithub(files: readonly CheckedFile[], cwd: string, root: s
   const lines: string[] = [];
   for (const checked of files) {
     const { findings } = checked;
-    const name = escapeProperty(annotationPath(checked, cwd, root));
+    // GitHub matches the path against the repository.
+    const name = escapeProperty(reportPath(checked, cwd, root));
     for (const f of findings) {
       const { start, end } = f.range;
       const props = `file=${name},line=${start.line + 1},col=${start.character + 1},endLine=${end.line + 1},endColumn=${end.character + 1},title=${escapeProperty(f.code)}`;

@@ -3,8 +3,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Folders `**` never descends into: dependencies and VCS metadata (as folder search does). */
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git']);
+/**
+ * Folders never searched, by `**` nor by folder discovery (discover.ts): dependencies and VCS
+ * metadata hold other people's Dockerfiles.
+ */
+export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git']);
+
+/**
+ * The file every Python virtual environment has at its top (venv, virtualenv, uv, tox, nox).
+ * Its site-packages hold installed packages' Dockerfiles and templates (`Dockerfile.j2`), which
+ * made `check .` in a project with a local `.venv` fail on third-party files and walk
+ * thousands of folders; a folder holding it is skipped like node_modules, whatever its name.
+ */
+export const VIRTUALENV_MARKER = 'pyvenv.cfg';
 
 /** True when an argument contains glob syntax: `*`, `?`, `[…]` or `{a,b}`. */
 export function isGlob(pattern: string): boolean {
@@ -86,7 +97,7 @@ export function expandGlob(pattern: string, cwd: string): string[] {
       for (const entry of listDir(dir)) {
         if (!entry.isDirectory() || SKIPPED_DIRECTORIES.has(entry.name) || entry.name.startsWith('.')) continue;
         // `**` does not enter a virtual environment (`venv/`), like folder discovery (discover.ts).
-        if (fs.existsSync(path.join(dir, entry.name, 'pyvenv.cfg'))) continue;
+        if (fs.existsSync(path.join(dir, entry.name, VIRTUALENV_MARKER))) continue;
         walk(path.join(relative, entry.name), index);
       }
       return;

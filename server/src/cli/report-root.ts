@@ -2,6 +2,7 @@
 // relative to: the repository root, which is what those consumers match paths against.
 import * as path from 'node:path';
 import { findRepositoryRoot } from '../workspace/node-fs';
+import type { CheckedFile } from './format';
 
 /** Far more folder levels than any checkout is deep: the walk stops at the file-system root anyway. */
 const MAX_LEVELS = 1024;
@@ -14,6 +15,15 @@ const MAX_LEVELS = 1024;
  */
 export function reportRoot(cwd: string): string {
   return findRepositoryRoot(cwd, MAX_LEVELS);
+}
+
+/**
+ * The name a report gives a checked file: its path relative to `root` when it is inside it,
+ * else the path as given (standard input without --stdin-filename keeps its name `-`).
+ */
+export function reportPath(file: Pick<CheckedFile, 'file' | 'absolute'>, cwd: string, root: string): string {
+  const underRoot = file.absolute === undefined ? undefined : pathUnderRoot(path.resolve(cwd, file.absolute), root);
+  return underRoot ?? file.file.replace(/\\/g, '/');
 }
 
 /** `target` relative to `root` with forward slashes, or undefined when it is not inside `root`. */
