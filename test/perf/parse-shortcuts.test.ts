@@ -61,6 +61,35 @@ describe('comments go to the stage whose lines contain them (ranges computed onc
   it('the second stage holds the comment inside its continuation', () => assert.deepEqual(commentLines(9), [10]));
 });
 
+describe('comments in a file of many stages land where the library puts them', () => {
+  // The library asks every stage about every comment; ours searches the ordered stages. Same
+  // answers on comments before, between, inside and after stages, in continuations and heredocs.
+  const parts: string[] = ['# syntax=docker/dockerfile:1', '# top', 'ARG BASE=python:3.12-slim'];
+  for (let k = 0; k < 40; k++) {
+    parts.push(`# before stage ${k}`, `FROM \${BASE} AS s${k}`, `# in ${k}`, 'RUN echo a \\', `  # continuation ${k}`, '  b');
+    if (k % 3 === 0) parts.push('RUN <<EOF', `# heredoc line ${k}`, 'EOF');
+    if (k % 4 === 0) parts.push('', `# blank above ${k}`);
+  }
+  parts.push('# trailing');
+  const model = new DocumentModel(parts.join('\n'));
+  const stages = model.ast.getFROMs().map((from) => model.ast.getContainingImage(from.getRange().start));
+  it('every stage holds exactly the comments inside its lines', () => {
+    for (const stage of stages) {
+      assert.ok(stage);
+      const range = stage.getRange();
+      assert.ok(range);
+      const expected = model.ast.getComments().filter((c) => Util.isInsideRange(c.getRange().start, range)).map((c) => c.getRange().start.line);
+      assert.deepEqual(stage.getComments().map((c) => c.getRange().start.line), expected);
+    }
+  });
+  it('comments between stages belong to none', () => {
+    const held = new Set(stages.flatMap((stage) => stage?.getComments().map((c) => c.getRange().start.line) ?? []));
+    const between = parts.flatMap((line, i) => (line.startsWith('# before stage') || line === '# trailing' ? [i] : []));
+    assert.ok(between.length > 40);
+    for (const line of between) assert.ok(!held.has(line), `line ${line} is held by a stage`);
+  });
+});
+
 describe('detectEol counts each line ending once', () => {
   const CASES: [string, string, '\n' | '\r\n'][] = [
     ['LF only', 'a\nb\n', '\n'],

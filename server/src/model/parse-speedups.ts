@@ -92,12 +92,40 @@ interface Range {
   end: { line: number; character: number };
 }
 
+/** Whether position `a` comes before position `b`. */
+function before(a: Range['start'], b: Range['start']): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Whether every range ends where or after it starts and before the next one starts (stages of one file always do). */
+function ordered(ranges: readonly Range[]): boolean {
+  for (let k = 0; k < ranges.length; k++) {
+    const range = ranges[k] as Range;
+    if (before(range.end, range.start) || (k > 0 && !before((ranges[k - 1] as Range).end, range.start))) return false;
+  }
+  return true;
+}
+
+/** Index of the last range starting at or before `position`, or -1 (ranges `ordered`). */
+function lastStartingBy(ranges: readonly Range[], position: Range['start']): number {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (before(position, (ranges[mid] as Range).start)) high = mid;
+    else low = mid + 1;
+  }
+  return low - 1;
+}
+
 /**
  * At the end of a parse, dockerfile-ast hands every comment to the stage whose lines contain
  * it, asking every stage for its range once per comment; each answer is built from the stage's
  * first and last instruction, which never change while comments are handed out. The same
  * assignment, same order and same containment test (the library's own), with each range
- * computed once: on long files this was a tenth of the parse.
+ * computed once: on long files this was a tenth of the parse. Stages follow each other, so the
+ * one stage that can hold a comment is found by binary search: asking every stage made the
+ * parse quadratic (comments × stages; 2,500 × 136 on 20,000 lines).
  */
 export function organizeCommentsOnce(): void {
   const proto = Dockerfile.prototype as unknown as Record<string | symbol, unknown>;
@@ -109,13 +137,22 @@ export function organizeCommentsOnce(): void {
     if (comments.length === 0) return;
     const initialRange = this.initialInstructions.getRange();
     const stageRanges = this.buildStages.map((stage) => stage.getRange());
+    // Disjoint, ascending ranges let at most one stage contain a position; anything else (never
+    // seen) gets the library's every-stage scan.
+    const searchable = ordered(stageRanges);
     for (const comment of comments) {
       if (Util.isInsideRange(comment.getRange().end, initialRange)) {
         this.initialInstructions.addComment(comment);
         continue;
       }
+      const start = comment.getRange().start;
+      if (searchable) {
+        const k = lastStartingBy(stageRanges, start);
+        if (k >= 0 && Util.isInsideRange(start, stageRanges[k] as Range)) this.buildStages[k]?.addComment(comment);
+        continue;
+      }
       this.buildStages.forEach((stage, k) => {
-        if (Util.isInsideRange(comment.getRange().start, stageRanges[k] as Range)) stage.addComment(comment);
+        if (Util.isInsideRange(start, stageRanges[k] as Range)) stage.addComment(comment);
       });
     }
   };
