@@ -1,8 +1,10 @@
 // Layer-order fixes: fix-all settles in a few passes on long repetitive files (PYD309, PYD307, PYD301),
-// and PYD301's two-phase fix when the build context cannot be read.
+// PYD301's two-phase fix when the build context cannot be read, and PYD306's unneeded `apk update`
+// that fix-all reaches through its passes (after PYD307's merges and PYD306's own `--no-cache`).
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lint } from '../../server/src/engine/lint';
+import { optimize } from '../../server/src/engine/optimize';
 import { fixAll } from '../../server/src/fix/apply';
 
 const CODES = ['PYD309', 'PYD307', 'PYD301'];
@@ -114,5 +116,30 @@ describe('PYD301 two-phase fix when the build context cannot be read', () => {
       assert.equal(flagged.length, 1);
       assert.deepEqual(fixesOf(text), []);
     }
+  });
+});
+
+describe('PYD306 on an `apk update` whose index nothing reads, under fix-all and Optimize', () => {
+  const report = 'FROM python:3.12-alpine\nRUN apk update && apk add gcc\nRUN apk update\nRUN apk add --no-cache musl-dev\n';
+  const env = { today: '2026-11-25' };
+
+  for (const [eol, text] of [['LF', report], ['CRLF', report.replace(/\n/g, '\r\n')]] as const) {
+    it(`leaves no \`apk update\` once the RUNs are merged (${eol})`, () => {
+      const wanted = 'FROM python:3.12-alpine\nRUN apk add --no-cache gcc && \\\n    apk add --no-cache musl-dev\n';
+      const conv = (t: string): string => (eol === 'CRLF' ? t.replace(/\n/g, '\r\n') : t);
+      const fixed = fixAll(text, { level: 'safe', env });
+      assert.equal(fixed.text, conv(wanted));
+      assert.deepEqual(fixed.rejected, []);
+      assert.equal(optimize(text, { env }).text, conv(wanted));
+      assert.doesNotMatch(optimize(text, { env, unsafe: true }).text, /apk update/);
+    });
+  }
+
+  it('reaches the update in a second pass, after the later `apk add` got `--no-cache`', () => {
+    const text = 'FROM python:3.12-alpine3.20\nRUN apk update\nRUN apk add curl\n';
+    assert.deepEqual(lint(text, { only: ['PYD306'] }).findings.map((f) => f.range.start.line), [2]);
+    const fixed = fixAll(text, { level: 'safe', codes: ['PYD306'] });
+    assert.equal(fixed.text, 'FROM python:3.12-alpine3.20\nRUN apk add --no-cache curl\n');
+    assert.equal(fixed.passes, 2);
   });
 });
