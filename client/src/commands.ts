@@ -59,7 +59,7 @@ async function fixAllDocument(
       return;
     }
     if (await applyProposal(document, proposal)) {
-      log.info(`Fix all in ${name}: applied ${formatCounts(proposal.applied) || 'the safe fixes'}`);
+      log.info(`Fix all in ${name}: ${proposal.applied.length > 0 ? `fixed ${formatCounts(proposal.applied)}` : 'applied the safe fixes'}`);
       return;
     }
   }

@@ -243,7 +243,7 @@ async function runOptimize(
   }
   if (applied) {
     const codes = formatCounts(proposal.applied);
-    deps.log.info(`Optimize ${name}: applied ${codes || 'the proposed edits'}`);
+    deps.log.info(`Optimize ${name}: ${codes ? `fixed ${codes}` : 'applied the proposed edits'}`);
     // Without a preview this message is the only sign of what changed.
     if (!showPreview) void vscode.window.showInformationMessage(`Optimized ${name}${codes ? `: ${codes}` : ''}`);
     return;
@@ -315,7 +315,8 @@ async function showDiff(
 /** The modal confirmation; resolves to the button pressed, or undefined when cancelled. */
 async function confirm(name: string, proposal: OptimizeCommandResult): Promise<string | undefined> {
   const total = proposal.applied.reduce((sum, entry) => sum + entry.count, 0);
-  const message = total > 0 ? `Apply ${plural(total, 'change')} to ${name}?` : `Apply the proposed changes to ${name}?`;
+  // The counts are of problems (findings fixed, each Optimize step once), like the CLI's "Fixed N problems".
+  const message = total > 0 ? `Apply the fixes for ${plural(total, 'problem')} to ${name}?` : `Apply the proposed changes to ${name}?`;
   const detail = confirmationDetail(proposal);
   const buttons = (proposal.decisions ?? []).length > 0 ? [APPLY, CHOOSE] : [APPLY];
   return vscode.window.showInformationMessage(message, { modal: true, detail }, ...buttons);

@@ -39,7 +39,7 @@ describe('check --fix', () => {
       'Dockerfile:2:13: PYD106 `alpine:latest` moves to every new release of the image, so rebuilds are not reproducible',
       'Fixed 2 problems in 1 file',
       'Found 1 problem (1 warning) in 1 of 1 file; 1 at or above `warning`',
-      '1 more fix is unsafe (they may change what the image does): show them with `--unsafe-fixes`',
+      '1 more problem has an unsafe fix (it may change what the image does): show it with `--unsafe-fixes`',
     ]);
     const again = runCli(['check', '--fix', '--select', 'PYD201'], dir);
     assert.equal(again.status, 0);
@@ -89,6 +89,67 @@ describe('check --fix', () => {
     assert.ok(fs.existsSync(path.join(dir, '.dockerignore')), '.dockerignore was created');
     assert.match(run.stderr, /^pydockerfile: created \.dockerignore \(a fix for Dockerfile\)$/m);
     assert.deepEqual(fs.readdirSync(dir).filter((n) => n.endsWith('.tmp')), [], 'temp files left behind');
+  });
+});
+
+describe('fix counts', () => {
+  // Two PYD405 findings (PYTHONUNBUFFERED, PYTHONFAULTHANDLER) share one ENV edit: the edit goes
+  // in once, but it fixes two problems, and every count the user reads is of problems.
+  const SHARED_FIX = 'FROM python:3.12\nCOPY . /app\nRUN pip install -r /app/requirements.txt\nCMD python /app/app.py\n';
+  const UNSAFE_LINE = '4 more problems have unsafe fixes (they may change what the image does): show them with `--unsafe-fixes`';
+
+  function sharedFixDir(): { dir: string; file: string } {
+    const dir = tempDir('fix-counts');
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, SHARED_FIX);
+    return { dir, file };
+  }
+
+  it('check, check --fix and check --diff count the same problems', () => {
+    const { dir, file } = sharedFixDir();
+    const check = runCli(['check', 'Dockerfile'], dir);
+    assert.equal(check.stdout.match(/ PYD405 /g)?.length, 2, check.stdout);
+    assert.deepEqual(check.stdout.trimEnd().split('\n').slice(-3), [
+      'Found 9 problems (6 warnings, 2 info, 1 hint) in 1 of 1 file; 6 at or above `warning`',
+      '[*] 5 problems fixable with `--fix`',
+      UNSAFE_LINE,
+    ]);
+    const diff = runCli(['check', '--diff', 'Dockerfile'], dir);
+    assert.equal(diff.stderr, 'pydockerfile: would fix 5 problems in 1 file\n');
+    assert.equal(fs.readFileSync(file, 'utf8'), SHARED_FIX);
+    const json = runCli(['check', '--fix', '--format', 'json', 'Dockerfile'], sharedFixDir().dir);
+    assert.match(json.stderr, /^pydockerfile: fixed 5 problems in 1 file$/m);
+    assert.equal(JSON.parse(json.stdout).length, 4);
+    const fix = runCli(['check', '--fix', 'Dockerfile'], dir);
+    assert.match(fs.readFileSync(file, 'utf8'), /^ENV PYTHONUNBUFFERED=1 PYTHONFAULTHANDLER=1$/m, 'one ENV line for both findings');
+    const lines = fix.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 4 + 3, 'the four findings left, then the summary');
+    assert.deepEqual(lines.slice(-3), [
+      'Fixed 5 problems in 1 file',
+      'Found 4 problems (3 warnings, 1 info) in 1 of 1 file; 3 at or above `warning`',
+      UNSAFE_LINE,
+    ]);
+  });
+
+  it('standard input counts only what it fixes: a fix that needs another file is left out', () => {
+    const { dir } = sharedFixDir();
+    // PYD311's fix creates `.dockerignore`, which `check --fix -` never writes.
+    const run = runCli(['check', '--fix', '-', '--stdin-filename', 'Dockerfile'], dir, { input: SHARED_FIX });
+    assert.equal(fs.existsSync(path.join(dir, '.dockerignore')), false);
+    assert.match(run.stdout, /^ENV PYTHONUNBUFFERED=1 PYTHONFAULTHANDLER=1$/m);
+    const lines = run.stderr.trimEnd().split('\n');
+    assert.ok(lines.some((l) => / PYD311 .*\[\*\]$/.test(l)), 'PYD311 is still reported');
+    assert.ok(lines.includes('Fixed 4 problems in 1 file'), run.stderr);
+    assert.ok(lines.includes('Found 5 problems (4 warnings, 1 info) in 1 of 1 file; 4 at or above `warning`'), run.stderr);
+  });
+
+  it('optimize counts the same problems', () => {
+    const { dir } = sharedFixDir();
+    const run = runCli(['optimize', 'Dockerfile'], dir);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /^Dockerfile: fixed 5 problems\n/);
+    assert.match(run.stderr, /^ {2}PYD405 {2}2x {2}missing-python-runtime-env$/m);
+    assert.match(run.stderr, /^ {2}4 more problems have unsafe fixes: /m);
   });
 });
 

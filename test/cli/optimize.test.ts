@@ -66,7 +66,7 @@ describe('optimize on the example app', () => {
 
   it('summarises the applied codes on stderr', () => {
     const total = result.applied.reduce((n, a) => n + a.count, 0);
-    assert.ok(run.stderr.startsWith(`${EXAMPLE}: applied ${total} fix`), run.stderr);
+    assert.ok(run.stderr.startsWith(`${EXAMPLE}: fixed ${total} problem`), run.stderr);
     for (const { code, count } of result.applied) assert.match(run.stderr, new RegExp(`^  ${code}  ${count}x  `, 'm'));
   });
 
@@ -118,7 +118,7 @@ describe('optimize --write', () => {
     const run = runCli(['optimize', 'Dockerfile', '--write'], dir);
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stdout, '');
-    assert.match(run.stderr, /^Dockerfile: applied \d+ fix(es)? and rewrote the file\n/);
+    assert.match(run.stderr, /^Dockerfile: fixed \d+ problems? and rewrote the file\n/);
     const after = fs.readFileSync(file, 'utf8');
     assert.equal(after, result.text);
     assert.notEqual(after, before);

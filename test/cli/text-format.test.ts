@@ -44,7 +44,7 @@ describe('formatTextSummary', () => {
     assert.deepEqual(formatTextSummary({ filesChecked: 4, findings, threshold: 'warning', showUnsafe: false }), [
       'Found 5 problems (1 error, 2 warnings, 1 info, 1 hint) in 3 of 4 files; 3 at or above `warning`',
       '[*] 2 problems fixable with `--fix`',
-      '2 more fixes are unsafe (they may change what the image does): show them with `--unsafe-fixes`',
+      '2 more problems have unsafe fixes (they may change what the image does): show them with `--unsafe-fixes`',
     ]);
     assert.deepEqual(formatTextSummary({ filesChecked: 4, findings: findings.slice(2, 3), threshold: undefined, failing: 0, showUnsafe: true }), [
       "Found 1 problem (1 warning) in 1 of 4 files; 0 at or above their file's failure threshold",

@@ -330,7 +330,7 @@ const steps: Step<E2eContext>[] = [
       const dialog = page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
       const total = proposal.applied.reduce((sum, entry) => sum + entry.count, 0);
-      await waitForText(dialog, new RegExp(`Apply ${total} changes? to Dockerfile\\?`), 'the Optimize confirmation');
+      await waitForText(dialog, new RegExp(`Apply the fixes for ${total} problems? to Dockerfile\\?`), 'the Optimize confirmation');
       const detail = await dialog.innerText();
       const ticked = proposal.decisions.filter((decision) => decision.ticked).map((decision) => decision.id);
       const expectedInDetail = [...proposal.applied.map(({ code }) => code), ...ticked, ...proposal.files.map((file) => `${file.created ? 'Creates' : 'Changes'} ${file.path}`)];

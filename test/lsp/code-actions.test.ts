@@ -118,7 +118,7 @@ describe('quick fixes', () => {
       const { actions } = await actionsFor(client, text);
       assert.deepEqual(
         actions.map((a) => a.title),
-        ['Delete the instruction (PYD990) (unsafe)', 'Make it a no-op (PYD990) (unsafe)', 'Ignore PYD990 for this instruction', 'Show documentation for PYD990'],
+        ['Delete the instruction (PYD990, unsafe)', 'Make it a no-op (PYD990, unsafe)', 'Ignore PYD990 for this instruction', 'Show documentation for PYD990'],
       );
       assert.ok(actions.every((a) => a.isPreferred !== true));
       assert.equal(apply(text, actions[1]), 'FROM scratch\nRUN :\nRUN false\n');

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyEdits } from '../../server/src/fix/apply';
 import { FIX_ALL_COMMAND, OPTIMIZE_COMMAND, type OptimizeCommandResult } from '../../server/src/protocol';
+import { ruleByCode } from '../../server/src/rules/index';
 import { pyd201, testRule, withSession } from './support/in-process';
 
 const URI = 'untitled:Dockerfile';
@@ -92,6 +93,19 @@ describe('fix-all command', () => {
       assert.equal(applyEdits(TEXT, result.edits), PIP_FIXED);
       assert.deepEqual(result.applied, [{ code: 'PYD201', count: 1 }]);
       assert.equal(result.changed, true);
+    });
+  });
+
+  it('counts problems: two findings fixed by one shared edit count twice', async () => {
+    // PYD405 reports PYTHONUNBUFFERED and PYTHONFAULTHANDLER separately; one ENV line fixes both.
+    const pyd405 = ruleByCode('PYD405');
+    assert.ok(pyd405);
+    await withSession({ pull: true }, { rules: [pyd405] }, async (client) => {
+      const text = 'FROM python:3.12-slim\nCMD ["python", "app.py"]\n';
+      await client.open(URI, text, 1);
+      const result = asResult(await client.executeCommand(FIX_ALL_COMMAND, [{ uri: URI, version: 1 }]));
+      assert.equal(result.text, 'FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1 PYTHONFAULTHANDLER=1\nCMD ["python", "app.py"]\n');
+      assert.deepEqual(result.applied, [{ code: 'PYD405', count: 2 }]);
     });
   });
 });

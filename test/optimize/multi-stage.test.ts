@@ -59,12 +59,47 @@ describe('multi-stage rewrite', () => {
     assert.deepEqual(full.kind === 'rewrite' ? full.attribution : [], ['PYD101']);
   });
 
-  it('runs the other commands of a mixed RUN again in the final image', () => {
+  it('runs the application commands of a mixed RUN once, in the final image, and only the install in the builder', () => {
     const outcome = plan('FROM python:3.12-bookworm\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && python manage.py collectstatic --noinput\nCMD ["gunicorn", "site.wsgi"]\n');
     assert.equal(outcome.kind, 'rewrite');
     const text = outcome.kind === 'rewrite' ? outcome.text : '';
-    assert.match(text, /AS builder\n(.*\n)*RUN pip install -r requirements\.txt && python manage\.py collectstatic --noinput\n\nFROM/);
-    assert.match(text, /COPY --from=builder \/opt\/venv \/opt\/venv\nENV PATH="\/opt\/venv\/bin:\$PATH"\nRUN python manage\.py collectstatic --noinput\n/);
+    const [builder = '', runtime = ''] = text.split(/\n\n(?=FROM)/);
+    assert.match(builder, /AS builder\n(.*\n)*RUN pip install -r requirements\.txt$/);
+    assert.doesNotMatch(builder, /manage\.py/, 'the builder only installs');
+    assert.match(runtime, /COPY --from=builder \/opt\/venv \/opt\/venv\nENV PATH="\/opt\/venv\/bin:\$PATH"\nRUN python manage\.py collectstatic --noinput\n/);
+    assert.equal(text.match(/manage\.py collectstatic/g)?.length, 1, 'collectstatic runs once');
+  });
+
+  it('keeps clean-up with the application command it follows, and clean-up right after the install in the builder', () => {
+    const after = plan('FROM python:3.12-bookworm\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && \\\n    python manage.py collectstatic --noinput && \\\n    rm -rf /app/static/admin\nCMD ["gunicorn", "site.wsgi"]\n');
+    const afterText = after.kind === 'rewrite' ? after.text : '';
+    assert.match(afterText, /^RUN pip install -r requirements\.txt\n\nFROM/m);
+    assert.match(afterText, /^RUN python manage\.py collectstatic --noinput && rm -rf \/app\/static\/admin$/m, 'the final image still removes what collectstatic left');
+    const before = plan('FROM python:3.12-bookworm\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && rm -rf /opt/venv/share/doc && python manage.py check\nCMD ["gunicorn", "site.wsgi"]\n');
+    const beforeText = before.kind === 'rewrite' ? before.text : '';
+    assert.match(beforeText, /^RUN pip install -r requirements\.txt && rm -rf \/opt\/venv\/share\/doc\n\nFROM/m, 'the environment the final image copies is pruned as before');
+    assert.match(beforeText, /^RUN python manage\.py check$/m);
+  });
+
+  it('runs a mixed RUN whole in the builder when a `;` or a command before the install could depend on it', () => {
+    // After `;` the RUN's status is the last command's: an install failure did not fail the build.
+    const semicolon = plan('FROM python:3.12-bookworm\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt ; python manage.py collectstatic --noinput\nCMD ["gunicorn", "site.wsgi"]\n');
+    assert.match(semicolon.kind === 'rewrite' ? semicolon.text : '', /^RUN pip install -r requirements\.txt ; python manage\.py collectstatic --noinput\n\nFROM/m);
+    // A command before the install may prepare it (write the requirements file), so the builder keeps it.
+    const leading = plan('FROM python:3.12-bookworm\nWORKDIR /app\nCOPY . .\nRUN python tools/lock.py && pip install -r requirements.txt && python manage.py check\nCMD ["gunicorn", "site.wsgi"]\n');
+    const leadingText = leading.kind === 'rewrite' ? leading.text : '';
+    assert.match(leadingText, /^RUN python tools\/lock\.py && pip install -r requirements\.txt\n\nFROM/m);
+    assert.match(leadingText, /^RUN python tools\/lock\.py && python manage\.py check$/m);
+  });
+
+  it('through Optimize: the builder installs from the requirements alone, the final image collects the static files after the sources', () => {
+    const text = 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt && python manage.py collectstatic --noinput\nCMD ["gunicorn", "mysite.wsgi"]\n';
+    const result = optimize(text, { env: { today: GOLDEN_TODAY, readContextFile: (p) => (p.replace(/^\.\//, '') === 'requirements.txt' ? 'django==5.0.6\n' : undefined) }, decisions: ['multi-stage', 'fix:PYD301'] });
+    const [builder = '', runtime = ''] = result.text.split(/\n\n(?=FROM)/);
+    assert.ok(result.decisions.some((d) => d.id === 'multi-stage' && d.applied), result.skipped.map((s) => `${s.step}: ${s.reason}`).join('\n'));
+    assert.doesNotMatch(builder, /manage\.py|COPY \. \./, builder);
+    assert.match(runtime, /^COPY \. \.\nRUN python manage\.py collectstatic --noinput$/m, runtime);
+    assert.equal(result.text.match(/collectstatic/g)?.length, 1);
   });
 
   it('keeps a byte-order mark first and a missing final line break missing', () => {

@@ -99,7 +99,7 @@ describe('quick fixes that edit other files', () => {
       const uri = await openCase(client, dir, 'Dockerfile');
       const diagnostic = await diagnosticOf(client, uri, 'PYD403', /without `exec`/);
       const actions = actionsOnly(await client.codeActions(uri, diagnostic.range, [diagnostic]));
-      const exec = actions.find((a) => a.title === 'Start the command with `exec` in `docker-entrypoint.sh` (PYD403) (unsafe)');
+      const exec = actions.find((a) => a.title === 'Start the command with `exec` in `docker-entrypoint.sh` (PYD403, unsafe)');
       const edit = exec?.edit?.documentChanges?.[0] as TextDocumentEdit | undefined;
       assert.equal(edit?.textDocument.uri, uriOf(dir, 'docker-entrypoint.sh'));
       assert.deepEqual(edit?.edits, [{ range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, newText: 'exec ' }]);

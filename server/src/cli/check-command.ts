@@ -214,7 +214,8 @@ function fileDiff(label: string, before: string, after: string, created: boolean
 function applyFixes(input: Input, text: string, options: LintOptions, level: Applicability, args: ParsedArgs, io: CliIo, state: RunState): string {
   let result: ReturnType<typeof fixAll>;
   try {
-    result = fixAll(text, { ...options, level });
+    // Standard input never touches other files: fixes that need one are not applied (nor counted).
+    result = fixAll(text, { ...options, level, ...(input.stdin ? { otherFiles: false } : {}) });
   } catch (error) {
     state.errors++;
     io.stderr(programMessage(`internal error while fixing ${input.file}, which was left unchanged: ${error instanceof Error ? error.message : String(error)}`));

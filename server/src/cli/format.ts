@@ -213,7 +213,9 @@ export function formatTextSummary(summary: CheckSummary): string[] {
   if (unsafeOnly > 0) {
     lines.push(summary.showUnsafe
       ? `[unsafe fix] ${plural(unsafeOnly, 'problem')} fixable with \`--fix --unsafe-fixes\` (review the change)`
-      : `${unsafeOnly} more ${unsafeOnly === 1 ? 'fix is' : 'fixes are'} unsafe (they may change what the image does): show them with \`--unsafe-fixes\``);
+      : unsafeOnly === 1
+        ? '1 more problem has an unsafe fix (it may change what the image does): show it with `--unsafe-fixes`'
+        : `${unsafeOnly} more problems have unsafe fixes (they may change what the image does): show them with \`--unsafe-fixes\``);
   }
   return lines;
 }

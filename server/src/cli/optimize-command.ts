@@ -33,7 +33,9 @@ export function formatOptimizeSummary(file: string, result: OptimizeResult, unsa
   const total = result.applied.reduce((n, a) => n + a.count, 0);
   const lines: string[] = [];
   if (!result.changed) lines.push(`${file}: nothing to change`);
-  else lines.push(`${file}: applied ${total} ${total === 1 ? 'fix' : 'fixes'}${wrote ? ' and rewrote the file' : ''}`);
+  // Counted in problems, like `check` ("[*] N problems fixable", "Fixed N problems"): findings
+  // whose fix was applied, two findings sharing one edit counting twice, each Optimize step once.
+  else lines.push(`${file}: fixed ${total} ${total === 1 ? 'problem' : 'problems'}${wrote ? ' and rewrote the file' : ''}`);
   for (const { code, count } of result.applied) lines.push(`  ${code}  ${count}x  ${ruleByCode(code)?.name ?? ''}`.trimEnd());
   for (const { step, reason } of result.skipped) lines.push(`  skipped ${step}: ${reason}`);
   if (unsafeLeft > 0) lines.push(`  ${unsafeLeft} more ${unsafeLeft === 1 ? 'problem has an unsafe fix' : 'problems have unsafe fixes'}: review them with \`pydockerfile check --unsafe-fixes\`, apply with \`--unsafe\``);

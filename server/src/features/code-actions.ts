@@ -132,9 +132,12 @@ export function findingFor(doc: CodeActionDocument, diagnostic: Diagnostic): Fin
   return doc.findings.find((f) => f.code === code && sameRange(f.range, diagnostic.range));
 }
 
-/** Quick-fix title: `<fix title> (<CODE>)`, with ` (unsafe)` when it may change behaviour. */
+/**
+ * Quick-fix title: `<fix title> (<CODE>)`, or `<fix title> (<CODE>, unsafe)` when it may change
+ * behaviour: one bracket group, as menus show a single trailing note per entry.
+ */
 export function fixTitle(fix: Fix, code: string): string {
-  return `${fix.title} (${code})${fix.applicability === 'unsafe' ? ' (unsafe)' : ''}`;
+  return `${fix.title} (${code}${fix.applicability === 'unsafe' ? ', unsafe' : ''})`;
 }
 
 /**

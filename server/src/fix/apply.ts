@@ -75,6 +75,28 @@ export function chooseFix(finding: Finding, level: Applicability): Fix | undefin
   return level === 'unsafe' ? finding.fixes[0] : undefined;
 }
 
+/** An edit as a comparable string: its range and its new text. */
+function editKey(edit: TextEdit): string {
+  const { start, end } = edit.range;
+  return `${start.line}:${start.character}-${end.line}:${end.character}\u0000${edit.newText}`;
+}
+
+/**
+ * The candidates left out of a pass whose fix the pass applies anyway: each of their edits is
+ * an edit of an applied fix, and they edit no other file. Two findings can share one fix
+ * (PYD405 reports PYTHONUNBUFFERED and PYTHONFAULTHANDLER separately, and one ENV line fixes
+ * both); only one copy of the edit can go in, but both problems are fixed, and the counts say
+ * so (the "Fixed N problems" line counts problems, like "[*] N problems fixable"). `applied`
+ * must hold fixes that cannot fail, i.e. without edits of other files.
+ */
+export function sharingFixes<T extends { finding: Finding; fix: Fix }>(candidates: readonly T[], applied: readonly { finding: Finding; fix: Fix }[]): T[] {
+  // By finding: the applied entries can be copies of the candidates (selectNonOverlapping adds spans).
+  const appliedSet = new Set(applied.map((c) => c.finding));
+  const edits = new Set(applied.filter((c) => (c.fix.fileEdits?.length ?? 0) === 0).flatMap((c) => c.fix.edits.map(editKey)));
+  if (edits.size === 0) return [];
+  return candidates.filter((c) => !appliedSet.has(c.finding) && (c.fix.fileEdits?.length ?? 0) === 0 && c.fix.edits.length > 0 && c.fix.edits.every((e) => edits.has(editKey(e))));
+}
+
 /** Selects fixes whose spans do not overlap, in document order. */
 export function selectNonOverlapping(text: Text, candidates: readonly { finding: Finding; fix: Fix }[]): { finding: Finding; fix: Fix }[] {
   const withSpans = candidates
@@ -103,11 +125,20 @@ export interface FixAllOptions extends LintOptions {
   level: Applicability;
   /** Restrict to these codes (e.g. "fix all PYD201 problems"). */
   codes?: readonly string[];
+  /**
+   * False when the caller cannot write other files (`check --fix -` reads standard input):
+   * fixes that edit one are left out, like without a workspace, instead of being applied to
+   * the Dockerfile alone and counted as fixed. The lint still reads the build context.
+   */
+  otherFiles?: boolean;
 }
 
 export interface FixAllResult {
   text: string;
-  /** Number of fixes applied per code, over all passes. */
+  /**
+   * Problems fixed per code, over all passes: findings whose fix was applied, including those
+   * whose fix another finding's identical fix applied (see `sharingFixes`).
+   */
   applied: Map<string, number>;
   /** Passes whose fixes are in `text` (passes undone because they went in a circle do not count). */
   passes: number;
@@ -229,7 +260,7 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
         .filter((f) => !options.codes || options.codes.includes(f.code))
         .map((finding) => ({ finding, fix: chooseFix(finding, options.level) }))
         .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedCodes.has(c.finding.code) && !rejectedKeys.has(fixKey(c.finding, c.fix)) && !isNoOp(model.text, c.fix)),
-      view !== undefined,
+      view !== undefined && options.otherFiles !== false,
     );
     const chosen = selectNonOverlapping(model.text, candidates);
     // Fixes that only edit other files have no span in the Dockerfile.
@@ -261,14 +292,16 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       chosen.splice(0, chosen.length, ...kept);
       if (kept.length === 0 && fileOnly.length === 0) continue;
     }
+    // Findings whose fix is one of the chosen ones (the same edits) are fixed by this pass too.
+    const sharing = sharingFixes(candidates, chosen);
     history.push({
       text: current,
       overlay: new Map(overlay),
       overlayKey: overlayKey(overlay),
       originals: new Map(originals),
       applied: new Map(applied),
-      expected: expectedAfter(model.text, chosen),
-      keys: [...chosen, ...fileOnly].map((c) => ({ key: fixKey(c.finding, c.fix), code: c.finding.code, title: c.fix.title })),
+      expected: expectedAfter(model.text, chosen, sharing),
+      keys: [...chosen, ...fileOnly, ...sharing].map((c) => ({ key: fixKey(c.finding, c.fix), code: c.finding.code, title: c.fix.title })),
     });
     let filesChanged = false;
     for (const c of [...chosen, ...fileOnly]) {
@@ -281,6 +314,7 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       }
       applied.set(c.finding.code, (applied.get(c.finding.code) ?? 0) + 1);
     }
+    for (const c of sharing) applied.set(c.finding.code, (applied.get(c.finding.code) ?? 0) + 1);
     if (next === current && !filesChanged) break;
     current = next;
   }
@@ -378,14 +412,17 @@ function mapOffset(offset: number, spans: readonly { start: number; end: number;
   return offset + shift;
 }
 
-/** For each applied fix, where its finding would be after the pass if the fix did not resolve it. */
-function expectedAfter(text: Text, chosen: readonly { finding: Finding; fix: Fix }[]): PassUndo['expected'] {
+/**
+ * For each applied fix, where its finding would be after the pass if the fix did not resolve
+ * it; `sharing` are findings whose fix is one of `chosen` (their edits are not applied twice).
+ */
+function expectedAfter(text: Text, chosen: readonly { finding: Finding; fix: Fix }[], sharing: readonly { finding: Finding; fix: Fix }[] = []): PassUndo['expected'] {
   const spans = chosen
     .flatMap((c) => c.fix.edits)
     .map((e) => ({ start: text.offsetAt(e.range.start), end: text.offsetAt(e.range.end), length: e.newText.length }))
     .sort((a, b) => a.start - b.start || a.end - b.end);
   const expected: PassUndo['expected'] = new Map();
-  for (const c of chosen) {
+  for (const c of [...chosen, ...sharing]) {
     if (c.fix.edits.length === 0) continue;
     const at = mapOffset(text.offsetAt(c.finding.range.start), spans);
     expected.set(`${c.finding.code}|${c.finding.message}|${at}`, { key: fixKey(c.finding, c.fix), code: c.finding.code, title: c.fix.title });

@@ -3,7 +3,7 @@
 // Fixes that edit other files of the build context (`.dockerignore`, entry scripts) change an
 // overlay, so later passes and steps see those files as the fixes left them.
 import { lint, type Finding, type LintOptions, type LintResult } from '../engine/lint';
-import { applyEdits, applyFileEdits, baseWorkspace, fileChanges, fixKey, MAX_FIX_PASSES, selectNonOverlapping, type FileChange } from '../fix/apply';
+import { applyEdits, applyFileEdits, baseWorkspace, fileChanges, fixKey, MAX_FIX_PASSES, selectNonOverlapping, sharingFixes, type FileChange } from '../fix/apply';
 import { DocumentModel } from '../model/document-model';
 import type { Fix } from '../rules/types';
 import { normalizeContextPath } from '../workspace/workspace-fs';
@@ -96,6 +96,7 @@ export interface RejectedFix {
 
 export interface FixLoopResult {
   text: string;
+  /** Problems fixed per code (findings whose fix, or an identical one, was applied). */
   applied: Map<string, number>;
   rejected: RejectedFix[];
   /** Codes whose fixes were left out because they edit a protected stage. */
@@ -308,6 +309,9 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
       }
       applied.set(c.finding.code, (applied.get(c.finding.code) ?? 0) + 1);
     }
+    // Findings whose fix is a kept one (the same edits, PYD405's two variables in one ENV line)
+    // are fixed too: the counts are of problems, as in `check --fix`.
+    for (const c of sharingFixes(perFile, kept)) applied.set(c.finding.code, (applied.get(c.finding.code) ?? 0) + 1);
     if (!progress) {
       // Nothing changed: try again only when a rejection left other candidates to try.
       if (rejected.length > rejectedBefore) continue;

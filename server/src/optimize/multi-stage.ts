@@ -255,9 +255,10 @@ function stripRunner(model: DocumentModel, info: InstructionInfo): SpanEdit[] | 
 }
 
 /**
- * The commands of a RUN that mixes the dependency install with other commands, as the text
- * of a RUN for the final image (the builder runs the whole RUN, so the install sees the same
- * state; the final image runs the other commands again, after the environment is copied).
+ * The commands of a RUN that mixes the dependency install with other commands (and the
+ * clean-up that follows them), as the text of a RUN for the final image, which runs them after
+ * the environment is copied. The builder runs the RUN up to its last install (see appTail), so
+ * the install sees the same state.
  * Null when the RUN cannot be split that way: flags, shell state (`cd`, `export`), pipes or
  * `||`, apt/apk commands, or nothing but clean-up besides the install.
  */
@@ -267,9 +268,37 @@ export function splitOf(model: DocumentModel, run: RunFacts): string | null {
   if ((run.info.node as unknown as { getFlags(): unknown[] }).getFlags().length > 0) return null;
   if (script.commands.some((c) => c.depth !== 0 || c.negated || (c.connector !== null && c.connector !== '&&' && c.connector !== ';'))) return null;
   if (run.kinds.includes('system')) return null;
-  const kept = script.commands.filter((_, i) => run.kinds[i] === 'other');
+  // Clean-up after an application command may remove what that command left (`rm -rf` of a
+  // temporary folder): it runs with it. Clean-up before any of them belongs to the install.
+  const firstOther = run.kinds.indexOf('other');
+  const kept = script.commands.filter((_, i) => run.kinds[i] === 'other' || (run.kinds[i] === 'cleanup' && i > firstOther));
   if (kept.length === 0) return null;
   return `RUN ${kept.map((c) => model.content.slice(c.start, c.end)).join(' && ')}`;
+}
+
+/**
+ * The application commands after the last install of a RUN that mixes them
+ * (`pip install -r requirements.txt && python manage.py collectstatic --noinput`), as the edit
+ * that takes them out of the builder's copy of the RUN. They cannot change what the install
+ * before them did, and the final image runs them anyway (splitOf), where their result lands:
+ * run in the builder too, they would do the work twice, and fail there when it lacks what they
+ * need (the sources, an ENV set later). Null when the RUN ends with an install, or when a
+ * connector other than `&&` leads to them: after `;` the RUN's status is theirs, not the
+ * install's, and the builder must not start failing where the original did not.
+ */
+export function appTail(run: RunFacts): SpanEdit | null {
+  const commands = run.script?.commands ?? [];
+  if (run.kinds.length !== commands.length) return null;
+  let lastInstall = run.kinds.length - 1;
+  while (lastInstall >= 0 && (run.kinds[lastInstall] === 'other' || run.kinds[lastInstall] === 'cleanup')) lastInstall--;
+  // Clean-up right after the install stays with it (it may prune the environment the final
+  // image copies); the tail starts at the first application command.
+  const first = run.kinds.findIndex((k, i) => i > lastInstall && k === 'other');
+  const kept = commands[first - 1];
+  const end = commands[commands.length - 1];
+  if (lastInstall < 0 || first < 0 || !kept || !end) return null;
+  if (commands.slice(first - 1, -1).some((c) => c.connector !== '&&')) return null;
+  return { start: kept.end, end: end.end, newText: '' };
 }
 
 /** One instruction of the final stage with the text around it. */
@@ -584,9 +613,14 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
             }
             repeated = null;
           }
-          const edits = a.plan.editRun(run);
-          if (edits === 'drop') break;
-          if ('refused' in edits) return edits;
+          const planned = a.plan.editRun(run);
+          if (planned === 'drop') break;
+          if ('refused' in planned) return planned;
+          // The application commands after the install run once, in the final image.
+          const tail = run.role === 'tangled' ? appTail(run) : null;
+          // First in the list: an insertion where it starts (`--no-editable` after `uv sync`) must
+          // be applied after it (instructionWithEdits keeps the order of edits at one offset).
+          const edits = tail && !overlaps([tail, ...planned]) ? [tail, ...planned] : planned;
           const kept = repeated ? edits.filter((e) => ![...repeated.removed].some((c) => e.start >= c.start && e.end <= c.end)) : edits;
           const all = [...kept, ...(repeated?.edits ?? [])];
           builder.push(withLead(instructionWithEdits(model, info, overlaps(all) ? edits : all)));

@@ -473,7 +473,7 @@ function carriedFlags(entry: CopyEntry): string[] {
  * Why moving the broad COPYs below the install might change the image, as short phrases;
  * empty when it provably cannot (the precondition of the SAFE fix).
  */
-function moveRisks(model: DocumentModel, env: LintEnvironment, stage: Stage, install: InstructionInfo, installScript: ShellScript, installs: readonly InstallCommand[], moved: readonly CopyEntry[]): string[] {
+function moveRisks(model: DocumentModel, env: LintEnvironment, stage: Stage, installInfo: InstructionInfo, installScript: ShellScript, installs: readonly InstallCommand[], moved: readonly CopyEntry[], split: RunSplit | null): string[] {
   const risks: string[] = [];
   const first = moved[0] as CopyEntry;
   for (const entry of moved) {
@@ -484,7 +484,7 @@ function moveRisks(model: DocumentModel, env: LintEnvironment, stage: Stage, ins
   // Sets and a minimum instead of scans per instruction: this runs per install, over every
   // instruction since the first moved COPY, which made a long stage cubic.
   const movedInfos = new Set(moved.map((m) => m.info));
-  const between = stage.instructions.filter((i) => i.index > first.info.index && i.index < install.index && !movedInfos.has(i));
+  const between = stage.instructions.filter((i) => i.index > first.info.index && i.index < installInfo.index && !movedInfos.has(i));
   const firstRelative = moved.reduce((min, m) => ((m.op as CopyOperands).dest.startsWith('/') ? min : Math.min(min, m.info.index)), Infinity);
   for (const info of between) {
     if (info.keyword === 'WORKDIR') {
@@ -506,8 +506,11 @@ function moveRisks(model: DocumentModel, env: LintEnvironment, stage: Stage, ins
   }
   if (!fullyUnderstood(installScript)) risks.push('the install RUN is not fully understood');
   else {
-    for (const cmd of installScript.commands) {
+    // With a split, the commands after the install stay after the moved COPYs: only the install part moves.
+    for (const cmd of split ? split.head : installScript.commands) {
       if (['cd', 'pushd', 'popd'].includes(programName(cmd))) risks.push('the install RUN changes directory');
+      // A venv the RUN creates where the moved COPY lands would get the host's venv copied over it.
+      if (venvInsideMovedCopy(model, env, installInfo, installScript, cmd, moved)) risks.push('a virtual environment the install RUN creates could be overwritten by the moved COPY');
       const install = installs.find((i) => i.command === cmd);
       if (install) {
         if (!install.pip || !namedPackagesOnly(install.pip)) risks.push('the install reads more than its requirements files');
@@ -538,8 +541,40 @@ function venvInsideMovedCopy(model: DocumentModel, env: LintEnvironment, info: I
   });
 }
 
-/** Builds the edit: manifest COPY before the install, broad COPYs (with comments) after it. */
-function moveEdits(model: DocumentModel, install: InstructionInfo, moved: readonly CopyEntry[], files: readonly ManifestFile[]): TextEdit[] | null {
+/** An install RUN cut after its last install: `head` moves above the sources, the rest stays below them. */
+interface RunSplit {
+  /** The commands up to and including the last install. */
+  head: readonly SimpleCommand[];
+  /** The first command after the last install. */
+  tail: SimpleCommand;
+}
+
+/**
+ * Where an install RUN is cut when commands after its last install may read the sources
+ * (`pip install -r requirements.txt && python manage.py collectstatic --noinput`): those
+ * commands need the sources the broad COPY brings, so they stay after it, in a RUN of their
+ * own, and only the install moves above it. Moving the whole RUN would run them before the
+ * sources are there. Null when nothing after the install reads the sources, or when the RUN
+ * cannot be cut without changing what it does: flags (a mount covers the whole RUN), shell
+ * state the second half would lose (`cd`, `export`, `set`), groups, negations, or a connector
+ * other than `&&` from the install on (after `;` the RUN's status is not the install's).
+ */
+function runSplit(install: InstructionInfo, script: ShellScript, installs: readonly InstallCommand[]): RunSplit | null {
+  const commands = script.commands;
+  const last = Math.max(...installs.map((i) => commands.indexOf(i.command)));
+  const tail = commands[last + 1];
+  if (last < 0 || !tail || commands.slice(last + 1).every(harmlessCommand)) return null;
+  if (flagsOf(install).length > 0 || !fullyUnderstood(script) || hasStatefulBuiltin(script)) return null;
+  if (commands.some((c) => c.depth !== 0 || c.negated)) return null;
+  if (commands.slice(last, -1).some((c) => c.connector !== '&&')) return null;
+  return { head: commands.slice(0, last + 1), tail };
+}
+
+/**
+ * Builds the edit: manifest COPY before the install, broad COPYs (with comments) after it; with
+ * a split, the commands after the install follow the broad COPYs as a RUN of their own.
+ */
+function moveEdits(model: DocumentModel, install: InstructionInfo, moved: readonly CopyEntry[], files: readonly ManifestFile[], split: RunSplit | null): TextEdit[] | null {
   const workdir = workdirBefore(model, install);
   if (!workdir || !install.stage) return null;
   // Without a WORKDIR the base image decides the directory; we only know it for python images.
@@ -572,7 +607,15 @@ function moveEdits(model: DocumentModel, install: InstructionInfo, moved: readon
     edits.push(replaceSpan(model, start, model.text.nextLineStart(endLine), ''));
   }
   edits.push(insertAt(model, model.text.lineStart(blockStartLine(model, install)), lines.map((l) => indent + l + eol).join('')));
-  edits.push(insertAt(model, lineEnd(model, install.range.end.line), eol + blocks.join(eol)));
+  const end = lineEnd(model, install.range.end.line);
+  if (split) {
+    // One edit from the end of the install to the end of the RUN: the RUN loses its other
+    // commands, which come back, as written, after the broad COPYs.
+    const head = split.head[split.head.length - 1] as SimpleCommand;
+    edits.push(replaceSpan(model, head.end, end, eol + blocks.join(eol) + eol + indent + 'RUN ' + model.content.slice(split.tail.start, end)));
+  } else {
+    edits.push(insertAt(model, end, eol + blocks.join(eol)));
+  }
   return edits;
 }
 
@@ -583,13 +626,15 @@ function requirementsFix(model: DocumentModel, env: LintEnvironment, stage: Stag
   for (const i of installs) for (const m of i.manifests) manifests.push(m);
   const plan = planManifestCopy(env, manifests, copies, moved);
   if (!plan) return null;
-  const edits = moveEdits(model, install, moved, plan.files);
+  const split = runSplit(install, script, installs);
+  const edits = moveEdits(model, install, moved, plan.files, split);
   if (!edits) return null;
   // Only whether there is a risk decides: a plan already known to be unsafe needs no further look.
-  const safe = plan.unsafeBecause.length === 0 && moveRisks(model, env, stage, install, script, installs, moved).length === 0;
+  const safe = plan.unsafeBecause.length === 0 && moveRisks(model, env, stage, install, script, installs, moved, split).length === 0;
   const names = plan.files.map((f) => `\`${f.context}\``).join(', ');
   const broad = moved.map((m) => `\`${copyLabel(m.info)}\``).join(', ');
-  return { title: `Copy ${names} first and move ${broad} after the install`, applicability: safe ? 'safe' : 'unsafe', edits };
+  const after = split ? 'between the install and the rest of its RUN' : 'after the install';
+  return { title: `Copy ${names} first and move ${broad} ${after}`, applicability: safe ? 'safe' : 'unsafe', edits };
 }
 
 type ProjectTool = 'poetry' | 'uv-sync' | 'pipenv';
@@ -739,8 +784,8 @@ export default defineRule({
     example: 'FROM python:3.12-slim-bookworm\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD ["python", "-m", "app"]',
     useInstead: 'FROM python:3.12-slim-bookworm\nWORKDIR /app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD ["python", "-m", "app"]',
     fixSafety:
-      'For `pip install -r` the fix inserts `COPY <requirements file and the files it includes> <its directory>/` right before the install and moves the broad COPY (with the comments directly above it) right after it. ' +
-      'It is safe only when the requirements file can be read from the build context and has no editable (`-e`) or local-path requirements, every `-r`/`-c` include can be read too, the broad COPY has no `--from` and its context path is clear (no glob), no WORKDIR changes a relative destination, every RUN in between only runs commands that cannot read the copied files (apt/apk, pip installs of named packages, venv creation, user and directory creation), and the install RUN does not `cd` or run anything else that reads the sources. ' +
+      'For `pip install -r` the fix inserts `COPY <requirements file and the files it includes> <its directory>/` right before the install and moves the broad COPY (with the comments directly above it) right after it. Commands that follow the install in the same RUN and may read the sources (`&& python manage.py collectstatic`) stay after the broad COPY, in a RUN of their own, when `&&` joins them to the install and the RUN has no flags and changes no shell state (`cd`, `export`, `set`); otherwise the whole RUN moves. ' +
+      'It is safe only when the requirements file can be read from the build context and has no editable (`-e`) or local-path requirements, every `-r`/`-c` include can be read too, the broad COPY has no `--from` and its context path is clear (no glob), no WORKDIR changes a relative destination, every RUN in between only runs commands that cannot read the copied files (apt/apk, pip installs of named packages, venv creation, user and directory creation), and the part of the install RUN that moves does not `cd` or run anything else that reads the sources. ' +
       'Otherwise the same edit is offered as unsafe: a step in between might need the sources, or a later COPY might now overwrite what it used to be overwritten by. For Poetry, uv and Pipenv the fix copies the manifests (`pyproject.toml` with `poetry.lock` and `poetry.toml`; with `uv.lock` and `.python-version`; `Pipfile` with `Pipfile.lock`) right before the broad COPY and runs the RUN up to the install there, without the project (`--no-root`, `--no-install-project`). After the sources, the original RUN keeps only the install itself, which then just adds the project (the tool and the dependencies are not installed again); when the install never installed the project (Pipenv, `--no-root`) it moves up whole. This is safe when the build context can be read and has the project file and its lock, no path dependency, uv workspace or Pipenv path entry needs the sources, and the commands before the install in the same RUN only install named packages or create users and directories. It is unsafe when there is no lock file (the two installs resolve separately), when another COPY sits between the sources and the install, when such a command may need the sources, or when the build context cannot be read and only `--locked`/`--frozen` (uv) or `--deploy`/`sync` (Pipenv) prove the manifests exist: optional files and path dependencies are then unknown. Without a lock file and an unreadable context there is no fix. `pip install .` gets no automatic fix: it needs a lock or requirements file first.',
     references: [
       'https://docs.docker.com/build/cache/optimize/#order-your-layers',
