@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { DOCKERFILE_LANGUAGE, DOCUMENT_SELECTOR } from './client';
 import type { CommandEntry } from './ctx';
-import { MAX_ATTEMPTS, applyProposal, fileName, formatCounts, optimizeDocument, requestProposal } from './optimize-preview';
+import { formatCounts } from './decision-format';
+import { MAX_ATTEMPTS, applyProposal, fileName, optimizeDocument, requestProposal } from './optimize-preview';
 import type { ProposalStore } from './optimize-preview';
 import { CLIENT_COMMANDS } from '../../server/src/protocol';
 

@@ -1,4 +1,4 @@
-// Text of the Optimize decisions list (a QuickPick), free of the vscode API so it is unit-tested in node.
+// Text of the Optimize decisions list (a QuickPick) and of the fixed-problem counts in messages, free of the vscode API so it is unit-tested in node.
 import type { OptimizeDecisionData } from '../../server/src/protocol';
 
 /**
@@ -16,4 +16,12 @@ export const DECISIONS_PLACEHOLDER = 'Tick steps; Enter updates the diff, Escape
 export function decisionDescription(decision: Pick<OptimizeDecisionData, 'id' | 'codes' | 'default'>): string {
   const codes = decision.codes.filter((code) => decision.id !== `fix:${code}`);
   return [decision.id, ...(codes.length > 0 ? [codes.join(', ')] : []), ...(decision.default ? [] : ['off by default'])].join(' · ');
+}
+
+/**
+ * "PYD201 ×2, PYD401, PYD210 (multi-stage)": the fixed problems by code, for messages and the
+ * log; a code fixed by a decision's rewrite rather than its own fix names the decision.
+ */
+export function formatCounts(applied: readonly { code: string; count: number; via?: string }[]): string {
+  return applied.map(({ code, count, via }) => `${count > 1 ? `${code} ×${count}` : code}${via ? ` (${via})` : ''}`).join(', ');
 }

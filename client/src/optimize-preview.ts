@@ -5,7 +5,7 @@ import { ExecuteCommandRequest } from 'vscode-languageclient/node';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { readClientConfig } from './config';
 import { createdFileContent } from './created-file';
-import { DECISIONS_PLACEHOLDER, decisionDescription } from './decision-format';
+import { DECISIONS_PLACEHOLDER, decisionDescription, formatCounts } from './decision-format';
 import { FIX_ALL_COMMAND, OPTIMIZE_COMMAND } from '../../server/src/protocol';
 import type {
   OptimizeCommandArgs,
@@ -341,11 +341,6 @@ export function confirmationDetail(proposal: OptimizeCommandResult): string {
   const estimate = proposal.estimate?.lines ?? [];
   if (estimate.length > 0) lines.push('', ...estimate.map((line) => `• ${line}`));
   return lines.join('\n');
-}
-
-/** "PYD201 ×2, PYD401" — the code list used in messages and the log. */
-export function formatCounts(applied: readonly { code: string; count: number }[]): string {
-  return applied.map(({ code, count }) => (count > 1 ? `${code} ×${count}` : code)).join(', ');
 }
 
 /** One log line: applied codes, decisions, skipped steps and the estimate. */

@@ -2,7 +2,7 @@
 // title, and a placeholder that fits the input box.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DECISIONS_PLACEHOLDER, decisionDescription } from '../../client/src/decision-format';
+import { DECISIONS_PLACEHOLDER, decisionDescription, formatCounts } from '../../client/src/decision-format';
 
 describe('decisions list text', () => {
   it('names the id, the codes and a default that is off', () => {
@@ -18,5 +18,12 @@ describe('decisions list text', () => {
   it('has a placeholder that fits the quick input box, Escape included', () => {
     assert.ok(DECISIONS_PLACEHOLDER.length <= 60, DECISIONS_PLACEHOLDER);
     assert.match(DECISIONS_PLACEHOLDER, /Escape cancels$/);
+  });
+});
+
+describe('fixed problems by code', () => {
+  it('counts repeats and names the rewrite that fixed a problem for its rule', () => {
+    assert.equal(formatCounts([{ code: 'PYD201', count: 2 }, { code: 'PYD210', count: 1, via: 'multi-stage' }, { code: 'PYD401', count: 1 }]), 'PYD201 ×2, PYD210 (multi-stage), PYD401');
+    assert.equal(formatCounts([]), '');
   });
 });

@@ -45,4 +45,17 @@ describe('optimize --decisions and --explain', () => {
     assert.match(run.stderr, /^Estimate \(not a measurement; size data checked \d{4}-\d{2}-\d{2}\):$/m);
     assert.match(run.stdout, /^FROM python:3\.12\nENV PYTHONUNBUFFERED=1/, 'stdout stays the Dockerfile alone');
   });
+
+  it('says which rewrite fixed a problem when it is not the rule\'s own fix', () => {
+    // The Poetry builder split is credited to PYD210, whose own fix (exporting requirements) did not run.
+    const dir = caseFolder('poetry-in-project');
+    const run = runCli(['optimize', 'Dockerfile', '--unsafe', '--explain'], dir);
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /AS builder$/m);
+    assert.match(run.stderr, /^ {2}PYD210 {2}1x {2}poetry-export-pitfalls \(by the multi-stage rewrite\)$/m);
+    assert.match(run.stderr, /^ {2}PYD210 poetry-export-pitfalls \(1x\): by the multi-stage rewrite: Build dependencies in a `builder` stage/m);
+    assert.doesNotMatch(run.stderr, /Export Poetry requirements/, 'the rule\'s own remedy was not applied');
+    const safeOnly = runCli(['optimize', 'Dockerfile', '--explain'], dir);
+    assert.doesNotMatch(safeOnly.stderr, /by the .* rewrite/, 'no decision, no credit to one');
+  });
 });

@@ -36,7 +36,7 @@ export function formatOptimizeSummary(file: string, result: OptimizeResult, unsa
   // Counted in problems, like `check` ("[*] N problems fixable", "Fixed N problems"): findings
   // whose fix was applied, two findings sharing one edit counting twice, each Optimize step once.
   else lines.push(`${file}: fixed ${total} ${total === 1 ? 'problem' : 'problems'}${wrote ? ' and rewrote the file' : ''}`);
-  for (const { code, count } of result.applied) lines.push(`  ${code}  ${count}x  ${ruleByCode(code)?.name ?? ''}`.trimEnd());
+  for (const { code, count, via } of result.applied) lines.push(`  ${code}  ${count}x  ${ruleByCode(code)?.name ?? ''}${via ? ` (by the ${via} rewrite)` : ''}`.trimEnd());
   for (const { step, reason } of result.skipped) lines.push(`  skipped ${step}: ${reason}`);
   if (unsafeLeft > 0) lines.push(`  ${unsafeLeft} more ${unsafeLeft === 1 ? 'problem has an unsafe fix' : 'problems have unsafe fixes'}: review them with \`pydockerfile check --unsafe-fixes\`, apply with \`--unsafe\``);
   return lines.map((line) => `${line}\n`).join('');
@@ -49,9 +49,11 @@ export function formatOptimizeSummary(file: string, result: OptimizeResult, unsa
 export function formatOptimizeExplanation(result: OptimizeResult): string {
   const lines: string[] = ['', 'Applied steps:'];
   if (result.applied.length === 0) lines.push('  none');
-  for (const { code, count } of result.applied) {
+  for (const { code, count, via } of result.applied) {
     const rule = ruleByCode(code);
-    lines.push(`  ${code} ${rule?.name ?? ''} (${count}x): ${rule?.title ?? ''}`.trimEnd());
+    // A decision's rewrite fixed it, not the rule's own fix (whose title names another remedy).
+    const what = via ? `by the ${via} rewrite: ${result.decisions.find((d) => d.id === via)?.title ?? via}` : (rule?.title ?? '');
+    lines.push(`  ${code} ${rule?.name ?? ''} (${count}x): ${what}`.trimEnd());
   }
   lines.push('', 'Decisions (tick with --decisions id,id; --unsafe ticks the [default] ones):');
   if (result.decisions.length === 0) lines.push('  none: this file offers no unsafe step');

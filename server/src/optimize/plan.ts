@@ -66,6 +66,8 @@ const FIRST_GATED_RANK = NAMED_DECISIONS.find((d) => d.id === 'alpine-to-debian'
 interface State {
   text: string;
   applied: Map<string, number>;
+  /** Per code, the problems a decision's own rewrite fixed (part of `applied`), and which decision. */
+  viaDecision: Map<string, { id: string; count: number }>;
   skipped: SkippedStep[];
   relax: { pythonMinor: boolean; removableEnv: Set<string>; serverOptionsToEnv: boolean; appWorkdir: boolean };
   protectedCodes: Set<string>;
@@ -195,6 +197,7 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
   const state: State = {
     text: content,
     applied: new Map(),
+    viaDecision: new Map(),
     skipped: [],
     relax: { pythonMinor: false, removableEnv: new Set(), serverOptionsToEnv: false, appWorkdir: false },
     protectedCodes: new Set(),
@@ -315,6 +318,7 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
       state.overlay = settled.overlay;
       const code = outcome.attribution[0] ?? 'PYD101';
       state.applied.set(code, (state.applied.get(code) ?? 0) + 1);
+      state.viaDecision.set(code, { id: next.id, count: (state.viaDecision.get(code)?.count ?? 0) + 1 });
       addCounts(state.applied, settled.applied);
       seen.set(next.id, { spec: next, applied: true });
       continue;
@@ -391,9 +395,24 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
       ticked: isTicked(spec, options),
       applied,
     }));
-  const applied = [...state.applied.entries()].map(([code, count]) => ({ code, count })).sort((a, b) => a.code.localeCompare(b.code));
+  const applied = appliedCounts(state);
   const estimate = tryAnalysis(() => estimateEffect(original, modelOf(state.text))) ?? emptyEstimate();
   return { text: state.text, applied, skipped: [...unique.values()], decisions, estimate, files: overlayChanges(state.overlay) };
+}
+
+/**
+ * The applied counts by code, with what a decision's rewrite fixed apart (`via`): a code can
+ * have both, e.g. PYD101 fixed by its own slim fix in one stage and by the builder split.
+ */
+function appliedCounts(state: State): AppliedCount[] {
+  const out: AppliedCount[] = [];
+  for (const [code, count] of state.applied) {
+    const via = state.viaDecision.get(code);
+    const own = count - (via?.count ?? 0);
+    if (own > 0) out.push({ code, count: own });
+    if (via && via.count > 0) out.push({ code, count: via.count, via: via.id });
+  }
+  return out.sort((a, b) => a.code.localeCompare(b.code) || (a.via ?? '').localeCompare(b.via ?? ''));
 }
 
 /** Takes a decision's result and keeps what it legitimately changed allowed for later steps. */

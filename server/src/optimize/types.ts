@@ -1,9 +1,15 @@
 // Result types of "Optimize this Dockerfile": decisions, skipped steps, the estimate.
 
-/** How many fixes of one rule code a rewrite applied. */
+/** How many problems of one rule code a rewrite fixed. */
 export interface AppliedCount {
   code: string;
   count: number;
+  /**
+   * The decision (its id) whose rewrite fixed them when it is not the rule's own fix: the
+   * multi-stage rewrite is credited to the finding it resolves (PYD206, PYD101, PYD210, PYD213,
+   * PYD214), whose title describes another remedy. Absent for the rule's own fixes.
+   */
+  via?: string;
 }
 
 /** A step that was not taken, and why (a failed precondition, an invariant, a syntax guard). */
