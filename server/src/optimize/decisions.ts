@@ -92,7 +92,7 @@ export const NAMED_DECISIONS: readonly DecisionSpec[] = [
     id: MULTI_STAGE,
     title: 'Build dependencies in a `builder` stage and copy only the environment into the final image',
     explanation:
-      'Installs the dependencies into a virtual environment in a new `builder` stage (with the compilers, -dev headers and tools such as Poetry, Pipenv or uv) and copies only that environment into the final stage, which keeps its instructions, comments, ENV, WORKDIR, EXPOSE and command. Attributed to PYD206 when build packages move out of the final image (their runtime libraries, such as `libpq5` for `libpq-dev`, are installed instead), otherwise to the rule of the tool that leaves the final image, or to PYD101 (the builder may stay on the full image while the final image becomes slim). The builder uses the same Python minor and Debian release as the final image, so a finding about that image (an end-of-life Python, PYD103; a Debian release without support, PYD104) is then reported on both `FROM` lines: the same problem, not a new one. Refused, with the reason, when a precondition cannot be proven.',
+      'Installs the dependencies into a virtual environment in a new `builder` stage (with the compilers, -dev headers and tools such as Poetry, Pipenv or uv) and copies only that environment into the final stage, which keeps its instructions, comments, ENV, WORKDIR, EXPOSE and command (except uv install settings such as `UV_COMPILE_BYTECODE` that earlier steps added and nothing there uses any more). Attributed to PYD206 when build packages move out of the final image (their runtime libraries, such as `libpq5` for `libpq-dev`, are installed instead), otherwise to the rule of the tool that leaves the final image, or to PYD101 (the builder may stay on the full image while the final image becomes slim). The builder uses the same Python minor and Debian release as the final image, so a finding about that image (an end-of-life Python, PYD103; a Debian release without support, PYD104) is then reported on both `FROM` lines: the same problem, not a new one. Refused, with the reason, when a precondition cannot be proven.',
     codes: ['PYD206', 'PYD101', 'PYD213', 'PYD210', 'PYD214'],
     phase: 3,
     defaultOn: true,
@@ -199,6 +199,13 @@ const FIX_PHASE: Readonly<Record<string, DecisionSpec['phase']>> = {
 const PREP_CODES = new Set(['PYD108', 'PYD204', 'PYD205']);
 
 /**
+ * Unsafe fixes applied after the runtime decisions (`non-root`), in their phase's gate: PYD406
+ * removes `PYTHONDONTWRITEBYTECODE` only for an image that runs as root, which is known once
+ * `non-root` had its turn (otherwise the variable goes and the new user still cannot write).
+ */
+const AFTER_RUNTIME_CODES = new Set(['PYD406']);
+
+/**
  * Unsafe fixes that are not ticked by default, with the reason (shown in the explanation):
  * they change more than their finding suggests.
  */
@@ -234,7 +241,7 @@ export function fixDecision(code: string): DecisionSpec {
   const off = DEFAULT_OFF[code];
   const title = rule ? `${FIX_TITLES[code] ?? rule.title} (${code})` : `Apply the unsafe fixes of ${code}`;
   const safety = rule?.docs.fixSafety ?? 'This fix may change how the image builds or behaves.';
-  const rank = PREP_CODES.has(code) ? RANK.prep : phase === 1 ? RANK.phase12 + 10 : phase === 2 ? RANK.phase2 : phase === 3 ? RANK.multiStage + 10 : phase === 4 ? RANK.base + 10 : RANK.late;
+  const rank = PREP_CODES.has(code) ? RANK.prep : AFTER_RUNTIME_CODES.has(code) ? RANK.late : phase === 1 ? RANK.phase12 + 10 : phase === 2 ? RANK.phase2 : phase === 3 ? RANK.multiStage + 10 : phase === 4 ? RANK.base + 10 : RANK.late;
   return {
     id: `fix:${code}`,
     title,

@@ -5,6 +5,8 @@ import { DATA_DATE, variantSize } from '../knowledge/python-releases';
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import type { Stage } from '../model/stages';
 import { classifySource, copyOperands } from '../rules/copy-paths';
+import { pipInstall } from '../shell/pip';
+import { effectiveWords } from '../shell/query';
 import { runFacts } from './analyse';
 import type { OptimizeEstimate, SizeChange } from './types';
 
@@ -45,19 +47,33 @@ function shippedBuildPackages(model: DocumentModel): Set<string> {
   return out;
 }
 
-/** A key for an install RUN that survives flag changes (`--no-cache-dir`), else its text. */
-function runKey(model: DocumentModel, info: InstructionInfo): { key: string; label: string } {
+/**
+ * Keys for the dependency installs of a RUN, one per install command, that survive flag changes
+ * (`--no-cache-dir`) and the merging of RUNs: a key per RUN would change when fix-all merges an
+ * install into a RUN that starts with another command (`pip install pipenv && pipenv install`),
+ * and the install would be reported as cached although it still follows the source copy.
+ */
+function installKeys(model: DocumentModel, info: InstructionInfo): string[] {
   const facts = runFacts(model, info);
-  const text = model.content.slice(info.start, info.end).replace(/\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
-  const targets = facts.pipInstalls.flatMap((p) => [...p.values('-r', '--requirement').map((f) => `-r ${f}`), ...p.packages.map((w) => w.value)]);
-  const kinds = facts.kinds.filter((k) => k === 'deps').length;
-  const key = targets.length > 0 ? `pip ${targets.sort().join(' ')}` : kinds > 0 ? facts.script?.commands.map((c) => c.words.slice(0, 2).map((w) => w.value).join(' ')).join(' ') ?? text : text;
-  return { key, label: text.length > 80 ? `${text.slice(0, 77)}…` : text };
+  const keys: string[] = [];
+  facts.script?.commands.forEach((cmd, i) => {
+    if (facts.kinds[i] !== 'deps') return;
+    const pip = pipInstall(cmd);
+    const targets = pip ? [...pip.values('-r', '--requirement').map((f) => `-r ${f}`), ...pip.packages.map((w) => w.value)] : [];
+    keys.push(targets.length > 0 ? `pip ${targets.sort().join(' ')}` : effectiveWords(cmd).slice(0, 2).map((w) => w.value).join(' '));
+  });
+  return keys;
 }
 
-/** RUNs that follow a COPY of the whole build context in their stage: every source edit re-runs them. */
-function rebuiltOnSourceChange(model: DocumentModel): Map<string, string> {
-  const out = new Map<string, string>();
+/** The text of a RUN on one line, shortened for the estimate. */
+function runLabel(model: DocumentModel, info: InstructionInfo): string {
+  const text = model.content.slice(info.start, info.end).replace(/\\\r?\n\s*/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+
+/** Dependency-install RUNs that follow a COPY of the whole build context in their stage (every source edit re-runs them): their label and install keys. */
+function rebuiltOnSourceChange(model: DocumentModel): { label: string; keys: string[] }[] {
+  const out: { label: string; keys: string[] }[] = [];
   for (const stage of model.stages) {
     let broad = false;
     for (const info of stage.instructions) {
@@ -65,8 +81,8 @@ function rebuiltOnSourceChange(model: DocumentModel): Map<string, string> {
         const op = copyOperands(model, info);
         if (op && op.from === null && op.sources.some((s) => classifySource(s) === 'context')) broad = true;
       } else if (info.keyword === 'RUN' && broad) {
-        const { key, label } = runKey(model, info);
-        if (runFacts(model, info).kinds.includes('deps')) out.set(key, label);
+        const keys = installKeys(model, info);
+        if (keys.length > 0) out.push({ label: runLabel(model, info), keys });
       }
     }
   }
@@ -78,9 +94,11 @@ export function estimateEffect(before: DocumentModel, after: DocumentModel): Opt
   const base = baseChange(before, after);
   const stillShipped = shippedBuildPackages(after);
   const removedPackages = [...shippedBuildPackages(before)].filter((p) => !stillShipped.has(p));
-  const was = rebuiltOnSourceChange(before);
-  const now = rebuiltOnSourceChange(after);
-  const cached = [...was].filter(([key]) => !now.has(key)).map(([, label]) => label);
+  const now = new Set(rebuiltOnSourceChange(after).flatMap((r) => r.keys));
+  // Cached only when none of the RUN's installs still follows a source copy after the rewrite.
+  const cached = rebuiltOnSourceChange(before)
+    .filter((r) => r.keys.every((k) => !now.has(k)))
+    .map((r) => r.label);
   const lines: string[] = [];
   if (base) {
     const saves = base.compressedMb < 0;

@@ -3,7 +3,8 @@
 // own instructions, comments, ENV, WORKDIR, EXPOSE and command, and copies the environment.
 import { impliedCodename } from '../knowledge/image-info';
 import { NEWEST_STABLE_MINOR } from '../knowledge/python-releases';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { DocumentModel, type InstructionInfo } from '../model/document-model';
+import { applyEdits } from '../model/text';
 import { formatPythonTag, hasRcSuffix, imageEdit, imageSite, withTag } from '../model/image-ref';
 import type { Stage } from '../model/stages';
 import { aptCommand } from '../shell/apt';
@@ -11,7 +12,8 @@ import type { Word } from '../shell/lexer';
 import { baseName, hasStatefulBuiltin } from '../shell/query';
 import { venvCreate } from '../shell/tools';
 import { classifySource, copyOperands, isGlob, joinPath, normalizePath, variablesBefore, workdirBefore } from '../rules/copy-paths';
-import { execWords, finalEntry } from '../rules/entrypoint-helpers';
+import { execWords, finalEntry, pathBase } from '../rules/entrypoint-helpers';
+import { removeInstruction } from '../rules/edit-helpers';
 import { blockStartLine, parserDirectives } from '../rules/layer-helpers';
 import { userBefore, isRootUser } from '../rules/python-env-helpers';
 import type { LintEnvironment } from '../rules/types';
@@ -567,6 +569,15 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
   while (prepareAt > 0 && ['COPY', 'ADD'].includes(a.prefix[prepareAt - 1]?.keyword ?? '')) prepareAt--;
   const seenCommands = new Set<string>();
   let repeatLead = '';
+  // Keys the recipe sets before the first install (`POETRY_VIRTUALENVS_CREATE=true`, …): an earlier
+  // ENV of the builder that only sets those keys is overridden before anything installs, and
+  // keeping it would show contradicting values one after the other.
+  const recipeKeys = new Set(a.plan.envLines.flatMap((l) => [...l.matchAll(/(?:^ENV\s+|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1] as string)));
+  const overridden = (info: InstructionInfo, position: number): boolean => {
+    if (prepared || position >= prepareAt || recipeKeys.size === 0) return false;
+    const props = (info.node as unknown as { getProperties(): { getName(): string }[] }).getProperties();
+    return props.length > 0 && props.every((p) => recipeKeys.has(p.getName()));
+  };
   for (const [position, info] of a.prefix.entries()) {
     const run = runByIndex.get(info.index);
     const chunk = chunkByIndex.get(info.index) as Chunk;
@@ -579,7 +590,7 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
     }
     switch (info.keyword) {
       case 'ENV':
-        if (!runtimeOnlyEnv(model, info)) builder.push(instructionWithEdits(model, info, []));
+        if (!runtimeOnlyEnv(model, info) && !overridden(info, position)) builder.push(instructionWithEdits(model, info, []));
         break;
       case 'ARG':
       case 'WORKDIR':
@@ -682,4 +693,33 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
   if (!endsWithEol) out = out.replace(/(\r?\n)+$/, '');
   const builderText = builder.map((l) => l.replace(/\r?\n/g, eol) + eol).join('') + eol;
   return { text: model.content.slice(0, regionStart) + builderText + out };
+}
+
+/**
+ * uv settings that only configure installs. PYD214's own fixes add them to the single stage
+ * before the split, and the final stage keeps its ENV instructions: after the rewrite they
+ * would sit in a final stage that no longer runs uv.
+ */
+const UV_INSTALL_ENV: ReadonlySet<string> = new Set(['UV_COMPILE_BYTECODE', 'UV_LINK_MODE', 'UV_PYTHON_DOWNLOADS', 'UV_NO_CACHE']);
+
+/**
+ * The rewritten text without the final stage's ENV instructions that set only uv install
+ * settings, when nothing in that stage (RUN, CMD, ENTRYPOINT, HEALTHCHECK, entry script) runs
+ * uv any more; null when there is nothing to drop. The caller keeps the result only when the
+ * behaviour guard accepts it, so a setting the original final image had stays.
+ */
+export function withoutStaleUvEnv(text: string, env: Pick<LintEnvironment, 'readContextFile'> = {}): string | null {
+  const model = new DocumentModel(text);
+  const final = model.finalStage;
+  if (!final || final.parent) return null;
+  const stale = final.instructions.filter((info) => {
+    if (info.keyword !== 'ENV') return false;
+    const props = (info.node as unknown as { getProperties(): { getName(): string }[] }).getProperties();
+    return props.length > 0 && props.every((p) => UV_INSTALL_ENV.has(p.getName()));
+  });
+  if (stale.length === 0) return null;
+  const mentionsUv = (t: string): boolean => /(^|[^\w.-])uvx?([^\w.-]|$)/.test(t);
+  if (final.instructions.some((i) => ['RUN', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK'].includes(i.keyword) && mentionsUv(model.content.slice(i.start, i.end)))) return null;
+  if ((finalEntry(model, env)?.commands ?? []).some((c) => c.words.some((w) => /^uvx?$/.test(pathBase(w.value))))) return null;
+  return applyEdits(text, stale.map((info) => removeInstruction(model, info)));
 }

@@ -11,7 +11,7 @@ import { codePhase, decisionById, decisionForCode, isTicked, MULTI_STAGE, NAMED_
 import { estimateEffect } from './estimate';
 import { addCounts, emptyOverlay, lintCache, modelCache, overlayChanges, protectedSpans, spanAt, runFixLoop, type FileOverlay, type FixLoopResult } from './fix-loop';
 import { behaviourOf, checkInvariants, type Behaviour } from './invariants';
-import { planMultiStage } from './multi-stage';
+import { planMultiStage, withoutStaleUvEnv } from './multi-stage';
 import { detectProjectType } from './project-type';
 import type { FileChange } from '../fix/apply';
 import type { AppliedCount, OptimizeDecision, OptimizeEstimate, SkippedStep } from './types';
@@ -124,7 +124,11 @@ function describeProblems(problems: readonly Finding[]): string {
  */
 export function phaseThreeBlocker(model: DocumentModel, findings: readonly Finding[], env: { readContextFile?: (path: string) => string | undefined }): string | null {
   const editable = findings.find((f) => f.code === 'PYD204');
-  if (editable) return `an editable install remains on line ${editable.range.start.line + 1} (tick \`fix:PYD204\` to install the project normally)`;
+  if (editable) {
+    // Point at the decision only when there is one: PYD204 withholds its fix in some cases.
+    const hint = editable.fixes.length > 0 ? ' (tick `fix:PYD204` to install the project normally)' : ', and PYD204 offers no fix for it';
+    return `an editable install remains on line ${editable.range.start.line + 1}${hint}`;
+  }
   const mismatch = findings.find((f) => f.code === 'PYD108' && f.severity === 'error');
   if (mismatch) return `an environment is copied between incompatible stages on line ${mismatch.range.start.line + 1}`;
   const final = model.finalStage;
@@ -308,7 +312,11 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
         skip(`not applied because ${violations.join('; ')}`);
         continue;
       }
-      const settled = loop(outcome.text, new Set(), state.relax);
+      // uv settings the final stage no longer uses leave with the rewrite, unless the guard
+      // says the original final image set them (then they stay, as every final ENV does).
+      const trimmed = tryAnalysis(() => withoutStaleUvEnv(outcome.text, contextEnv)) ?? null;
+      const rewritten = trimmed !== null && guardWith(state.relax)(trimmed).length === 0 ? trimmed : outcome.text;
+      const settled = loop(rewritten, new Set(), state.relax);
       const added = newProblems(current.findings, lintNow(settled.text).findings);
       if (added.length > 0) {
         skip(`not applied because ${describeProblems(added)}`);

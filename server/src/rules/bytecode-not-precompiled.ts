@@ -35,6 +35,18 @@ function copiesSources(op: CopyOperands): boolean {
   });
 }
 
+/** Directory names of Python environments: what they hold is compiled by the installer, not application code. */
+const ENVIRONMENT_DIRS = new Set(['.venv', 'venv', 'site-packages', 'dist-packages']);
+
+/**
+ * Whether a `COPY --from` brings only virtual environments or site-packages (the multi-stage
+ * rewrite's `COPY --from=builder /app/.venv …`): pip and uv compile what they install, and
+ * such a copy after the sources must not hide the source copy before it.
+ */
+function copiesEnvironmentOnly(op: CopyOperands): boolean {
+  return op.from !== null && op.sources.length > 0 && op.sources.every((source) => ENVIRONMENT_DIRS.has(source.replace(/\/+$/, '').split('/').pop() ?? '') || /\/site-packages(\/|$)/.test(source));
+}
+
 function codeFacts(model: DocumentModel, chain: readonly Stage[]): CodeFacts {
   const facts: CodeFacts = { lastSourceCopy: null, unreadableCopy: false };
   // Nested loops rather than a flattened copy of the chain's instructions.
@@ -43,7 +55,7 @@ function codeFacts(model: DocumentModel, chain: readonly Stage[]): CodeFacts {
       if (info.keyword !== 'COPY' && info.keyword !== 'ADD') continue;
       const op = copyOperands(model, info);
       if (!op) facts.unreadableCopy = true;
-      else if (copiesSources(op)) facts.lastSourceCopy = { info, op };
+      else if (copiesSources(op) && !copiesEnvironmentOnly(op)) facts.lastSourceCopy = { info, op };
     }
   }
   return facts;
@@ -167,7 +179,7 @@ export default defineRule({
   since: '0.1.0',
   fix: { availability: 'sometimes', applicability: 'safe' },
   docs: {
-    whatItDoes: 'Flags two inconsistent bytecode set-ups of the final image. (a) It sets `PYTHONDONTWRITEBYTECODE` and no step compiles bytecode (`python -m compileall`, `compileall.compile_path()`, `--compile-bytecode`, `UV_COMPILE_BYTECODE=1`), neither in its stage chain nor in a stage it copies from: reported as info on the variable. (b) It runs as a non-root user, the last copy of application code (the build context, a directory or `.py` files) is owned by root (no `--chown`) and nothing after it compiles the code, installs the project or changes ownership: reported as a hint on that copy. The fix adds `RUN python -m compileall -q <destination>` right after the copy, in official python images when the copy is made as root; for (a) you may instead remove the variable.',
+    whatItDoes: 'Flags two inconsistent bytecode set-ups of the final image. (a) It sets `PYTHONDONTWRITEBYTECODE` and no step compiles bytecode (`python -m compileall`, `compileall.compile_path()`, `--compile-bytecode`, `UV_COMPILE_BYTECODE=1`), neither in its stage chain nor in a stage it copies from: reported as info on the variable. (b) It runs as a non-root user, the last copy of application code (the build context, a directory or `.py` files) is owned by root (no `--chown`) and nothing after it compiles the code, installs the project or changes ownership: reported as a hint on that copy. The fix adds `RUN python -m compileall -q <destination>` right after the copy, in official python images when the copy is made as root; for (a) you may instead remove the variable, offered only when the image runs as root or the code was copied with `--chown` (a non-root user could not write the bytecode next to root-owned code anyway).',
     whyItMatters: 'Python compiles every imported module to bytecode first. `PYTHONDONTWRITEBYTECODE` saves little, since pip writes `.pyc` files for installed packages whatever the variable says, but it means the app\'s own modules, and in the official images the standard library, whose `.pyc` files are deleted when the image is built, are compiled again on every start. A non-root user that cannot write next to root-owned sources has the same problem in every process, gunicorn and celery workers included. The "0 to production-ready" checklist recommends precompiling (`python -m compileall`), and uv documents the start-up gain of bytecode compilation in images.',
     example: 'FROM python:3.12-slim-bookworm\nENV PYTHONDONTWRITEBYTECODE=1\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "myapp"]',
     useInstead: 'FROM python:3.12-slim-bookworm\nENV PYTHONDONTWRITEBYTECODE=1\nWORKDIR /app\nCOPY . .\nRUN python -m compileall -q .\nCMD ["python", "-m", "myapp"]',
@@ -195,7 +207,11 @@ export default defineRule({
       const fixes: Fix[] = [];
       const compile = compileFix(model, final, chain, lastSourceCopy());
       if (compile) fixes.push(compile);
-      const remove = removeEnvKeyEdit(model, dontWrite);
+      // Without the variable only a process that may write next to the code caches bytecode:
+      // a non-root user gains nothing unless the code was copied with `--chown` for it.
+      const copy = lastSourceCopy();
+      const owned = copy !== null && flagsOf(copy.info).some((f) => f.getName() === 'chown');
+      const remove = userBefore(chain, Number.MAX_SAFE_INTEGER) === null || owned ? removeEnvKeyEdit(model, dontWrite) : null;
       if (remove) fixes.push({ title: 'Remove `PYTHONDONTWRITEBYTECODE`', applicability: 'unsafe', edits: [remove] });
       ctx.report({
         range: dontWrite.property.getRange(),

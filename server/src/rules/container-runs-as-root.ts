@@ -8,6 +8,8 @@ import { defineRule } from './define-rule';
 import { insertLinesAfter } from './edit-helpers';
 import { insertLinesAbove } from './env-helpers';
 import { isRootUser } from './python-env-helpers';
+import { finalEntry, pathBase, valuesOf } from './entrypoint-helpers';
+import type { LintEnvironment } from './types';
 import type { Fix } from './types';
 
 /**
@@ -77,12 +79,30 @@ function copiesIntoRootHome(model: DocumentModel, final: Stage): boolean {
   return false;
 }
 
+/** Django commands that write into the image's files (STATIC_ROOT, `.mo` files next to the sources). */
+const WRITING_COMMANDS = new Set(['collectstatic', 'compilemessages']);
+
+/**
+ * A command the container runs at start (CMD/ENTRYPOINT, or an entry script we can read) that
+ * writes into the image, such as `manage.py collectstatic`, or null. Files stay root-owned, so
+ * a new unprivileged user would make that command fail and the container would not start.
+ */
+function startUpWriter(model: DocumentModel, env: LintEnvironment): string | null {
+  for (const command of finalEntry(model, env)?.commands ?? []) {
+    const values = valuesOf(command.words);
+    const tool = values.findIndex((v) => pathBase(v) === 'manage.py' || pathBase(v) === 'django-admin');
+    const sub = tool < 0 ? undefined : values.slice(tool + 1).find((v) => !v.startsWith('-'));
+    if (sub !== undefined && WRITING_COMMANDS.has(sub)) return `${pathBase(values[tool])} ${sub}`;
+  }
+  return null;
+}
+
 /**
  * An earlier unprivileged `USER` is the account to go back to; otherwise a new `app` user,
  * unless the Dockerfile creates accounts of its own (we cannot tell which one is meant): then
  * null, no fix.
  */
-function fixesFor(model: DocumentModel, final: Stage, family: Family, users: InstructionInfo[], uid: number): Fix[] | null {
+function fixesFor(model: DocumentModel, final: Stage, family: Family, users: InstructionInfo[], uid: number, writer: string | null): Fix[] | null {
   const previous = users
     .map((u) => u.node.getArgumentsContent()?.trim() ?? '')
     .filter((v) => v !== '' && !v.includes('$') && !isRootUser(v))
@@ -92,6 +112,8 @@ function fixesFor(model: DocumentModel, final: Stage, family: Family, users: Ins
   if (createsAccounts(model, final)) return null;
   // Files the image keeps in root's home would be unreadable for the new user.
   if (copiesIntoRootHome(model, final)) return null;
+  // A start-up command that writes into the image would fail as the new user.
+  if (writer !== null) return null;
   const lines = family === 'other' ? [] : [createUser(family, uid)];
   lines.push(`USER ${uid}:${uid}`);
   const title = family === 'other' ? `Add \`USER ${uid}:${uid}\`` : `Create user \`app\` (UID ${uid}) and add \`USER ${uid}:${uid}\``;
@@ -113,7 +135,7 @@ export default defineRule({
     whyItMatters: 'A process running as root in a container is root on the shared kernel: any code-execution bug in the app or one of its dependencies can write anywhere in the image, read mounted secrets, and is one kernel or runtime flaw away from the host. Running as an unprivileged user is the first hardening step of the "0 to production-ready" checklist and practice #4 of Snyk\'s 10 Docker image security best practices; Kubernetes `runAsNonRoot` additionally needs a numeric UID, hence `10001:10001` (the UID Docker\'s own Python template uses). hadolint (DL3002) only catches an explicit `USER root`; a missing `USER` is the common case.',
     example: 'FROM python:3.12-slim-bookworm\nWORKDIR /app\nCOPY . .\nCMD ["python", "-m", "myapp"]',
     useInstead: 'FROM python:3.12-slim-bookworm\nRUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-log-init --no-create-home --shell /usr/sbin/nologin app\nWORKDIR /app\nCOPY . .\nUSER 10001:10001\nCMD ["python", "-m", "myapp"]',
-    fixSafety: 'Switching users changes what the app may do at run time. Files copied with `COPY` stay owned by root and are read-only for the new user: anything the app writes (uploads, caches, SQLite files, `__pycache__` next to the sources) must be created with `COPY --chown=10001:10001` or `chown`ed, and volumes need matching permissions. Packages installed with `pip install --user` under `/root` become unreadable. The fix is therefore never applied automatically, and it is not offered when the Dockerfile already creates its own account, since only you know which one the app should use, nor when the final image copies files into `/root`, which the new user cannot read.',
+    fixSafety: 'Switching users changes what the app may do at run time. Files copied with `COPY` stay owned by root and are read-only for the new user: anything the app writes (uploads, caches, SQLite files, `__pycache__` next to the sources) must be created with `COPY --chown=10001:10001` or `chown`ed, and volumes need matching permissions. Packages installed with `pip install --user` under `/root` become unreadable. The fix is therefore never applied automatically, and it is not offered when the Dockerfile already creates its own account, since only you know which one the app should use, nor when the final image copies files into `/root`, which the new user cannot read, nor when the command the container starts with (its entry script included, when the build context can be read) runs Django\'s `collectstatic` or `compilemessages`, which write into the image\'s root-owned files and would stop the container from starting.',
     references: [
       'https://docs.docker.com/reference/dockerfile/#user',
       'https://docs.docker.com/build/building/best-practices/#user',
@@ -141,7 +163,13 @@ export default defineRule({
       target = final.fromInfo;
       message = 'The final image runs as `root`: no `USER` switches to an unprivileged account';
     }
-    const fixes = fixesFor(model, final, family, users, ctx.config.uid);
+    let fixes = fixesFor(model, final, family, users, ctx.config.uid, null);
+    // Read only when a fix is possible: following the entry may read the entry script.
+    const writer = fixes ? startUpWriter(model, ctx.env) : null;
+    if (writer !== null) {
+      fixes = fixesFor(model, final, family, users, ctx.config.uid, writer);
+      if (!fixes) message += `; no fix is offered: \`${writer}\` runs when the container starts and writes into files that a new user could not write`;
+    }
     // Literals rather than a spread of a fresh object: most typical files get this finding.
     ctx.report(fixes ? { range: target.range, message, fixes } : { range: target.range, message });
   },

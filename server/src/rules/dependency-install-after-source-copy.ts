@@ -12,7 +12,7 @@ import type { Fix, LintEnvironment } from './types';
 import { defineRule } from './define-rule';
 import { flagsOf, runMounts } from './helpers';
 import { insertAt, replaceSpan } from './edit-helpers';
-import { blockStartLine, lineEnd, removeBlocks } from './layer-helpers';
+import { blockRemovalEnd, blockStartLine, lineEnd, removeBlocks } from './layer-helpers';
 import {
   classifySource,
   copyOperands,
@@ -601,10 +601,12 @@ function moveEdits(model: DocumentModel, install: InstructionInfo, moved: readon
   const edits: TextEdit[] = [];
   const blocks: string[] = [];
   for (const entry of moved) {
-    const start = model.text.lineStart(blockStartLine(model, entry.info));
+    const firstLine = blockStartLine(model, entry.info);
+    const start = model.text.lineStart(firstLine);
     const endLine = entry.info.range.end.line;
     blocks.push(model.content.slice(start, lineEnd(model, endLine)));
-    edits.push(replaceSpan(model, start, model.text.nextLineStart(endLine), ''));
+    // A COPY that was a paragraph of its own takes one of its blank lines along: it joins the install's.
+    edits.push(replaceSpan(model, start, blockRemovalEnd(model, firstLine, endLine), ''));
   }
   edits.push(insertAt(model, model.text.lineStart(blockStartLine(model, install)), lines.map((l) => indent + l + eol).join('')));
   const end = lineEnd(model, install.range.end.line);

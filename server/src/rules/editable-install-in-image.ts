@@ -1,5 +1,5 @@
 // PYD204: editable (`-e`, link) installs inside an image, fatal when only the environment is copied on.
-import type { DocumentModel } from '../model/document-model';
+import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { inStageChain, rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import { pipInstall, type PipInstall, type PipOption } from '../shell/pip';
 import { effectiveWords, inlineEnv } from '../shell/query';
@@ -30,6 +30,8 @@ interface EditableInstall {
   /** Absolute directory of the environment that receives the link, or null when unknown. */
   environment: string | null;
   fixes: Fix[];
+  /** Why no fix is offered, for the message, when the fix would lose files. */
+  noFix?: string;
 }
 
 const TRUE_RE = /^(1|true|yes|on)$/i;
@@ -109,6 +111,30 @@ function nonEditableFix(model: DocumentModel, pip: PipInstall, option: PipOption
   return edit ? { title: `Install \`${option.value}\` as a regular package instead of an editable link`, applicability: 'unsafe', edits: [edit] } : null;
 }
 
+/**
+ * The first COPY/ADD after the install, in the install's stage, that writes into the project
+ * directory `source`. An editable install sees such files through its link; a regular install
+ * copies the package into site-packages when it runs, so files added to the sources later
+ * (compiled translations, built assets, generated settings) would be missing from it.
+ */
+function laterCopyIntoSources(model: DocumentModel, site: CommandSite, source: string): InstructionInfo | null {
+  const stage = site.info.stage;
+  if (!stage) return null;
+  for (const info of stage.instructions) {
+    if (info.index <= site.info.index || (info.keyword !== 'COPY' && info.keyword !== 'ADD')) continue;
+    const op = copyOperands(model, info);
+    const wd = op && !op.unresolved ? workdirBefore(model, info) : null;
+    // A COPY we cannot read may write anywhere: count it.
+    if (!op || !wd) return info;
+    for (const src of op.sources) {
+      const target = copyTarget(op, src, wd.dir);
+      const paths = target.kind === 'into' ? [target.dir] : target.paths;
+      if (paths.some((p) => relativeWithin(p, source) !== null)) return info;
+    }
+  }
+  return null;
+}
+
 /** `pip install -e …` (any runner): one install per `-e` option. */
 function pipEditables(model: DocumentModel, site: CommandSite): EditableInstall[] {
   const pip = pipInstall(site.command);
@@ -120,7 +146,9 @@ function pipEditables(model: DocumentModel, site: CommandSite): EditableInstall[
       const end = option.valueWord ? option.valueWord.end : option.word.end;
       const value = option.value;
       const source = value !== null && isLocalProject(value) && !option.valueWord?.hasExpansion ? resolveInRun(model, site, projectPath(value)) : null;
-      const fix = nonEditableFix(model, pip, option);
+      // No fix when later files land in the sources: the regular install would not contain them.
+      const blocking = source !== null ? laterCopyIntoSources(model, site, source) : null;
+      const fix = blocking ? null : nonEditableFix(model, pip, option);
       return {
         site,
         installer: 'pip' as const,
@@ -130,8 +158,14 @@ function pipEditables(model: DocumentModel, site: CommandSite): EditableInstall[
         source,
         environment,
         fixes: fix ? [fix] : [],
+        ...(blocking && source !== null ? { noFix: noFixReason(blocking, source) } : {}),
       };
     });
+}
+
+/** The message tail of an install whose fix is withheld because of a later COPY into the sources. */
+function noFixReason(copy: InstructionInfo, source: string): string {
+  return `no fix is offered: the \`${copy.keyword}\` on line ${copy.range.start.line + 1} adds files to \`${source}\` after the install, and a regular install would not contain them`;
 }
 
 /** The project directory of `uv`/`poetry` (`--directory`/`--project`, else the working directory). */
@@ -148,6 +182,7 @@ function uvEditable(model: DocumentModel, site: CommandSite): EditableInstall | 
   const source = projectDir(model, site, uv, ['--directory', '--project']);
   const custom = vars.get('UV_PROJECT_ENVIRONMENT');
   const environment = custom !== undefined ? resolveInRun(model, site, custom) : source !== null ? joinPath(source, '.venv') : null;
+  const blocking = source !== null ? laterCopyIntoSources(model, site, source) : null;
   return {
     site,
     installer: 'uv',
@@ -156,7 +191,8 @@ function uvEditable(model: DocumentModel, site: CommandSite): EditableInstall | 
     label: '`uv sync`',
     source,
     environment,
-    fixes: [{ title: 'Add `--no-editable`', applicability: 'unsafe', edits: [insertAt(model, uv.subcommandWord.end, ' --no-editable')] }],
+    fixes: blocking ? [] : [{ title: 'Add `--no-editable`', applicability: 'unsafe', edits: [insertAt(model, uv.subcommandWord.end, ' --no-editable')] }],
+    ...(blocking && source !== null ? { noFix: noFixReason(blocking, source) } : {}),
   };
 }
 
@@ -277,7 +313,7 @@ function violationFor(model: DocumentModel, install: EditableInstall): Violation
       : `${what}: the environment only works while the sources stay at that path`;
   return {
     range: model.text.rangeOf(install.start, install.end),
-    message,
+    message: install.noFix ? `${message} (${install.noFix})` : message,
     // A stage that neither ships nor feeds another (a `--target dev` stage with bind-mounted
     // sources, say) is where editable installs belong; mention it only as a hint there.
     severity: broken ? 'error' : stage.ships || stage.feeds ? 'warning' : 'hint',
@@ -328,6 +364,7 @@ export default defineRule({
       'FROM python:3.12-slim-bookworm AS build\nWORKDIR /src\nCOPY . .\nRUN pip install --no-cache-dir --user .\n\nFROM python:3.12-slim-bookworm\nCOPY --from=build /root/.local /root/.local\nCMD ["python", "-m", "myapp"]',
     fixSafety:
       'Turning `-e <dir>` into `<dir>` and adding `--no-editable` to `uv sync` copy the package into site-packages instead of linking to the sources. That is what a runtime image needs, but the behaviour changes: edits of the source tree (for example through a bind mount during development) are no longer picked up, and code that finds data files relative to the checkout instead of through `importlib.resources` may look in the wrong place. ' +
+      'The regular install copies the package when it runs, so no fix is offered when a later `COPY`/`ADD` of the same stage writes into the project directory (compiled translations or assets added after the install would be missing from the installed package). ' +
       'Poetry has no single-word equivalent (`--no-root` alone installs no project at all), so no edit is offered there: build a wheel and install it, or copy the sources next to the environment.',
     references: [
       'https://pip.pypa.io/en/stable/topics/local-project-installs/#editable-installs',

@@ -224,6 +224,25 @@ export function blockStartLine(model: DocumentModel, info: InstructionInfo): num
  * one span, and a file without a final line break keeps ending without one. A caller that
  * knows the blocks' first lines already passes `firstLineOf`.
  */
+/** Whether a line exists and holds nothing but blanks. */
+export function isBlankLine(model: DocumentModel, line: number): boolean {
+  return line >= 0 && line < model.text.lineCount && model.text.lineText(line).trim() === '';
+}
+
+/**
+ * Whether removing lines `first`..`last` takes a whole paragraph out: a blank line above and
+ * one below. The removal then also takes the blank line below, so the instructions around
+ * keep one blank line between them instead of two (a moved `COPY . .` used to leave both).
+ */
+export function isParagraph(model: DocumentModel, first: number, last: number): boolean {
+  return isBlankLine(model, first - 1) && isBlankLine(model, last + 1);
+}
+
+/** Where the removal of lines `first`..`last` ends: after the blank line below a paragraph. */
+export function blockRemovalEnd(model: DocumentModel, first: number, last: number): number {
+  return model.text.nextLineStart(isParagraph(model, first, last) ? last + 1 : last);
+}
+
 export function removeBlocks(model: DocumentModel, infos: readonly InstructionInfo[], firstLineOf: (info: InstructionInfo) => number = (info) => blockStartLine(model, info)): TextEdit[] {
   const spans: [number, number][] = [];
   for (const info of infos) {
@@ -235,7 +254,7 @@ export function removeBlocks(model: DocumentModel, infos: readonly InstructionIn
   return spans.map(([first, last]) => {
     const end = model.text.nextLineStart(last);
     if (end === lineEnd(model, last) && first > 0) return replaceSpan(model, lineEnd(model, first - 1), end, '');
-    return replaceSpan(model, model.text.lineStart(first), end, '');
+    return replaceSpan(model, model.text.lineStart(first), blockRemovalEnd(model, first, last), '');
   });
 }
 

@@ -2,7 +2,8 @@
 import type { DocumentModel } from '../model/document-model';
 import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
-import { insertLinesAfter } from './edit-helpers';
+import type { PropertyInstruction } from 'dockerfile-ast';
+import { insertAt, insertLinesAfter, replaceSpan } from './edit-helpers';
 import { finalEntry, pythonEntry, pythonInvocation, valuesOf, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
 import { chainEnv } from './env-helpers';
 import type { Fix } from './types';
@@ -27,8 +28,38 @@ function anchor(entry: FinalEntry, command: EntryCommand, model: DocumentModel):
   return info ? info.range : entry.stage.fromInfo.range;
 }
 
+/** Interpreter settings an image groups in one `ENV`: the missing keys join such an instruction. */
+const PYTHON_SETTINGS = new Set(['PYTHONUNBUFFERED', 'PYTHONFAULTHANDLER', 'PYTHONDEVMODE', 'PYTHONDONTWRITEBYTECODE', 'PYTHONIOENCODING', 'PYTHONHASHSEED']);
+
+/**
+ * The missing keys added to the final stage's first `ENV` that already sets interpreter
+ * settings, so the image does not get a second such `ENV` (`ENV PYTHONUNBUFFERED=1` then
+ * `ENV PYTHONFAULTHANDLER=1`). A legacy `ENV KEY value` is rewritten to `KEY=value` when its
+ * value is one plain word; otherwise null.
+ */
+function joinEnvFix(model: DocumentModel, entry: FinalEntry, keys: string[]): Fix | null {
+  const info = entry.stage.instructions.find((i) => i.keyword === 'ENV' && (i.node as PropertyInstruction).getProperties().some((p) => PYTHON_SETTINGS.has(p.getName())));
+  if (!info) return null;
+  const props = (info.node as PropertyInstruction).getProperties();
+  const last = props[props.length - 1];
+  if (!last) return null;
+  const added = keys.map((k) => `${k}=1`).join(' ');
+  const title = `Add \`${added}\` to the \`ENV\` on line ${info.range.start.line + 1}`;
+  const end = model.text.offsetAt(last.getRange().end);
+  if (last.getAssignmentOperator() !== null) return { title, applicability: 'safe', edits: [insertAt(model, end, ` ${added}`)] };
+  // Legacy form: everything after the key is the value, so the keys cannot simply follow it.
+  const valueRange = last.getValueRange();
+  if (props.length !== 1 || !valueRange) return null;
+  const raw = model.content.slice(model.text.offsetAt(valueRange.start), model.text.offsetAt(valueRange.end));
+  if (!/^[^\s"'`\\$]+$/.test(raw)) return null;
+  const start = model.text.offsetAt(last.getRange().start);
+  return { title, applicability: 'safe', edits: [replaceSpan(model, start, end, `${last.getName()}=${raw} ${added}`)] };
+}
+
 /** One `ENV` with the missing keys, right after the final stage's `FROM`. */
 function addEnvFix(model: DocumentModel, entry: FinalEntry, keys: string[]): Fix {
+  const joined = joinEnvFix(model, entry, keys);
+  if (joined) return joined;
   const from = entry.stage.fromInfo;
   const indent = /^[ \t]*/.exec(model.text.lineText(from.range.start.line))?.[0] ?? '';
   const line = `ENV ${keys.map((k) => `${k}=1`).join(' ')}`;
@@ -45,7 +76,7 @@ export default defineRule({
   since: '0.1.0',
   fix: { availability: 'always', applicability: 'safe' },
   docs: {
-    whatItDoes: 'Flags a final image whose `CMD`/`ENTRYPOINT` starts Python (`python`, a `.py` program, or a server such as gunicorn, uvicorn or celery, also behind `tini` or `sh -c`) when the image does not set `PYTHONUNBUFFERED` (and the command does not use `python -u`), reported as info, or does not set `PYTHONFAULTHANDLER` (nor `-X faulthandler` / `-X dev`), reported as a hint. Commands started through `uv run`, `poetry run` or `pipenv run` are not looked through, and entry scripts are followed only when the build context can be read. The fix adds one `ENV` with the missing keys right after the final `FROM`.',
+    whatItDoes: 'Flags a final image whose `CMD`/`ENTRYPOINT` starts Python (`python`, a `.py` program, or a server such as gunicorn, uvicorn or celery, also behind `tini` or `sh -c`) when the image does not set `PYTHONUNBUFFERED` (and the command does not use `python -u`), reported as info, or does not set `PYTHONFAULTHANDLER` (nor `-X faulthandler` / `-X dev`), reported as a hint. Commands started through `uv run`, `poetry run` or `pipenv run` are not looked through, and entry scripts are followed only when the build context can be read. The fix adds the missing keys to the final stage\'s first `ENV` that already sets interpreter settings (`PYTHONUNBUFFERED`, `PYTHONDONTWRITEBYTECODE`, …), rewriting a legacy `ENV KEY value` with a one-word value to `KEY=value`; otherwise it adds one `ENV` with the missing keys right after the final `FROM`.',
     whyItMatters: 'When stdout is not a terminal, as in every container, Python block-buffers it: log lines wait in a buffer of several kilobytes, so `docker logs` shows them late, interleaved out of order with stderr, and a crash or a SIGKILL loses them. Docker\'s own Python template sets `PYTHONUNBUFFERED=1` for that reason. `PYTHONFAULTHANDLER=1` makes Python print the traceback of every thread when it dies of a fatal signal; without it a segfault in a C extension (database drivers, numeric and plotting libraries) ends the container with no clue where it happened, the "silent death" the "0 to production-ready" checklist warns about.',
     example: 'FROM python:3.12-slim-bookworm\nCOPY . /app\nCMD ["python", "/app/main.py"]',
     useInstead: 'FROM python:3.12-slim-bookworm\nENV PYTHONUNBUFFERED=1 PYTHONFAULTHANDLER=1\nCOPY . /app\nCMD ["python", "/app/main.py"]',

@@ -9,7 +9,7 @@ import type { Fix } from './types';
 import { copyOperands, isWithin, joinPath, normalizePath, substitute, variableLookupBefore, workdirBefore, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
-import { blockStartLine, lineEnd, mountsOf, removeBlocks, type MountInfo } from './layer-helpers';
+import { blockStartLine, isBlankLine, isParagraph, lineEnd, mountsOf, removeBlocks, type MountInfo } from './layer-helpers';
 
 /** Destinations that configure the system (apt sources, keys, certificates, …), not the app. */
 const SYSTEM_DIRS = ['/etc', '/usr', '/var', '/lib', '/lib32', '/lib64', '/libx32', '/bin', '/sbin', '/boot', '/root', '/run', '/sys', '/proc', '/dev'];
@@ -540,6 +540,9 @@ function moveFix(model: DocumentModel, target: InstructionInfo, plans: readonly 
   let blocks = '';
   for (const info of infos) blocks += blockOf(model, info, readings).text;
   const about = targetOf(model, target, readings);
+  // A RUN that was a paragraph of its own (blank lines around it) stays one above a COPY that starts a paragraph.
+  const only = infos.length === 1 ? infos[0] : undefined;
+  if (only && isParagraph(model, blockOf(model, only, readings).firstLine, only.range.end.line) && isBlankLine(model, blockStartLine(model, target) - 1)) blocks += model.eol;
   const edits = [insertAt(model, about.blockStart, blocks), ...removeBlocks(model, infos, (info) => blockOf(model, info, readings).firstLine)];
   // Every install moving alone above the same COPY has the same title: one string for all.
   const title = plans.length === 1 ? (about.ownTitle ??= moveTitle('the `RUN`', about.label)) : moveTitle(`the ${plans.length} \`RUN\` instructions that install packages`, about.label);

@@ -11,6 +11,7 @@ RUN pip install --no-cache-dir .
 FROM python:3.12-slim-bookworm
 WORKDIR /src
 COPY . .
+RUN python -m compileall -q .
 COPY --from=builder /opt/venv /opt/venv
 ENV PATH="/opt/venv/bin:$PATH"
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-log-init --no-create-home --shell /usr/sbin/nologin app

@@ -1,5 +1,4 @@
 FROM python:3.12-slim-bookworm AS builder
-ENV POETRY_VIRTUALENVS_CREATE=false
 RUN pip install --no-cache-dir poetry==1.8.3
 WORKDIR /app
 ENV POETRY_VIRTUALENVS_CREATE=true POETRY_VIRTUALENVS_IN_PROJECT=true

@@ -1,7 +1,6 @@
 FROM python:3.12-bookworm AS builder
 # Poetry itself, pinned
 RUN pip install --no-cache-dir poetry==1.8.3
-ENV POETRY_VIRTUALENVS_CREATE=false
 WORKDIR /srv/shop
 ENV POETRY_VIRTUALENVS_CREATE=true POETRY_VIRTUALENVS_IN_PROJECT=true
 COPY pyproject.toml poetry.lock ./

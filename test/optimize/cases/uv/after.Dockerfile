@@ -12,7 +12,7 @@ FROM python:3.13-slim-trixie
 ENV PYTHONUNBUFFERED=1 PYTHONFAULTHANDLER=1
 WORKDIR /app
 COPY . .
-ENV UV_COMPILE_BYTECODE=1
+RUN python -m compileall -q .
 COPY --from=builder /app/.venv /app/.venv
 ENV PATH="/app/.venv/bin:$PATH"
 RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-log-init --no-create-home --shell /usr/sbin/nologin app
