@@ -11,10 +11,12 @@ import { REPO_ROOT } from '../support/paths';
 /**
  * A guard against growth nobody decided on, not the issue's 600 KB target (see README,
  * Performance): 652 KB after Optimize and the hover tables became on-demand parts, 673 KB
- * with the rules of later sessions, 681 KB with PYD003 and PYD411's WORKDIR fix; plus room
- * for one more rule. Raise it only with a line here saying what the bytes bought.
+ * with the rules of later sessions, 681 KB with PYD003 and PYD411's WORKDIR fix; 694 KB with
+ * PYD301's named-package installs (5 KB), PYD306's unneeded `apk update`, the problem counts of
+ * shared fixes and the Optimize output review (PYD405 joining an ENV, PYD501's start-up writers);
+ * plus room for a few small changes. Raise it only with a line here saying what the bytes bought.
  */
-const SERVER_BUNDLE_LIMIT = 690 * 1024;
+const SERVER_BUNDLE_LIMIT = 700 * 1024;
 
 interface BundleSizes {
   server: number | null;

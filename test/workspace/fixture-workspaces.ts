@@ -32,7 +32,7 @@ export const WORKSPACE_CASES: readonly WorkspaceCase[] = [
   {
     folder: 'requirements',
     dockerfile: 'Dockerfile',
-    findings: ['PYD202 5:32', 'PYD207 4:35', 'PYD215 4:35', 'PYD301 4:5', 'PYD311 3:6', 'PYD312 1:1', 'PYD403 7:13', 'PYD403 7:13', 'PYD409 8:6'],
+    findings: ['PYD202 5:32', 'PYD207 4:35', 'PYD215 4:35', 'PYD301 4:5', 'PYD301 5:5', 'PYD311 3:6', 'PYD312 1:1', 'PYD403 7:13', 'PYD403 7:13', 'PYD409 8:6'],
     otherFiles: ['.gitlab-ci.yml PYD312 6:7', 'docker-entrypoint.sh PYD403 1:1', 'docker-entrypoint.sh PYD403 4:1', 'gunicorn.conf.py PYD409 4:1', 'requirements/base.txt PYD215 1:1'],
     safeFiles: ['+.dockerignore'],
     unsafeFiles: ['+.dockerignore', '~docker-entrypoint.sh'],
@@ -48,7 +48,7 @@ export const WORKSPACE_CASES: readonly WorkspaceCase[] = [
   {
     folder: 'poetry',
     dockerfile: 'Dockerfile',
-    findings: ['PYD102 1:13', 'PYD202 5:32', 'PYD301 4:49', 'PYD312 1:1'],
+    findings: ['PYD102 1:13', 'PYD202 5:32', 'PYD301 4:49', 'PYD301 5:5', 'PYD312 1:1'],
     otherFiles: ['Jenkinsfile PYD312 6:13'],
     safeFiles: [],
     unsafeFiles: [],

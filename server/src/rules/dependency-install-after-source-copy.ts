@@ -1,7 +1,7 @@
 // PYD301: dependency install after a broad source COPY, so every code edit re-installs everything.
 import type { DocumentModel, InstructionInfo } from '../model/document-model';
 import { rootStage, type Stage } from '../model/stages';
-import type { TextEdit } from '../model/text';
+import type { Range, TextEdit } from '../model/text';
 import { aptCommand, apkCommand } from '../shell/apt';
 import { perCommand } from '../shell/memo';
 import { mayBePythonTool, pipInstall, type PipInstall } from '../shell/pip';
@@ -17,14 +17,17 @@ import {
   classifySource,
   copyOperands,
   dirName,
+  isWithin,
   joinPath,
   lastSegment,
   normalizePath,
   relativeWithin,
   sourcePathFor,
+  variableLookupBefore,
   workdirBefore,
   type CopyOperands,
 } from './copy-paths';
+import { isSystemDest, planRunMove, runMoveFix, runReferences, type RunMovePlan } from './system-install-after-source-copy';
 import { classifySpec } from './unpinned-pip-package';
 import { venvCreateDir } from './venv-activation-in-run';
 import { commandDirectory } from '../workspace/dockerfile-files';
@@ -766,6 +769,280 @@ function projectFix(model: DocumentModel, env: LintEnvironment, stage: Stage, in
   };
 }
 
+// -- Named-package installs ---------------------------------------------------------------------
+// `RUN pip install gunicorn` after `COPY . .` reads no manifest, but the source COPY still
+// invalidates it: every code change downloads and installs the packages again. Such a RUN moves
+// above the source COPY with PYD309's machinery, judged by what pip reads.
+
+/**
+ * Variables that pip, uv and package builds read without the RUN naming them (and apt, for the
+ * apt commands a moved RUN may hold): one set in between means the RUN would install differently.
+ */
+const PIP_IMPLICIT_VARIABLE_RE =
+  /^(PIP_\w+|UV_\w+|PATH|VIRTUAL_ENV|CONDA_\w+|PYTHON\w*|HOME|USER|XDG_\w+|[a-z]+_proxy|[A-Z]+_PROXY|SSL_CERT_\w+|REQUESTS_CA_BUNDLE|CURL_CA_BUNDLE|NETRC|TMPDIR|CC|CXX|\w*FLAGS|LD_LIBRARY_PATH|LIBRARY_PATH|CPATH|C_INCLUDE_PATH|PKG_CONFIG_PATH|SETUPTOOLS_\w+|DEBIAN_\w+|DEBCONF_\w+|APT_\w+|LANG|LANGUAGE|LC_\w+|TZ)$/;
+
+/** Instructions a named install never moves past: they change where or whether its files land. */
+const STOPS_NAMED_MOVE = new Set(['FROM', 'USER', 'SHELL', 'VOLUME', 'ONBUILD']);
+
+/** A RUN that installs only named packages, after a source COPY of its stage. */
+interface NamedRun {
+  info: InstructionInfo;
+  /** Where its fix moves it, or null when it gets none. */
+  move: NamedMove | null;
+}
+
+interface NamedMove {
+  target: CopyEntry;
+  plan: RunMovePlan;
+  /** Safe, and so are the moves of the named installs in its way (they move along). */
+  safe: boolean;
+  /**
+   * The earlier named install whose walk this one went on from (it passed everything that one
+   * passed): it, and the installs in its way, move along too. Null when the walk went on alone.
+   */
+  via: NamedRun | null;
+  /** The other earlier named installs in its way (after `via`), in document order: they move along. */
+  direct: readonly NamedRun[];
+  /** The paths the RUN names. */
+  refs: readonly string[];
+}
+
+/**
+ * The first pip install of a RUN whose commands all install named packages or cannot read the
+ * sources (PYD301's {@link harmlessCommand}: apt/apk installs, venv creation, user and directory
+ * creation), or null.
+ */
+function namedInstallOf(model: DocumentModel, info: InstructionInfo, flagged: boolean): PipInstall | null {
+  const script = model.shellOf(info);
+  if (!script || script.error !== undefined || !fullyUnderstood(script)) return null;
+  // A bind mount of the context could be what the install reads.
+  if (flagged && bindsFromContext(info)) return null;
+  let first: PipInstall | null = null;
+  for (const c of script.commands) {
+    if (!harmlessCommand(c)) return null;
+    const pip = pipInstall(c);
+    if (!pip) continue;
+    // A VCS or URL requirement is no package name, even pinned (the move would be right, but it
+    // is not what this finding says).
+    if (pip.packages.some((w) => w.value.includes('://') || /(^|@\s*)(git|hg|svn|bzr)\+/i.test(w.value))) return null;
+    if (pip.packages.length > 0) first ??= pip;
+  }
+  return first;
+}
+
+/** A COPY/ADD of the sources themselves: the whole context or a glob beyond the manifests, from the build context. */
+function copiesSources(entry: CopyEntry): boolean {
+  const op = entry.op;
+  return op !== null && op.from === null && op.sources.some((s) => sourceBreadth(s) === 'broad');
+}
+
+/** The absolute destination of a COPY, or null when it cannot be resolved. */
+function destinationOf(entry: CopyEntry): string | null {
+  const op = entry.op;
+  if (!op || op.unresolved) return null;
+  if (op.dest.startsWith('/')) return normalizePath(op.dest);
+  return entry.workdir === null ? null : joinPath(entry.workdir, op.dest);
+}
+
+function overlaps(a: string, b: string): boolean {
+  return isWithin(a, b) || isWithin(b, a);
+}
+
+/**
+ * Whether a RUN between the source COPY and a named install can neither read the sources nor
+ * prepare the install: only users, directories and shell options, nothing the install names.
+ * A venv, a pip, apt or apk command in between may be what the install uses (its environment,
+ * a newer pip, a library to build against).
+ */
+function passesNamedInstall(model: DocumentModel, info: InstructionInfo, refs: readonly string[]): boolean {
+  const script = model.shellOf(info);
+  if (!script || script.error !== undefined || !fullyUnderstood(script)) return false;
+  for (const c of script.commands) {
+    if (!harmlessCommand(c) || pipInstall(c) !== null || venvCreateDir(c) !== null || aptCommand(c) !== null || apkCommand(c) !== null) return false;
+  }
+  const own = runReferences(model, info);
+  return own !== null && !own.some((p) => refs.some((r) => overlaps(p, r)));
+}
+
+/**
+ * Whether the environment the install uses (a PATH entry or `VIRTUAL_ENV`) lies under a COPY
+ * it jumps over, and the build context may hold files there (a host venv, a `pip`), or a
+ * `--user` install jumps over a COPY into a home directory: the COPY used to write them before
+ * the install and now writes them after it.
+ */
+function environmentUnderCopy(model: DocumentModel, env: LintEnvironment, info: InstructionInfo, jumped: readonly CopyEntry[]): boolean {
+  const vars = variableLookupBefore(model, info);
+  const dirs = [...(vars.get('PATH') ?? '').split(':'), vars.get('VIRTUAL_ENV') ?? ''].filter((d) => d.startsWith('/')).map(normalizePath);
+  // `pip install --user` writes to `~/.local`, which a COPY into the home directory could now write over.
+  const script = model.shellOf(info);
+  const userInstall = script?.commands.some((c) => pipInstall(c)?.has('--user') === true) ?? false;
+  const home = vars.get('HOME') ?? '';
+  const homes = ['/home', ...(home.startsWith('/') ? [normalizePath(home)] : [])];
+  for (const entry of jumped) {
+    const op = entry.op as CopyOperands;
+    const dest = destinationOf(entry);
+    if (dest === null || entry.workdir === null) return true;
+    if (userInstall && homes.some((h) => overlaps(h, dest))) return true;
+    for (const dir of dirs) {
+      if (!isWithin(dir, dest)) continue;
+      const venv = dir.endsWith('/bin') ? dirName(dir) : dir;
+      for (const file of [`${venv}/pyvenv.cfg`, `${dir}/pip`, `${dir}/python`]) {
+        for (const s of op.sources) {
+          const context = sourcePathFor(op, s, entry.workdir, file);
+          if (context !== null && (!env.readContextFile || env.readContextFile(context) !== undefined)) return true;
+        }
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The move of a named-install RUN: walking back, past COPYs of the build context it does not
+ * use, RUNs that only create users and directories, earlier named installs (they move along)
+ * and instructions the plan judges (ENV, ARG, WORKDIR, …), up to the first instruction it may
+ * depend on; the earliest source COPY passed is where it goes. Null when it cannot move: a
+ * variable pip reads is set in between, or an earlier named install in between moves elsewhere.
+ */
+function namedMove(model: DocumentModel, env: LintEnvironment, stage: Stage, info: InstructionInfo, copies: readonly CopyEntry[], named: ReadonlyMap<InstructionInfo, NamedRun>): NamedMove | null {
+  const refs = runReferences(model, info);
+  if (refs === null) return null;
+  const all = stage.instructions;
+  let target: CopyEntry | null = null;
+  const jumped: CopyEntry[] = [];
+  const met: NamedRun[] = [];
+  let via: NamedRun | null = null;
+  for (let k = positionOf(all, info) - 1; k >= 0; k--) {
+    const i = all[k] as InstructionInfo;
+    if (i.keyword === 'COPY' || i.keyword === 'ADD') {
+      const entry = copyEntryOf(copies, i);
+      const dest = entry ? destinationOf(entry) : null;
+      // A COPY from another stage or image may bring the tool or environment the install uses.
+      if (!entry || dest === null || entry.op?.from !== null || entry.op.sources.some((s) => classifySource(s) === 'remote')) break;
+      if (isSystemDest(dest) || refs.some((r) => overlaps(r, dest))) break;
+      jumped.push(entry);
+      if (copiesSources(entry)) target = entry;
+    } else if (i.keyword === 'RUN') {
+      const earlier = named.get(i);
+      if (!earlier) {
+        if (!passesNamedInstall(model, i, refs)) break;
+        continue;
+      }
+      // An earlier named install that cannot move stays in the way: only a COPY above it is left.
+      const move = earlier.move;
+      if (!move) break;
+      // Naming no path the earlier install does not name, this one passes all it passed: go on
+      // from its target (one walk per stage, not one per install over all the installs before).
+      if (refs.every((r) => move.refs.includes(r))) {
+        via = earlier;
+        target = move.target;
+        k = positionOf(all, move.target.info);
+      } else met.push(earlier);
+    } else if (STOPS_NAMED_MOVE.has(i.keyword)) break;
+  }
+  if (target === null) return null;
+  const at = target.info.index;
+  // Installs in the way that move elsewhere (or below a COPY this one passes) would change order.
+  if (via && via.move?.target !== target) return null;
+  const direct = met.filter((m) => m.info.index > at).reverse();
+  if (direct.some((m) => m.move?.target !== target)) return null;
+  // After `via`, only what lies between it and this RUN is new: `via`'s plan covers the rest, and
+  // a RUN that names no variable takes none along from there.
+  const named$ = model.content.slice(info.start, info.end).includes('$');
+  const plan = planRunMove(model, stage, via && !named$ ? via.info : target.info, info, (name) => PIP_IMPLICIT_VARIABLE_RE.test(name));
+  const before = via && !named$ ? (via.move as NamedMove).plan : null;
+  const context = before ? [...before.context, ...plan.context] : plan.context;
+  // pip would read what it sets: prefer no fix over one that installs elsewhere or differently.
+  if (plan.implicit.length > 0 || context.some((c) => c.keyword !== 'WORKDIR')) return null;
+  // Above a WORKDIR, a relative path of the RUN (`python -m venv venv`) would name another place:
+  // only a RUN that names no path at all is offered the move, and not as safe.
+  if (context.length > 0 && refs.length > 0) return null;
+  const own = jumped.filter((j) => j.info.index >= at);
+  // The named variables stay in effect (they move along), but the COPYs jumped over could read them too.
+  const safe =
+    context.length === 0 &&
+    plan.vars.length === 0 &&
+    !plan.varsShared &&
+    (via === null || (via.move as NamedMove).safe) &&
+    direct.every((m) => m.move?.safe === true) &&
+    !environmentUnderCopy(model, env, info, own);
+  return { target, plan: { ...plan, context }, safe, via, direct, refs };
+}
+
+/** The named installs that move along with `run` (those in its way, through its `via` links), in document order. */
+function groupOf(run: NamedRun): NamedRun[] {
+  const group: NamedRun[] = [];
+  for (let r: NamedRun | null = run; r; r = r.move?.via ?? null) {
+    if (r !== run) group.push(r);
+    for (const d of r.move?.direct ?? []) group.push(d);
+  }
+  return group.sort((a, b) => a.info.index - b.info.index);
+}
+
+/** The position of an instruction in its stage's list (by index: the list is in document order). */
+function positionOf(all: readonly InstructionInfo[], info: InstructionInfo): number {
+  let lo = 0;
+  let hi = all.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const index = (all[mid] as InstructionInfo).index;
+    if (index === info.index) return mid;
+    if (index < info.index) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The entry of a COPY of the stage (searched from the end: walks start at the latest ones). */
+function copyEntryOf(copies: readonly CopyEntry[], info: InstructionInfo): CopyEntry | undefined {
+  for (let k = copies.length - 1; k >= 0; k--) if ((copies[k] as CopyEntry).info === info) return copies[k];
+  return undefined;
+}
+
+/**
+ * The fixes of a stage's named installs, in order. Installs bound for the same COPY share their
+ * fixes: the move of all of them that move safely (a safe move takes only safe ones along, so they
+ * come first), then the move of all of them. Their own moves would overlap, so fix-all would apply
+ * one per pass, a stage with many of them would not settle within its pass limit, and building a
+ * move per install over the installs before it made long stages quadratic.
+ */
+function namedFixes(model: DocumentModel, runs: readonly NamedRun[]): Fix[][] {
+  const lastSafe = new Map<InstructionInfo, NamedRun>();
+  const last = new Map<InstructionInfo, NamedRun>();
+  for (const r of runs) {
+    if (!r.move) continue;
+    last.set(r.move.target.info, r);
+    if (r.move.safe) lastSafe.set(r.move.target.info, r);
+  }
+  const built = new Map<NamedRun, Fix>();
+  const fixOf = (r: NamedRun): Fix => {
+    let fix = built.get(r);
+    if (!fix) {
+      const move = r.move as NamedMove;
+      fix = runMoveFix(model, move.target.info, [...groupOf(r).map((m) => (m.move as NamedMove).plan), move.plan], move.safe);
+      built.set(r, fix);
+    }
+    return fix;
+  };
+  return runs.map((r) => {
+    if (!r.move) return [];
+    const safeGroup = r.move.safe ? lastSafe.get(r.move.target.info) : undefined;
+    const whole = last.get(r.move.target.info) as NamedRun;
+    return safeGroup && safeGroup !== whole ? [fixOf(safeGroup), fixOf(whole)] : [fixOf(whole)];
+  });
+}
+
+/** How a pip install reads in a message: the program, `install` and the packages (`pip install gunicorn==22.0.0`). */
+function namedLabel(model: DocumentModel, pip: PipInstall): string {
+  const words = effectiveWords(pip.command);
+  const head = `${baseName(words[0])}${model.content.slice((words[0] as { end: number }).end, pip.installWord.end)}`.replace(/\\\r?\n|\s+/g, ' ').replace(/ +/g, ' ');
+  // `--upgrade` says what `pip install pip` does.
+  const upgrade = pip.options.find((o) => o.name === '-U' || o.name === '--upgrade');
+  const names = [...(upgrade ? [upgrade.name] : []), ...pip.packages.map((w) => w.value)];
+  const shown = names.length > 3 ? [...names.slice(0, 3), '…'] : names;
+  return `${head} ${shown.join(' ')}`;
+}
+
 export default defineRule({
   code: 'PYD301',
   name: 'dependency-install-after-source-copy',
@@ -779,7 +1056,8 @@ export default defineRule({
     whatItDoes:
       'Flags a dependency install that runs after a COPY or ADD of the source tree in the same stage: `pip install -r <file>` (also `uv pip install -r`), `pip install .`, `poetry install`, `pipenv install`/`sync` and `uv sync`. ' +
       'A COPY counts as broad when a source is `.`, `./`, a glob that is not limited to manifests, or a directory that contains the manifest the install reads. ' +
-      'It stays silent when the manifests were already copied on their own earlier in the stage (or bind-mounted into an earlier RUN), which is the two-step pattern it asks for.',
+      'It stays silent when the manifests were already copied on their own earlier in the stage (or bind-mounted into an earlier RUN), which is the two-step pattern it asks for. ' +
+      'It also flags a `RUN` that only installs named packages (`pip install gunicorn==22.0.0`, `python -m pip install \'uvicorn[standard]>=0.30\'`, a venv\'s own pip, `uv pip install`) after a COPY or ADD of the whole context or of a glob beyond the manifests in the same stage, possibly together with commands that cannot read the sources (apt/apk installs, venv creation, `pip install --upgrade pip`, user and directory creation). Installs with `-r`, `-c`, `-e`, a local path, a URL or a VCS requirement, or a local `--find-links`, and RUNs that run anything else (app code, scripts), are not named-package installs; heredoc RUNs are not read.',
     whyItMatters:
       'Docker reuses a cached layer only while everything before it is unchanged. After `COPY . .`, any edit to any source file invalidates that layer and every later one, so all dependencies are downloaded (and maybe compiled) again on every code change. ' +
       'Copying only the manifests first keeps the dependency layer cached until the dependencies really change. In one reported CI pipeline, reordering the layers and reusing the cache cut build times by about 90 %; another team went from 30 minutes to 1 minute by combining this order with a Debian base and a plain pip install. Poetry\'s FAQ and uv\'s Docker guide prescribe the same split.',
@@ -788,7 +1066,9 @@ export default defineRule({
     fixSafety:
       'For `pip install -r` the fix inserts `COPY <requirements file and the files it includes> <its directory>/` right before the install and moves the broad COPY (with the comments directly above it) right after it. Commands that follow the install in the same RUN and may read the sources (`&& python manage.py collectstatic`) stay after the broad COPY, in a RUN of their own, when `&&` joins them to the install and the RUN has no flags and changes no shell state (`cd`, `export`, `set`); otherwise the whole RUN moves. ' +
       'It is safe only when the requirements file can be read from the build context and has no editable (`-e`) or local-path requirements, every `-r`/`-c` include can be read too, the broad COPY has no `--from` and its context path is clear (no glob), no WORKDIR changes a relative destination, every RUN in between only runs commands that cannot read the copied files (apt/apk, pip installs of named packages, venv creation, user and directory creation), and the part of the install RUN that moves does not `cd` or run anything else that reads the sources. ' +
-      'Otherwise the same edit is offered as unsafe: a step in between might need the sources, or a later COPY might now overwrite what it used to be overwritten by. For Poetry, uv and Pipenv the fix copies the manifests (`pyproject.toml` with `poetry.lock` and `poetry.toml`; with `uv.lock` and `.python-version`; `Pipfile` with `Pipfile.lock`) right before the broad COPY and runs the RUN up to the install there, without the project (`--no-root`, `--no-install-project`). After the sources, the original RUN keeps only the install itself, which then just adds the project (the tool and the dependencies are not installed again); when the install never installed the project (Pipenv, `--no-root`) it moves up whole. This is safe when the build context can be read and has the project file and its lock, no path dependency, uv workspace or Pipenv path entry needs the sources, and the commands before the install in the same RUN only install named packages or create users and directories. It is unsafe when there is no lock file (the two installs resolve separately), when another COPY sits between the sources and the install, when such a command may need the sources, or when the build context cannot be read and only `--locked`/`--frozen` (uv) or `--deploy`/`sync` (Pipenv) prove the manifests exist: optional files and path dependencies are then unknown. Without a lock file and an unreadable context there is no fix. `pip install .` gets no automatic fix: it needs a lock or requirements file first.',
+      'Otherwise the same edit is offered as unsafe: a step in between might need the sources, or a later COPY might now overwrite what it used to be overwritten by. For Poetry, uv and Pipenv the fix copies the manifests (`pyproject.toml` with `poetry.lock` and `poetry.toml`; with `uv.lock` and `.python-version`; `Pipfile` with `Pipfile.lock`) right before the broad COPY and runs the RUN up to the install there, without the project (`--no-root`, `--no-install-project`). After the sources, the original RUN keeps only the install itself, which then just adds the project (the tool and the dependencies are not installed again); when the install never installed the project (Pipenv, `--no-root`) it moves up whole. This is safe when the build context can be read and has the project file and its lock, no path dependency, uv workspace or Pipenv path entry needs the sources, and the commands before the install in the same RUN only install named packages or create users and directories. It is unsafe when there is no lock file (the two installs resolve separately), when another COPY sits between the sources and the install, when such a command may need the sources, or when the build context cannot be read and only `--locked`/`--frozen` (uv) or `--deploy`/`sync` (Pipenv) prove the manifests exist: optional files and path dependencies are then unknown. Without a lock file and an unreadable context there is no fix. `pip install .` gets no automatic fix: it needs a lock or requirements file first. ' +
+      'A named-package install moves (with the comment lines directly above it) right above the earliest source COPY it can pass, the way PYD309 moves system installs: walking back, it passes COPYs of the build context to other places than the paths it names, RUNs that only create users or directories, earlier named-package installs (which move along, in their order) and ENV, ARG, WORKDIR, LABEL, EXPOSE, CMD lines. A COPY from another stage or image, into a system directory or onto a path the RUN names, a RUN with a venv, pip, apt or apk command (it may prepare the environment, pip or the libraries the install uses), USER, SHELL and VOLUME end the walk; no source COPY before that point means no fix. ' +
+      'There is no fix either when an ENV or ARG in between sets a variable pip, uv or a package build reads (`PIP_*`, `UV_*`, `PATH`, `VIRTUAL_ENV`, `PYTHON*`, `HOME`, proxies, compiler flags, …). A WORKDIR in between leaves no fix when the RUN names any path; otherwise the move is safe unless a WORKDIR sits in between, the RUN uses an ENV or ARG defined in between (it moves along), or the environment on PATH lies under a COPY it jumps over where the build context may hold a venv or a `pip` (or, for `pip install --user`, the COPY writes into a home directory): then it is offered as unsafe.',
     references: [
       'https://docs.docker.com/build/cache/optimize/#order-your-layers',
       'https://docs.docker.com/build/cache/invalidation/',
@@ -805,11 +1085,17 @@ export default defineRule({
       let manifestBound = false;
       // An install is only flagged after a COPY that can be broad: until one comes, no RUN needs reading.
       let broadSeen = false;
+      // The last COPY of the sources themselves, which named-package installs after it are reported against.
+      let sources: CopyEntry | null = null;
+      // This stage's named-package installs so far: a later one moves up with those in its way.
+      const named = new Map<InstructionInfo, NamedRun>();
+      const pendingNamed: { run: NamedRun; range: Range; message: string }[] = [];
       for (const info of stage.instructions) {
         if (info.keyword === 'COPY' || info.keyword === 'ADD') {
           const entry: CopyEntry = { info, op: copyOperands(model, info), workdir: workdirBefore(model, info)?.dir ?? null };
           copies.push(entry);
           broadSeen ||= mayBeBroad(entry);
+          if (copiesSources(entry)) sources = entry;
           continue;
         }
         if (info.keyword !== 'RUN') continue;
@@ -845,8 +1131,20 @@ export default defineRule({
             ctx.report(fix ? { range, message, fixes: [fix] } : { range, message });
           }
         }
+        // A RUN with a manifest install is the main check's: only RUNs of named installs are left.
+        const pip = sources && installs.length === 0 ? namedInstallOf(model, info, flagged) : null;
+        if (sources && pip) {
+          const run: NamedRun = { info, move: namedMove(model, env, stage, info, copies, named) };
+          named.set(info, run);
+          const range = model.text.rangeOf(pip.command.start, pip.command.end);
+          const message = `\`${namedLabel(model, pip)}\` runs after \`${copyLabel(sources.info)}\`, so every source change re-installs it: install named packages before copying the sources`;
+          pendingNamed.push({ run, range, message });
+        }
         manifestBound ||= flagged && bindMountsManifest(info);
       }
+      // Reported once the stage is read: each fix also offers the move of every named install bound for the same COPY.
+      const fixes = namedFixes(model, pendingNamed.map((p) => p.run));
+      pendingNamed.forEach((p, k) => ctx.report({ range: p.range, message: p.message, fixes: fixes[k] ?? [] }));
     }
   },
 });

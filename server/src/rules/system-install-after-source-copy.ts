@@ -257,7 +257,8 @@ function withoutTrailingSlash(path: string): string {
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-function isSystemDest(dest: string): boolean {
+/** Whether a destination is a system directory (`/`, `/etc`, `/usr`, `/root`, …): a COPY there may configure anything. */
+export function isSystemDest(dest: string): boolean {
   if (dest === '/') return true;
   for (let i = 0; i < SYSTEM_DIRS.length; i++) {
     const d = SYSTEM_DIRS[i] as string;
@@ -855,6 +856,71 @@ function flag(model: DocumentModel, info: InstructionInfo, install: PackageInsta
     range: model.text.rangeOf(tool.start, install.head.end),
     message: `\`${install.tool}\` runs after \`${targetOf(model, anyWalk.own ?? anyWalk.chain, readings).label}\`, so every change to the copied files runs it again`,
   };
+}
+
+// -- Shared with PYD301 ---------------------------------------------------------------------------
+// PYD301 moves installs of named pip packages above the source COPY the same way: one move
+// machinery (its comment block, the ENV/ARG lines the RUN uses), judged by each rule's own notion
+// of what the RUN reads.
+
+/**
+ * The absolute paths a RUN's words and redirections refer to (relative ones resolved against its
+ * WORKDIR), or null when a word could be any path (an unresolved variable, `~`, an unknown or
+ * changing working directory) or the script is not fully understood.
+ */
+export function runReferences(model: DocumentModel, info: InstructionInfo): readonly string[] | null {
+  const script = model.shellOf(info);
+  if (!script || !fullyUnderstood(script)) return null;
+  const changesDir = script.commands.some((c) => CHANGES_DIR.has(programName(c)));
+  const refs = referencesOf(model, info, script, changesDir, false);
+  return refs.unknown || changesDir ? null : refs.paths;
+}
+
+/** What moving a RUN above a COPY takes along and jumps over (see {@link planRunMove}). */
+export interface RunMovePlan {
+  install: InstructionInfo;
+  /** ENV/ARG lines in between that the RUN uses: they move with it, in order. */
+  vars: readonly InstructionInfo[];
+  /** USER, WORKDIR and SHELL instructions in between (the RUN would run as another user, elsewhere or in another shell). */
+  context: readonly InstructionInfo[];
+  /** ENV/ARG lines that stay in between and set a variable `readsImplicitly` accepts. */
+  implicit: readonly InstructionInfo[];
+  /** An instruction that stays in between uses or sets a variable that moves. */
+  varsShared: boolean;
+}
+
+/**
+ * The move of `install` above `target` (earlier in the same stage), with `readsImplicitly` the
+ * variables the RUN's programs read without naming them (pip's `PIP_*`, `PATH`, …).
+ */
+export function planRunMove(model: DocumentModel, stage: Stage, target: InstructionInfo, install: InstructionInfo, readsImplicitly: (name: string) => boolean): RunMovePlan {
+  const all = stage.instructions;
+  const from = positionBefore(all, target.index) + 1;
+  const to = positionBefore(all, install.index) + 1;
+  const vars = variablesToMove(model, all, from, to, install);
+  const moved = new Set<string>();
+  for (const v of vars) for (const n of definedNames(v)) moved.add(n);
+  const context: InstructionInfo[] = [];
+  const implicit: InstructionInfo[] = [];
+  let varsShared = false;
+  for (let k = from; k < to; k++) {
+    const staying = all[k] as InstructionInfo;
+    if (vars.includes(staying)) continue;
+    if (CONTEXT_KEYWORDS.has(staying.keyword)) context.push(staying);
+    // LABEL has properties too, but only ENV and ARG set variables.
+    const defined = staying.keyword === 'ENV' || staying.keyword === 'ARG' ? definedNames(staying) : NO_NAMES;
+    if (defined.some(readsImplicitly)) implicit.push(staying);
+    if (moved.size > 0 && (defined.some((n) => moved.has(n)) || sharesName(namesReferencedBy(model, staying), moved))) varsShared = true;
+  }
+  return { install, vars, context, implicit, varsShared };
+}
+
+/**
+ * The fix moving the RUNs of `plans` (in document order, each with its variables and the comment
+ * lines directly above it) right above `target`'s comment block, keeping their order.
+ */
+export function runMoveFix(model: DocumentModel, target: InstructionInfo, plans: readonly RunMovePlan[], safe: boolean): Fix {
+  return moveFix(model, target, plans.map((p) => ({ install: p.install, vars: [...p.vars], safe })), newReadings(model.instructions.length));
 }
 
 export default defineRule({
