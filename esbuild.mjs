@@ -33,7 +33,11 @@ const common = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  minify: production,
+  // Minified except while watching (debugging): the default build's server bundle is half the
+  // text to read at every start (`initialize` 3 to 5 ms sooner in three interleaved runs of 21
+  // starts), and its linked source map still gives stack traces of the sources with
+  // --enable-source-maps.
+  minify: production || !watch,
   sourcemap: production ? false : 'linked',
   logLevel: 'info',
   // vscode-languageserver ships ESM-aware "main" fields; prefer the CommonJS builds.
