@@ -306,6 +306,26 @@ function lazyLanguageServerFilesPlugin() {
   };
 }
 
+/**
+ * vscode-jsonrpc requires node:crypto as it loads, for pipe names and UUIDs that a server on
+ * stdio or IPC never asks for; loading it took about 3 ms of every start. Its `require("crypto")`
+ * gets a stand-in that loads the module on first use.
+ */
+function lazyCryptoPlugin() {
+  const stub = [
+    'let loaded;',
+    "const load = () => (loaded ??= require('node:crypto'));",
+    'module.exports = new Proxy({}, { get: (_, name) => load()[name], has: (_, name) => name in load() });',
+  ].join('\n');
+  return {
+    name: 'lazy-crypto',
+    setup(build) {
+      build.onResolve({ filter: /^(node:)?crypto$/ }, (args) => (/[\\/]vscode-jsonrpc[\\/]/.test(args.importer) ? { path: 'crypto', namespace: 'lazy-crypto' } : undefined));
+      build.onLoad({ filter: /.*/, namespace: 'lazy-crypto' }, () => ({ contents: stub, loader: 'js' }));
+    },
+  };
+}
+
 /** Options of a server-side bundle (server or CLI) with its lazily read neighbours. */
 function serverSide(entry, outfile, parts = []) {
   return {
@@ -313,7 +333,7 @@ function serverSide(entry, outfile, parts = []) {
     entryPoints: [entry],
     outfile,
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [...(parts.length > 0 ? [onDemandPartsPlugin(parts)] : []), lazyLanguageServerFilesPlugin(), lazyRuleDocsPlugin(outfile), lazyYamlPlugin()],
+    plugins: [...(parts.length > 0 ? [onDemandPartsPlugin(parts)] : []), lazyLanguageServerFilesPlugin(), lazyCryptoPlugin(), lazyRuleDocsPlugin(outfile), lazyYamlPlugin()],
     // The stand-ins' requires of yaml.js and of the parts are meant to stay runtime requires.
     logOverride: { 'unsupported-require-call': 'silent' },
   };

@@ -116,6 +116,34 @@ describe('code cache of the built programs', () => {
     assert.match(stdout, /"id":1,"result":\{"capabilities"/, stderr);
   });
 
+  it('answers initialize without loading node:crypto (about 3 ms of every start)', async () => {
+    // vscode-jsonrpc gets a lazy stand-in for crypto (esbuild.mjs), and the cache check uses CRC-32.
+    const dir = tempDir();
+    const report = path.join(dir, 'modules.txt');
+    const preload = path.join(dir, 'preload.js');
+    fs.writeFileSync(preload, `process.on('SIGTERM', () => { require('node:fs').writeFileSync(${JSON.stringify(report)}, process.moduleLoadList.join('\\n')); process.exit(0); });\n`);
+    const child = spawn(process.execPath, ['-r', preload, requireBuild('server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+    child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    let stdout = '';
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer to initialize')), 20_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('"id":1')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGTERM');
+    await exited;
+    const modules = fs.readFileSync(report, 'utf8').split('\n');
+    assert.ok(modules.some((m) => m.endsWith(' net')), 'the list is the server process\'s own');
+    assert.deepEqual(modules.filter((m) => / crypto$/.test(m)), []);
+  });
+
   it('starts as a worker thread, as `check` starts its workers', async () => {
     // main.ts hands workers the file node started: the entry, which loads the bundle with its cache.
     const worker = new Worker(requireBuild('cli.js'), { argv: ['--version'], stdout: true });
