@@ -326,6 +326,23 @@ function lazyCryptoPlugin() {
   };
 }
 
+/**
+ * `vscode-languageserver-types` resolves to its ES module build (its exports' "module"
+ * condition), which esbuild wraps for every CommonJS `require` of it (the protocol library and a
+ * dozen dockerfile-ast files) by copying its hundreds of exports into a new object each time.
+ * Its CommonJS build is required as it is: `initialize` 7 to 9 ms sooner in two interleaved runs
+ * of 21 starts, for 3 KB more bundle.
+ */
+function commonJsTypesPlugin() {
+  const main = require.resolve('vscode-languageserver-types');
+  return {
+    name: 'commonjs-types',
+    setup(build) {
+      build.onResolve({ filter: /^vscode-languageserver-types$/ }, () => ({ path: main }));
+    },
+  };
+}
+
 /** Options of a server-side bundle (server or CLI) with its lazily read neighbours. */
 function serverSide(entry, outfile, parts = []) {
   return {
@@ -333,7 +350,7 @@ function serverSide(entry, outfile, parts = []) {
     entryPoints: [entry],
     outfile,
     banner: { js: '#!/usr/bin/env node' },
-    plugins: [...(parts.length > 0 ? [onDemandPartsPlugin(parts)] : []), lazyLanguageServerFilesPlugin(), lazyCryptoPlugin(), lazyRuleDocsPlugin(outfile), lazyYamlPlugin()],
+    plugins: [...(parts.length > 0 ? [onDemandPartsPlugin(parts)] : []), lazyLanguageServerFilesPlugin(), lazyCryptoPlugin(), commonJsTypesPlugin(), lazyRuleDocsPlugin(outfile), lazyYamlPlugin()],
     // The stand-ins' requires of yaml.js and of the parts are meant to stay runtime requires.
     logOverride: { 'unsupported-require-call': 'silent' },
   };
@@ -351,7 +368,7 @@ const parts = await Promise.all(ON_DEMAND.map(async (part) => ({ part, ...(await
 const partsOf = (program) => (program.name === 'server' ? parts : []);
 
 const builds = [
-  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'client/out/extension.js', external: ['vscode'], plugins: [commonJsTypesPlugin()] },
   ...parts.map(({ part, imports }) => partBundle(part, imports, 'server/out')),
   ...PROGRAMS.flatMap((p) =>
     production
