@@ -1,6 +1,5 @@
 // Knowledge hovers: the env-var or package-flag entry for the word under the cursor.
-import type { Property } from 'dockerfile-ast';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { apkCommand, aptCommand } from '../shell/apt';
 import type { Word } from '../shell/lexer';
 import type { SimpleCommand } from '../shell/parser';
@@ -28,7 +27,7 @@ export function knowledgeAt(model: DocumentModel, offset: number): string | null
 }
 
 function propertyKnowledge(model: DocumentModel, info: InstructionInfo, offset: number): string | null {
-  const props = (info.node as unknown as { getProperties(): Property[] }).getProperties();
+  const props = propertiesOf(info);
   for (const prop of props) {
     const range = prop.getNameRange();
     if (model.text.offsetAt(range.start) <= offset && offset <= model.text.offsetAt(range.end)) return envMarkdown(prop.getName());

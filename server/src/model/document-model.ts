@@ -1,6 +1,6 @@
 // The parsed view of one Dockerfile text, shared by every rule and feature.
 // Parsing happens once; shell ASTs are built lazily and memoized per instruction.
-import { DockerfileParser, From, Instruction, JSONInstruction, type Dockerfile } from 'dockerfile-ast';
+import { DockerfileParser, From, Instruction, JSONInstruction, type Dockerfile, type Property, type PropertyInstruction } from 'dockerfile-ast';
 import { logicalOffset, logicalText } from '../shell/lexer';
 import { parseShell, type ShellScript } from '../shell/parser';
 import { organizeCommentsOnce, readByteOrderMarkDirectly, readPlainArgumentsDirectly, readVerbatimPropertyValuesDirectly, skipNeedlessHeredocProbes } from './parse-speedups';
@@ -22,6 +22,12 @@ export interface InstructionInfo {
   end: number;
   /** The stage, or null for ARGs before the first FROM. */
   stage: Stage | null;
+}
+
+/** The `name=value` properties of an ENV, ARG or LABEL instruction; none for other keywords. */
+export function propertiesOf(info: InstructionInfo): Property[] {
+  const node = info.node as Partial<Pick<PropertyInstruction, 'getProperties'>>;
+  return typeof node.getProperties === 'function' ? node.getProperties() : [];
 }
 
 /** What `byKeyword` answers for a keyword no instruction has. */

@@ -1,9 +1,8 @@
 // Catalogue §4.1/§4.8: the observable behaviour of a Dockerfile, and the check that a rewrite kept it.
-import type { Property } from 'dockerfile-ast';
 import { aptPackagesFor } from '../knowledge/package-maps';
 import { packageName } from '../knowledge/build-packages';
 import { syntaxProblemCount } from '../fix/apply';
-import { DocumentModel } from '../model/document-model';
+import { propertiesOf, DocumentModel } from '../model/document-model';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import { apkCommand, aptCommand } from '../shell/apt';
 import { isPathOrUrl, pipInstall, requirementName } from '../shell/pip';
@@ -161,7 +160,7 @@ function finalEnv(stage: Stage): Map<string, string> {
   const env = new Map<string, string>();
   for (const info of stageChainInstructions(stage)) {
     if (info.keyword !== 'ENV') continue;
-    for (const prop of (info.node as unknown as { getProperties(): Property[] }).getProperties()) {
+    for (const prop of propertiesOf(info)) {
       const name = prop.getName();
       let value = prop.getValue() ?? '';
       if (name === 'PATH') value = value.replace(/\$\{PATH\}|\$PATH\b/g, env.get('PATH') ?? '$PATH');

@@ -3,7 +3,7 @@
 // own instructions, comments, ENV, WORKDIR, EXPOSE and command, and copies the environment.
 import { impliedCodename } from '../knowledge/image-info';
 import { NEWEST_STABLE_MINOR } from '../knowledge/python-releases';
-import { DocumentModel, type InstructionInfo } from '../model/document-model';
+import { propertiesOf, DocumentModel, type InstructionInfo } from '../model/document-model';
 import { applyEdits } from '../model/text';
 import { formatPythonTag, hasRcSuffix, imageEdit, imageSite, withTag } from '../model/image-ref';
 import type { Stage } from '../model/stages';
@@ -499,7 +499,7 @@ const RUNTIME_ONLY_ENV = /^(PYTHONUNBUFFERED|PYTHONFAULTHANDLER|PYTHONIOENCODING
 
 /** An ENV whose every key is runtime-only: the builder does without it. */
 function runtimeOnlyEnv(model: DocumentModel, info: InstructionInfo): boolean {
-  const props = (info.node as unknown as { getProperties(): { getName(): string }[] }).getProperties();
+  const props = propertiesOf(info);
   return props.length > 0 && props.every((p) => RUNTIME_ONLY_ENV.test(p.getName())) && !model.content.slice(info.start, info.end).includes('$');
 }
 
@@ -575,7 +575,7 @@ function assemble(model: DocumentModel, final: Stage, a: AssembleInput): { text:
   const recipeKeys = new Set(a.plan.envLines.flatMap((l) => [...l.matchAll(/(?:^ENV\s+|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)].map((m) => m[1] as string)));
   const overridden = (info: InstructionInfo, position: number): boolean => {
     if (prepared || position >= prepareAt || recipeKeys.size === 0) return false;
-    const props = (info.node as unknown as { getProperties(): { getName(): string }[] }).getProperties();
+    const props = propertiesOf(info);
     return props.length > 0 && props.every((p) => recipeKeys.has(p.getName()));
   };
   for (const [position, info] of a.prefix.entries()) {
@@ -714,7 +714,7 @@ export function withoutStaleUvEnv(text: string, env: Pick<LintEnvironment, 'read
   if (!final || final.parent) return null;
   const stale = final.instructions.filter((info) => {
     if (info.keyword !== 'ENV') return false;
-    const props = (info.node as unknown as { getProperties(): { getName(): string }[] }).getProperties();
+    const props = propertiesOf(info);
     return props.length > 0 && props.every((p) => UV_INSTALL_ENV.has(p.getName()));
   });
   if (stale.length === 0) return null;

@@ -1,6 +1,6 @@
 // Path arithmetic for container paths, plus COPY/ADD operand and WORKDIR resolution shared by rules.
 import type { Flag } from 'dockerfile-ast';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { boundedMemo, perModelMemo } from '../model/memo';
 import type { Stage } from '../model/stages';
 
@@ -389,7 +389,7 @@ function lookupBefore(scan: StageScan, name: string, index: number): string | un
 }
 
 function recordVariables(info: InstructionInfo, vars: Map<string, string>, model: DocumentModel, scan: StageScan): void {
-  const props = (info.node as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties();
+  const props = propertiesOf(info);
   const change = (name: string, value: string | undefined): void => {
     if (value === undefined) vars.delete(name);
     else vars.set(name, value);

@@ -1,7 +1,7 @@
 // ENV settings in effect in a stage chain, and the edits runtime rules make around them: removing
 // one ENV key, inserting lines above an instruction without detaching its comments and pragmas.
-import type { Property, PropertyInstruction } from 'dockerfile-ast';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import type { Property } from 'dockerfile-ast';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { perStageMemo } from '../model/memo';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
@@ -22,7 +22,7 @@ export function envSettings(stage: Stage): EnvSetting[] {
   const settings: EnvSetting[] = [];
   for (const info of stageChainInstructions(stage)) {
     if (info.keyword !== 'ENV') continue;
-    for (const property of (info.node as PropertyInstruction).getProperties()) {
+    for (const property of propertiesOf(info)) {
       settings.push({ info, property, name: property.getName(), value: property.getValue() });
     }
   }
@@ -41,7 +41,7 @@ export function lastEnvSetting(stage: Stage, name: string): EnvSetting | undefin
  * key. Returns null when the removal would also swallow a comment line inside the instruction.
  */
 export function removeEnvKeyEdit(model: DocumentModel, setting: EnvSetting): TextEdit | null {
-  const props = (setting.info.node as PropertyInstruction).getProperties();
+  const props = propertiesOf(setting.info);
   const offset = (p: Property, end: boolean): number => model.text.offsetAt(end ? p.getRange().end : p.getRange().start);
   const target = offset(setting.property, false);
   const index = props.findIndex((p) => offset(p, false) === target);

@@ -1,6 +1,6 @@
 // Iteration helpers shared by rules: shell commands per stage, ENV/ARG lookups, RUN flags.
-import type { Flag, Property } from 'dockerfile-ast';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import type { Flag } from 'dockerfile-ast';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { perModelMemo } from '../model/memo';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
@@ -124,7 +124,7 @@ function definedInChain(stage: Stage, before: InstructionInfo, keywords: readonl
   for (const info of stageChainInstructions(stage)) {
     if (info.index >= before.index) break;
     if (!keywords.includes(info.keyword)) continue;
-    const props = (info.node as unknown as { getProperties(): Property[] }).getProperties();
+    const props = propertiesOf(info);
     for (const p of props) vars.set(p.getName(), p.getValue());
   }
   return vars;
@@ -157,7 +157,7 @@ function definitionScan(stage: Stage, keywords: readonly string[]): DefinitionSc
   const own: DefinitionScan['own'] = [];
   for (const info of stage.instructions) {
     if (!keywords.includes(info.keyword)) continue;
-    const props = (info.node as unknown as { getProperties(): Property[] }).getProperties();
+    const props = propertiesOf(info);
     for (const p of props) {
       own.push({ at: info.index, name: p.getName(), value: p.getValue() });
       final.set(p.getName(), p.getValue());

@@ -1,6 +1,6 @@
 // PYD412: `ENV key value` / `LABEL key value` written in the legacy form without `=`.
-import type { Property, PropertyInstruction } from 'dockerfile-ast';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import type { Property } from 'dockerfile-ast';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { defineRule } from './define-rule';
 import { replaceSpan } from './edit-helpers';
 import type { Fix } from './types';
@@ -49,7 +49,7 @@ function isOneQuotedWord(raw: string): boolean {
 
 /** The legacy property of an ENV/LABEL instruction, or null when it uses `=` (or is broken). */
 function legacyProperty(info: InstructionInfo): Property | null {
-  const props = (info.node as PropertyInstruction).getProperties();
+  const props = propertiesOf(info);
   const first = props[0];
   // Docker decides by the first word: without `=` the rest of the line is one value.
   // A first property without any value is a syntax error that Docker reports itself.

@@ -1,8 +1,7 @@
 // PYD405: the final image runs Python without `PYTHONUNBUFFERED` and `PYTHONFAULTHANDLER`.
-import type { DocumentModel } from '../model/document-model';
+import { propertiesOf, type DocumentModel } from '../model/document-model';
 import type { Range } from '../model/text';
 import { defineRule } from './define-rule';
-import type { PropertyInstruction } from 'dockerfile-ast';
 import { insertAt, insertLinesAfter, replaceSpan } from './edit-helpers';
 import { finalEntry, pythonEntry, pythonInvocation, valuesOf, type EntryCommand, type FinalEntry } from './entrypoint-helpers';
 import { chainEnv } from './env-helpers';
@@ -38,9 +37,9 @@ const PYTHON_SETTINGS = new Set(['PYTHONUNBUFFERED', 'PYTHONFAULTHANDLER', 'PYTH
  * value is one plain word; otherwise null.
  */
 function joinEnvFix(model: DocumentModel, entry: FinalEntry, keys: string[]): Fix | null {
-  const info = entry.stage.instructions.find((i) => i.keyword === 'ENV' && (i.node as PropertyInstruction).getProperties().some((p) => PYTHON_SETTINGS.has(p.getName())));
+  const info = entry.stage.instructions.find((i) => i.keyword === 'ENV' && propertiesOf(i).some((p) => PYTHON_SETTINGS.has(p.getName())));
   if (!info) return null;
-  const props = (info.node as PropertyInstruction).getProperties();
+  const props = propertiesOf(info);
   const last = props[props.length - 1];
   if (!last) return null;
   const added = keys.map((k) => `${k}=1`).join(' ');

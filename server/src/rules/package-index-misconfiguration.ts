@@ -1,6 +1,5 @@
 // PYD216: package index / mirror misconfiguration: duplicate --index-url, http, --trusted-host, credentials, repetition.
-import type { Property } from 'dockerfile-ast';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import type { Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import type { Word } from '../shell/lexer';
@@ -267,7 +266,7 @@ function variableReports(model: DocumentModel, info: InstructionInfo): Report[] 
   if ((info.keyword !== 'ENV' && info.keyword !== 'ARG') || !info.stage) return [];
   const reports: Report[] = [];
   const scope = new LazyScope(info.stage, info, false);
-  for (const prop of (info.node as unknown as { getProperties(): Property[] }).getProperties()) {
+  for (const prop of propertiesOf(info)) {
     const name = prop.getName();
     // Most variables are neither: skip them before reading values and ranges.
     if (!TRUST_VARIABLES.has(name) && !URL_VARIABLES.has(name)) continue;

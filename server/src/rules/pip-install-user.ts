@@ -1,5 +1,5 @@
 // PYD205: `pip install --user` environments that end up unusable (under /root, or scripts off PATH).
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { inStageChain, rootStage, stageChainInstructions, type Stage } from '../model/stages';
 import type { TextEdit } from '../model/text';
 import type { Word } from '../shell/lexer';
@@ -68,7 +68,7 @@ function copiesUserBase(source: string): boolean {
 /** The values of PATH set by ENV instructions. */
 function pathValues(info: InstructionInfo): string[] {
   if (info.keyword !== 'ENV') return [];
-  const props = (info.node as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties();
+  const props = propertiesOf(info);
   return props.filter((p) => p.getName() === 'PATH').map((p) => p.getValue() ?? '');
 }
 

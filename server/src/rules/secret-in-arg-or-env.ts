@@ -1,6 +1,5 @@
 // PYD504: secrets written into ARG/ENV values or into URLs with a password.
-import type { Property } from 'dockerfile-ast';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { boundedMemo } from '../model/memo';
 import { comparePositions, type Range } from '../model/text';
 import { defineRule } from './define-rule';
@@ -75,10 +74,6 @@ const URL_CREDENTIALS_RE = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:'"`]*:([^\s/?#@'"`]
 interface Located {
   range: Range;
   message: string;
-}
-
-function propertiesOf(info: InstructionInfo): Property[] {
-  return (info.node as unknown as { getProperties(): Property[] }).getProperties();
 }
 
 function secretProperties(info: InstructionInfo): Located[] {

@@ -1,7 +1,7 @@
 // What the final image runs and where it listens: effective argv, Python servers, ports, gunicorn
 // settings, and the ENV it carries.
 import type { Property } from 'dockerfile-ast';
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { perStageMemo } from '../model/memo';
 import { stageChainInstructions, type Stage } from '../model/stages';
 import { effectiveWords } from '../shell/query';
@@ -277,7 +277,7 @@ export function resolvePort(model: DocumentModel, stage: Stage, at: InstructionI
     const envNames = new Set(
       stageChainInstructions(stage)
         .filter((i) => i.keyword === 'ENV' && i.index < at.index)
-        .flatMap((i) => (i.node as unknown as { getProperties(): Property[] }).getProperties().map((p) => p.getName())),
+        .flatMap((i) => propertiesOf(i).map((p) => p.getName())),
     );
     const vars = new Map([...variablesBefore(model, at)].filter(([name]) => envNames.has(name)));
     text = substitute(text, vars);

@@ -1,5 +1,5 @@
 // PYD208: "activating" a virtual environment inside RUN, which cannot outlive that RUN.
-import type { DocumentModel, InstructionInfo } from '../model/document-model';
+import { propertiesOf, type DocumentModel, type InstructionInfo } from '../model/document-model';
 import { stageChainInstructions } from '../model/stages';
 import type { Word } from '../shell/lexer';
 import type { SimpleCommand } from '../shell/parser';
@@ -93,7 +93,7 @@ function creatingRun(model: DocumentModel, use: ActivationUse, dir: string): Ins
 /** Whether some ENV already puts the venv on PATH (so inserting another would duplicate it). */
 function pathAlreadySet(model: DocumentModel, dir: string): boolean {
   return model.byKeyword('ENV').some((info) =>
-    (info.node as unknown as { getProperties(): { getName(): string; getValue(): string | null }[] }).getProperties().some((p) => {
+    propertiesOf(info).some((p) => {
       const value = p.getValue() ?? '';
       return p.getName() === 'PATH' && (value.includes(`${dir}/bin`) || value.includes('VIRTUAL_ENV'));
     }),
