@@ -15,8 +15,10 @@ import { REPO_ROOT } from '../support/paths';
  * PYD301's named-package installs (5 KB), PYD306's unneeded `apk update`, the problem counts of
  * shared fixes and the Optimize output review (PYD405 joining an ENV, PYD501's start-up writers);
  * plus room for a few small changes. Raise it only with a line here saying what the bytes bought.
+ * 705 KB: PYD218 (pip into an externally managed distribution Python, PEP 668) took the bundle
+ * from 696.6 to 702.2 KB: 3.8 KB for the rule, 1.7 KB for the Debian/Ubuntu/Alpine release table.
  */
-const SERVER_BUNDLE_LIMIT = 700 * 1024;
+const SERVER_BUNDLE_LIMIT = 705 * 1024;
 
 interface BundleSizes {
   server: number | null;

@@ -28,6 +28,7 @@ import uvIntegrationPitfalls from './uv-integration-pitfalls';
 import unlockedDependencies from './unlocked-dependencies';
 import packageIndexMisconfiguration from './package-index-misconfiguration';
 import unreadableProjectFile from './unreadable-project-file';
+import pipIntoSystemPython from './pip-into-system-python';
 import dependencyInstallAfterSourceCopy from './dependency-install-after-source-copy';
 import aptGetUpdateAlone from './apt-get-update-alone';
 import aptListsNotRemoved from './apt-lists-not-removed';
@@ -97,6 +98,7 @@ export const ALL_RULES: readonly Rule[] = [
   unlockedDependencies,
   packageIndexMisconfiguration,
   unreadableProjectFile,
+  pipIntoSystemPython,
   dependencyInstallAfterSourceCopy,
   aptGetUpdateAlone,
   aptListsNotRemoved,
