@@ -65,6 +65,38 @@ describe("DocumentModel's escape character, as BuildKit reads it", () => {
   });
 });
 
+// BuildKit trims Go's `unicode.IsSpace` from the start of a line (NBSP, NEL, U+2028, …), and
+// dockerfile-ast only blanks and tabs: to it `<U+2028># escape=\`` was an instruction ` #`, so
+// the escape directive was missed and PYD003 reported the line; its ignore pragma, inserted
+// above, then pushed the directive out of the directives (npm run fuzz, seed 1330973048).
+describe('DocumentModel: white space BuildKit trims in front of an instruction or comment', () => {
+  it('reads an escape directive behind such white space', () => {
+    for (const space of ['\u2028', '\u0085', '\u00a0', '  \u3000']) {
+      const text = `${space}# escape=\`\nFROM python:3.12\nRUN pip install \`\n    flask\n`;
+      assert.equal(new DocumentModel(text).escapeChar, '`', JSON.stringify(space));
+      assert.deepEqual([...honouredDirectives(text)], [['escape', '`']], JSON.stringify(space));
+    }
+  });
+
+  it('reads a comment or an instruction behind it, and reports no invalid instruction', () => {
+    const text = 'FROM python:3.12\n\u00a0# a comment\n\u2028RUN pip install flask\n\u3000\nCMD ["python", "app.py"]\n';
+    const model = new DocumentModel(text);
+    assert.deepEqual(model.instructions.map((i) => i.keyword), ['FROM', 'RUN', 'CMD']);
+    assert.equal(model.content, text);
+    assert.deepEqual(lint(text, { env }).findings.filter((f) => f.code === 'PYD003'), []);
+  });
+
+  it('keeps it inside a continuation line, where BuildKit keeps it too', () => {
+    const model = new DocumentModel('FROM python:3.12\nRUN echo a \\\n\u00a0b\n');
+    assert.deepEqual(model.instructions.map((i) => i.keyword), ['FROM', 'RUN']);
+    assert.ok(model.content.slice(model.instructions[1]?.start, model.instructions[1]?.end).includes('\u00a0b'));
+  });
+
+  it('still reads a byte-order mark in mid-file as no white space', () => {
+    assert.deepEqual(new DocumentModel('FROM python:3.12\n\uFEFFRUN true\n').instructions.map((i) => i.keyword), ['FROM', '\uFEFFRUN']);
+  });
+});
+
 describe('directiveGuard', () => {
   it('has nothing to check in a file without a directive-like comment below the top', () => {
     assert.equal(directiveGuard(new DocumentModel('# escape=`\nFROM python:3.12\nRUN pip install flask\n')), undefined);

@@ -201,8 +201,15 @@ export const instruction: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.array(pick(TRICKY_TEXT), { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')) },
 );
 
-/** Indentation in front of an instruction (Docker allows it). */
-const indented: fc.Arbitrary<string> = fc.tuple(fc.constantFrom('', '', '', '', '  ', '\t'), instruction).map(([indent, line]) => indent + line);
+/**
+ * Indentation in front of an instruction (Docker allows it), rarely with the Unicode white
+ * space BuildKit trims there and dockerfile-ast does not (NBSP, U+2028, NEL, ideographic space).
+ */
+const indent: fc.Arbitrary<string> = fc.oneof(
+  { weight: 30, arbitrary: fc.constantFrom('', '', '', '', '  ', '\t') },
+  { weight: 1, arbitrary: fc.constantFrom('\u00a0', '\u2028', ' \u0085', '\u3000 ') },
+);
+const indented: fc.Arbitrary<string> = fc.tuple(indent, instruction).map(([space, line]) => space + line);
 
 /** A stage: FROM plus its body. */
 const stage: fc.Arbitrary<string[]> = fc
@@ -248,6 +255,13 @@ const REALISTIC_BLOCKS: readonly (readonly string[])[] = [
     'RUN apt-get update\nRUN apt-get install -y gcc build-essential',
     'RUN apt-get update && apt-get install -y curl',
     'RUN apk add gcc musl-dev libffi-dev',
+    // Alpine's index: an `apk update` that `--no-cache` makes pointless (PYD306), alone, in its
+    // own RUN, kept by a later apk command or cleared by an rm.
+    'RUN apk update && apk add gcc musl-dev libffi-dev',
+    'RUN apk update\nRUN apk add --no-cache gcc musl-dev',
+    `RUN apk update && ${CONT}    apk add --no-cache libpq && ${CONT}    apk del --no-cache .build-deps`,
+    'RUN apk update && apk add --no-cache curl && rm -rf /var/cache/apk/*',
+    'RUN apk update && apk add --no-cache tini\nRUN apk upgrade',
     '',
   ],
   [
@@ -281,7 +295,7 @@ const REALISTIC_BLOCKS: readonly (readonly string[])[] = [
   ],
 ];
 
-const REALISTIC_IMAGES = ['python:3.12-slim-bookworm', 'python:3.12-slim', 'python:3.12', 'python:3.8', 'python:3.12-alpine', 'python:latest', 'python:3.11-slim-bullseye'];
+const REALISTIC_IMAGES = ['python:3.12-slim-bookworm', 'python:3.12-slim', 'python:3.12', 'python:3.8', 'python:3.12-alpine', 'python:latest', 'python:3.11-slim-bullseye', 'python:3.13-alpine3.20'];
 
 /** One typical stage: a pick from every block, sometimes two neighbours swapped. */
 const realisticStage = (final: boolean): fc.Arbitrary<string[]> =>
@@ -302,11 +316,34 @@ const realisticLines: fc.Arbitrary<string[]> = fc.oneof(
     .map(([builder, final, copy]) => [...builder, '', final[0] as string, copy, ...final.slice(1)]),
 );
 
+/** A short stage: FROM plus a few instructions. */
+const shortStage: fc.Arbitrary<string[]> = fc
+  .tuple(fc.tuple(pick(FROM_FLAGS), pick(IMAGES), pick(ALIASES)).map(([f, i, a]) => `FROM ${f}${i}${a}`), fc.array(indented, { maxLength: 4 }))
+  .map(([from, body]) => [from, ...body]);
+
+/**
+ * Many stages with comments before, inside and after them: the parse hands each comment to its
+ * stage by a binary search over the stage ranges (model/parse-speedups.ts), which must agree
+ * with the library's scan of every stage.
+ */
+export const commentedStages: fc.Arbitrary<string[]> = fc
+  .array(
+    fc.tuple(fc.array(pick(COMMENTS), { maxLength: 2 }), shortStage, fc.array(pick(COMMENTS), { maxLength: 2 }), fc.nat(4)).map(([before, body, after, at]) => {
+      // A comment between the instructions of the stage too, not only around it.
+      const lines = [...body];
+      lines.splice(1 + (at % lines.length), 0, '# in the stage');
+      return [...before, ...lines, ...after];
+    }),
+    { minLength: 4, maxLength: 14 },
+  )
+  .map((stages) => stages.flat());
+
 /** Mostly well-formed multi-stage documents, sometimes instructions in any order. */
 export const dockerfile: fc.Arbitrary<GeneratedDockerfile> = fc.record({
   layout,
   lines: fc.oneof(
     { weight: 3, arbitrary: realisticLines },
+    { weight: 1, arbitrary: commentedStages },
     { weight: 4, arbitrary: fc.tuple(fc.array(fc.oneof(pick(ARG_FORMS).map((a) => `ARG ${a}`), pick(COMMENTS)), { maxLength: 2 }), fc.array(stage, { minLength: 1, maxLength: 3 })).map(([pre, stages]) => [...pre, ...stages.flat()]) },
     { weight: 1, arbitrary: fc.array(indented, { maxLength: 15 }) },
   ),

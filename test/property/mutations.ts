@@ -78,7 +78,7 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('inject' as const), at: fraction, garbage }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fraction }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('add-directive' as const), directive: fc.constantFrom('# escape=`', '# escape=\\', '# syntax=docker/dockerfile:1') }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('indent-line' as const), at: fraction, indent: fc.constantFrom('  ', '\t', '    ') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('indent-line' as const), at: fraction, indent: fc.constantFrom('  ', '\t', '    ', '\u00a0', '\u2028') }) },
 );
 
 export const finish: fc.Arbitrary<Finish> = fc.record({

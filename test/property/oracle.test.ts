@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DocumentModel } from '../../server/src/model/document-model';
-import { containerCommand, goTrimSpace, lineEndingProblem, simpleWords } from './oracle';
+import { containerCommand, directiveLines, goTrimSpace, installedPackages, lineEndingProblem, simpleWords } from './oracle';
 
 describe('oracle: simpleWords', () => {
   it('splits plain and quoted words', () => {
@@ -26,6 +26,14 @@ describe('oracle: simpleWords', () => {
     assert.deepEqual(simpleWords('app \u001b[1m \u000bx'), undefined);
     assert.deepEqual(simpleWords('app \u001bx \u000bx'), ['app', '\u001bx', '\u000bx']);
     assert.deepEqual(simpleWords('app\tx'), ['app', 'x']);
+  });
+
+  // npm run fuzz, seed 1680882804: `CMD app true ]` is the argv ["app", "true", "]"] to sh too.
+  it('takes `]` for a word character, and leaves a `[` (a glob) to the shell', () => {
+    assert.deepEqual(simpleWords('poetry config virtualenvs.in-project true ]'), ['poetry', 'config', 'virtualenvs.in-project', 'true', ']']);
+    assert.deepEqual(simpleWords('app a]b'), ['app', 'a]b']);
+    assert.equal(simpleWords('app [ab]'), undefined);
+    assert.equal(simpleWords('app [ab'), undefined);
   });
 
   it('takes `=` for an assignment only after an unquoted name in the first word', () => {
@@ -75,5 +83,34 @@ describe('oracle: containerCommand', () => {
   it('trims the arguments as Go does: NBSP and NEL go, a byte-order mark stays', () => {
     assert.deepEqual(cmdOf('FROM a\nCMD app x \u00a0\u0085'), ['app', 'x']);
     assert.equal(goTrimSpace('\u3000 app \ufeff'), 'app \ufeff');
+  });
+});
+
+describe('oracle: directiveLines', () => {
+  it("skips the white space BuildKit trims in front of the `#` (Go's unicode.IsSpace, NEL included)", () => {
+    for (const space of ['  ', '\t', '\u2028', '\u0085', '\u00a0']) {
+      assert.deepEqual(directiveLines(`${space}# escape=\`\nFROM python:3.12`), [`${space}# escape=\``], JSON.stringify(space));
+    }
+  });
+
+  it('takes a byte-order mark only at the start of the file', () => {
+    assert.deepEqual(directiveLines('\uFEFF# escape=`\nFROM python:3.12'), ['# escape=`']);
+    assert.deepEqual(directiveLines('  \uFEFF# escape=`\nFROM python:3.12'), []);
+  });
+});
+
+describe('oracle: installedPackages', () => {
+  const heredocs = (text: string): string[] => [...installedPackages(new DocumentModel(text))].filter((p) => p.startsWith('heredoc:'));
+
+  // npm run fuzz, seed 984765362: PYD214 added `--no-cache` before a shell here-document.
+  it('keeps the heredoc part of a RUN, not the commands before it', () => {
+    const before = 'FROM python:3.12\nRUN uv pip install --system app<<EOT httpx\n';
+    const after = 'FROM python:3.12\nRUN uv pip install --no-cache --system app<<EOT httpx\n';
+    assert.deepEqual(heredocs(before), ['heredoc:<<EOT httpx']);
+    assert.deepEqual(heredocs(after), heredocs(before));
+  });
+
+  it('tells an edit inside the heredoc apart', () => {
+    assert.notDeepEqual(heredocs('FROM python:3.12\nRUN <<EOF\npip install flask\nEOF\n'), heredocs('FROM python:3.12\nRUN <<EOF\npip install --no-cache-dir flask\nEOF\n'));
   });
 });

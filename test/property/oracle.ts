@@ -59,6 +59,11 @@ export function bomProblem(before: string, after: string): string | undefined {
   return undefined;
 }
 
+/** Go's `unicode.IsSpace`: what BuildKit trims from the start of a line (NEL too, no byte-order mark). */
+const GO_SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+const DIRECTIVE_LINE = new RegExp(`^${GO_SPACE}*#[^\\S\\uFEFF]*[A-Za-z][A-Za-z0-9]*[^\\S\\uFEFF]*=`);
+const ESCAPE_LINE = new RegExp(`^${GO_SPACE}*#[^\\S\\uFEFF]*escape[^\\S\\uFEFF]*=`, 'i');
+
 /**
  * The parser-directive lines at the top of a file (`# escape=\``, `# syntax=…`), as Docker
  * reads them: only before the first instruction, comment or blank line.
@@ -68,8 +73,9 @@ export function directiveLines(text: string): string[] {
   const out: string[] = [];
   for (const line of lines) {
     // `[^\S\uFEFF]`: JavaScript's `\s` includes the byte-order mark, Docker's white space does
-    // not; a mark anywhere but at the very start of the file makes the line an instruction.
-    if (!/^[^\S\uFEFF]*#[^\S\uFEFF]*[A-Za-z][A-Za-z0-9]*[^\S\uFEFF]*=/.test(line)) break;
+    // not; a mark anywhere but at the very start of the file makes the line an instruction. In
+    // front of the `#`, BuildKit trims Go's `unicode.IsSpace`, which also has NEL.
+    if (!DIRECTIVE_LINE.test(line)) break;
     out.push(line);
   }
   return out;
@@ -77,7 +83,7 @@ export function directiveLines(text: string): string[] {
 
 /** Why `after` does not keep the escape directive of `before`, or undefined. */
 export function escapeProblem(before: string, after: string): string | undefined {
-  const escapeLine = (lines: string[]): string | undefined => lines.find((l) => /^[^\S\uFEFF]*#[^\S\uFEFF]*escape[^\S\uFEFF]*=/i.test(l));
+  const escapeLine = (lines: string[]): string | undefined => lines.find((l) => ESCAPE_LINE.test(l));
   const had = escapeLine(directiveLines(before));
   if (had !== undefined && !directiveLines(after).includes(had)) return `the escape directive \`${had}\` is gone from the directives`;
   const a = new DocumentModel(before).escapeChar;
@@ -88,8 +94,8 @@ export function escapeProblem(before: string, after: string): string | undefined
 
 /**
  * What the Dockerfile installs, across all stages: `pip:<name>`, `pip-file:<path>` (for `-r`),
- * `apt:<name>`, `apk:<name>`, plus the text of every heredoc RUN (opaque to the rules, so a
- * rewrite must carry it over verbatim). Words with variables are kept as written.
+ * `apt:<name>`, `apk:<name>`, plus the text of every heredoc part of a RUN (opaque to the rules,
+ * so a rewrite must carry it over verbatim). Words with variables are kept as written.
  */
 export function installedPackages(model: DocumentModel): Set<string> {
   const out = new Set<string>();
@@ -100,7 +106,9 @@ export function installedPackages(model: DocumentModel): Set<string> {
       if (!model.isExecForm(info)) out.add(`run-text:${model.content.slice(info.start, info.end).replace(/\s+/g, ' ')}`);
       continue;
     }
-    if (script.opaque.some((o) => o.reason === 'heredoc')) out.add(`heredoc:${model.content.slice(info.start, info.end).replace(/\s+/g, ' ')}`);
+    // The heredoc part only: the commands before it are read like any others, and a fix may
+    // edit them (PYD214's `--no-cache` in `uv pip install … café<<café …`, a shell here-document).
+    for (const o of script.opaque) if (o.reason === 'heredoc') out.add(`heredoc:${model.content.slice(o.start, o.end).replace(/\s+/g, ' ')}`);
     for (const command of script.commands) {
       const pip = pipInstall(command);
       if (pip) {
@@ -202,8 +210,9 @@ export function simpleWords(text: string): string[] | undefined {
       continue;
     }
     // DEL, non-ASCII characters and the control characters other than the blanks (tab, LF; CR
-    // ends a line for the document model) are ordinary word characters to a POSIX shell.
-    if (!/[A-Za-z0-9_\-.,:/=@%+^\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\uffff]/.test(c)) return undefined;
+    // ends a line for the document model) are ordinary word characters to a POSIX shell, and so
+    // is `]`: only a `[` before it makes a glob, and `[` is left to the shell above.
+    if (!/[A-Za-z0-9_\-.,:/=@%+^\]\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f-\uffff]/.test(c)) return undefined;
     // `#` starts a comment, and `=` after an unquoted name in the first word makes an
     // assignment (`A=1 app`): both are shell work. After anything else (`"./run"=`, `./a=b`,
     // `=x`) it is an ordinary character.

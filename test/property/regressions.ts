@@ -155,4 +155,24 @@ export const REGRESSIONS: readonly Regression[] = [
     name: "a false alarm of the oracle, not of PYD401: an escape character ending the file (`CMD gunicorn shop.wsgi \\`) is a continuation into nothing that BuildKit drops, so the exec form the fix writes before it is read as JSON; the oracle kept the backslash (npm run fuzz, seed 1273849554; fixed in test/property/oracle.ts `joinContinuations`)",
     input: 'FROM python:3.12-slim-bookworm\nWORKDIR /srv\nCMD gunicorn shop.wsgi \\',
   },
+  {
+    name: "an escape directive behind U+2028 (white space to BuildKit, which trims Go's `unicode.IsSpace` from a line's start) was an instruction ` #` to dockerfile-ast, so the model missed the directive, PYD003 reported the line, and its ignore pragma, inserted above, pushed the directive out of the directives (npm run fuzz, seed 1330973048); fixed in model/document-model.ts `parseWithGoIndents` (such white space in front of an instruction is blanked in the parsed copy) and `honouredDirectiveLines` (NEL is white space too)",
+    input: '  \u2028# escape=`\nFROM python:3.12-slim-bookworm\nCMD ["python", "-m", "app", `\n    "--workers", "2"]',
+  },
+  {
+    name: "unsafe fix-all rejected PYD405's ENV as stuck because PYD003 turned `FROMM` into a FROM in the same pass, which made a new final stage below the ENV; a second run then added it (npm run fuzz, seed 570453285); fixed in fix/apply.ts `fixAll` (a fix stuck beside other fixes is deferred to the next pass once before it is rejected)",
+    input: 'FROM python:3.12-slim-bookworm\nFROMM python:3.12-slim-bookworm\nCOPY . /app\nCMD ["gunicorn", "app:app"]',
+  },
+  {
+    name: "safe Optimize kept `RUN source .venv/bin/activate` (PYD208) because removing it would have left `# tools` above the COPY, and never tried again after PYD309 moved the apk RUN under the comment; a second Optimize removed it (npm run fuzz, seed 1330973048); fixed in optimize/fix-loop.ts `runFixLoop` (fixes rejected on an earlier text are retried once nothing else is left) and optimize/plan.ts (the second safe step's rejections replace the first's)",
+    input: 'FROM python:3.12-slim\n# tools\nRUN source .venv/bin/activate\nCOPY . /app\nRUN apk add',
+  },
+  {
+    name: "a false alarm of the oracle, not of PYD401: a lone `]` is an ordinary word character to sh (only a `[` before it makes a glob), so the exec form `[\"poetry\", …, \"]\"]` runs the same argv; the oracle's word splitter gave up on it and compared with shell text (npm run fuzz, seed 1680882804; fixed in test/property/oracle.ts `simpleWords`)",
+    input: 'FROM python:3.12-slim\nCMD poetry config virtualenvs.in-project true ]',
+  },
+  {
+    name: "a false alarm of the oracle, not of PYD214: `--no-cache` added to `uv pip install` in front of a shell here-document (`café<<café`, no Dockerfile heredoc to BuildKit) leaves the opaque here-document as it was, but the oracle compared the whole RUN's text (npm run fuzz, seed 984765362; fixed in test/property/oracle.ts `installedPackages`, which keeps the heredoc part only)",
+    input: 'FROM python:3.12-slim-bookworm\nRUN uv pip install --system \\\n        # the API client\ncafé<<café        httpx \\\n        rich==13.7.1 && \\\n    poetry run pip install black',
+  },
 ];

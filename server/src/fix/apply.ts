@@ -199,6 +199,16 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
   // the circle (PYD103 and PYD108 retagging one image back and forth), so rejecting the exact
   // fix is not enough to stop it; every fix of the code is dropped for the rest of the run.
   const rejectedCodes = new Set<string>();
+  // Fixes left out of the next pass only (`deferredOnce`: every fix deferred so far, at most
+  // once each). A fix can look stuck because another fix of the same pass moved its target: an
+  // unsafe PYD003 fix that turns `\uFEFFFROM` into a FROM makes a new final stage, and PYD405's
+  // ENV, inserted below the old final FROM, leaves its finding in place. Such a fix gets one
+  // more try on the text the other fixes leave; rejecting it at once left work for a second run.
+  const deferredOnce = new Set<string>();
+  const skipNext = new Set<string>();
+  // The pass the deferred fixes sat out: they come back once it stands. Until then they stay
+  // out, since a second finding with the same fix (PYD405 has two) would take their place.
+  let skippedIn: PassUndo | undefined;
   // The state before each pass, to undo passes whose fixes made no progress or went in a circle.
   const history: PassUndo[] = [];
   const workspace = baseWorkspace(options.env);
@@ -246,26 +256,42 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       // too few passes for the fixes that remain, and a second run would still find work
       // (PYD103/PYD108 circling next to PYD310's cache mounts; npm run fuzz, seed 1101778035).
       passes = from;
+      // Stuck beside other fixes for the first time: deferred, not rejected (see `deferredOnce`).
+      const others = stuck.length > 0 && start.keys.some((k) => !culprits.some((c) => c.key === k.key));
       for (const c of culprits) {
         if (stuck.length === 0) rejectedCodes.add(c.code);
+        if (others && !deferredOnce.has(c.key)) {
+          deferredOnce.add(c.key);
+          skipNext.add(c.key);
+          continue;
+        }
         if (rejectedKeys.has(c.key)) continue;
         rejectedKeys.add(c.key);
         rejected.push({ code: c.code, title: c.title, reason });
       }
       continue;
     }
+    if (skippedIn && history.includes(skippedIn)) {
+      skipNext.clear();
+      skippedIn = undefined;
+    }
     const baseline = syntaxProblemCount(model);
     const candidates = oneFixPerFile(
       findings
         .filter((f) => !options.codes || options.codes.includes(f.code))
         .map((finding) => ({ finding, fix: chooseFix(finding, options.level) }))
-        .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedCodes.has(c.finding.code) && !rejectedKeys.has(fixKey(c.finding, c.fix)) && !isNoOp(model.text, c.fix)),
+        .filter((c): c is { finding: Finding; fix: Fix } => c.fix !== undefined && !rejectedCodes.has(c.finding.code) && !rejectedKeys.has(fixKey(c.finding, c.fix)) && !skipNext.has(fixKey(c.finding, c.fix)) && !isNoOp(model.text, c.fix)),
       view !== undefined && options.otherFiles !== false,
     );
     const chosen = selectNonOverlapping(model.text, candidates);
     // Fixes that only edit other files have no span in the Dockerfile.
     const fileOnly = candidates.filter((c) => c.fix.edits.length === 0 && (c.fix.fileEdits?.length ?? 0) > 0);
-    if (chosen.length === 0 && fileOnly.length === 0) break;
+    if (chosen.length === 0 && fileOnly.length === 0) {
+      // Nothing else to do: the deferred fixes get their try now.
+      if (skipNext.size === 0) break;
+      skipNext.clear();
+      continue;
+    }
     passes++;
     let next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
     parsed = new DocumentModel(next);
@@ -303,6 +329,7 @@ export function fixAll(content: string, options: FixAllOptions): FixAllResult {
       expected: expectedAfter(model.text, chosen, sharing),
       keys: [...chosen, ...fileOnly, ...sharing].map((c) => ({ key: fixKey(c.finding, c.fix), code: c.finding.code, title: c.fix.title })),
     });
+    if (skipNext.size > 0) skippedIn = history[history.length - 1];
     let filesChanged = false;
     for (const c of [...chosen, ...fileOnly]) {
       const ok = view === undefined || applyFileEdits(view, c.fix, overlay, originals);

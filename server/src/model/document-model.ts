@@ -7,7 +7,7 @@ import { organizeCommentsOnce, readByteOrderMarkDirectly, readPlainArgumentsDire
 import { parsePragmas, type Pragmas } from './pragmas';
 import { buildStages, type Stage } from './stages';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { dockerTrim, dockerTrimBounds, hasTrimmedWordChar, Text, type Range } from './text';
+import { dockerTrim, dockerTrimBounds, hasTrimmedWordChar, isDockerSpace, Text, type Range } from './text';
 
 /** One instruction with the offsets and stage it belongs to. */
 export interface InstructionInfo {
@@ -61,8 +61,7 @@ export class DocumentModel {
 
   constructor(content: string) {
     // dockerfile-ast does not know the byte-order mark; a space keeps every offset identical.
-    const parseable = content.charCodeAt(0) === 0xfeff ? ' ' + content.slice(1) : content;
-    const parsed = DockerfileParser.parse(parseable);
+    const { parseable, parsed } = parseWithGoIndents(content.charCodeAt(0) === 0xfeff ? ' ' + content.slice(1) : content);
     // The parsed copy has the same length and line breaks: its line index serves the text too.
     this.text = new Text(content, parsedDocument(parsed, parseable));
     this.ast = parseWithBuildKitDirectives(parsed, parseable, this.text);
@@ -332,8 +331,12 @@ function honouredDirectiveLines(text: string): HonouredDirective[] {
     const end = lf < 0 ? text.length : lf;
     // BuildKit drops a byte-order mark only where the text starts; elsewhere (`  \uFEFF# escape=`)
     // it is no white space to Go, so the line is no directive (JavaScript's `\s` would skip it).
-    const raw = text.slice(start, end);
-    const m = BUILDKIT_DIRECTIVE.exec((start === 0 ? raw.replace(/^\uFEFF/, '') : raw).replace(/^[^\S\uFEFF]+/, '').replace(/\r$/, ''));
+    // The white space before the `#` is Go's `unicode.IsSpace`, which has NEL and `\s` has not.
+    let raw = text.slice(start, end);
+    if (start === 0 && raw.startsWith('\uFEFF')) raw = raw.slice(1);
+    let indent = 0;
+    while (indent < raw.length && isDockerSpace(raw[indent] as string)) indent++;
+    const m = BUILDKIT_DIRECTIVE.exec(raw.slice(indent).replace(/\r$/, ''));
     const name = m ? (m[1] as string).toLowerCase() : undefined;
     if (!m || name === undefined || !KNOWN_DIRECTIVES.has(name)) break;
     out.push({ name, value: m[2] as string, offset: start });
@@ -382,6 +385,38 @@ function parseWithBuildKitDirectives(ast: Dockerfile, parseable: string, text: T
   const reparsed = DockerfileParser.parse(copy);
   // Should dockerfile-ast still disagree (it reads directives its own way), the first parse stays.
   return reparsed.getEscapeCharacter() === wanted ? reparsed : ast;
+}
+
+/**
+ * The parse of `parseable`, with the white space BuildKit strips in front of an instruction
+ * blanked first where dockerfile-ast would not: BuildKit trims a line's leading `unicode.IsSpace`
+ * characters (NBSP, NEL, U+2028, …), dockerfile-ast only blanks and tabs, so to it
+ * `<U+2028># escape=\`` was an instruction named ` #` (a false PYD003 error, the escape
+ * directive missed, and an ignore pragma above it pushed the directive out of the directives)
+ * and `<NBSP>RUN …` no RUN at all. Only lines where dockerfile-ast starts an instruction are
+ * touched (continuation lines keep such characters for BuildKit too), each character becomes
+ * one space, so every offset stays; blanking can turn a line into a comment or end a
+ * continuation, so the parse is repeated until it has nothing left to blank.
+ */
+function parseWithGoIndents(text: string): { parseable: string; parsed: Dockerfile } {
+  let parseable = text;
+  let parsed = DockerfileParser.parse(parseable);
+  // Nearly every file: none of those characters anywhere, and nothing to do.
+  if (!hasTrimmedWordChar(text)) return { parseable, parsed };
+  for (let round = 0; round < 8; round++) {
+    const lines = new Text(parseable, parsedDocument(parsed, parseable));
+    let blanked = parseable;
+    for (const node of parsed.getInstructions()) {
+      const start = lines.offsetAt(node.getRange().start);
+      let end = start;
+      while (end < blanked.length && blanked[end] !== '\n' && blanked[end] !== '\r' && isDockerSpace(blanked[end] as string)) end++;
+      if (end > start) blanked = blanked.slice(0, start) + ' '.repeat(end - start) + blanked.slice(end);
+    }
+    if (blanked === parseable) break;
+    parseable = blanked;
+    parsed = DockerfileParser.parse(parseable);
+  }
+  return { parseable, parsed };
 }
 
 /**

@@ -229,26 +229,40 @@ function oneFixPerFile<T extends { fix: Fix }>(candidates: readonly T[]): T[] {
 /**
  * Applies fixes to a fixpoint (at most MAX_FIX_PASSES passes). A pass whose result breaks the
  * guard is retried fix by fix, keeping the harmless ones; the others are reported as rejected
- * and not tried again.
+ * and tried again only on a text that other fixes changed since.
  */
 export function runFixLoop(content: string, options: FixLoopOptions): FixLoopResult {
   const applied = new Map<string, number>();
-  const rejected: RejectedFix[] = [];
-  const rejectedKeys = new Set<string>();
+  // Rejected fixes by key, with the text each was rejected on. A rejection holds for that text
+  // only: a later fix can make it acceptable (PYD309 moving a RUN under the comment that PYD208's
+  // removal would have left above a COPY), and a second Optimize would then apply it. So once
+  // nothing else is left to do, the fixes rejected on an earlier text get one more try.
+  // (`on` null: for good, not reported.)
+  const rejected = new Map<string, RejectedFix & { on: string | null }>();
   const protectedCodes = new Set<string>();
   const overlay: FileOverlay = { files: new Map(options.overlay.files), originals: new Map(options.overlay.originals) };
   const base = baseWorkspace(options.lint.env);
   let filesChanged = false;
   let current = content;
+  /** Forgets the rejections made on an earlier text; true when there were any. */
+  const retryStale = (): boolean => {
+    let any = false;
+    for (const [key, r] of rejected) {
+      if (r.on === null || r.on === current) continue;
+      rejected.delete(key);
+      any = true;
+    }
+    return any;
+  };
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-    const rejectedBefore = rejected.length;
+    let newRejections = 0;
     const { model, findings } = options.lintText ? options.lintText(current, overlay) : lint(current, overlaidOptions(options.lint, overlay));
     const spans = protectedSpans(model, options.protectedTexts);
     const candidates: { finding: Finding; fix: Fix }[] = [];
     for (const finding of findings) {
       const safeFix = options.safeCodes === undefined || options.safeCodes(finding.code) ? finding.fixes.find((f) => f.applicability === 'safe') : undefined;
       const fix = safeFix ?? (options.unsafeCodes.has(finding.code) ? finding.fixes[0] : undefined);
-      if (!fix || rejectedKeys.has(fixKey(finding, fix))) continue;
+      if (!fix || rejected.has(fixKey(finding, fix))) continue;
       if ((fix.fileEdits?.length ?? 0) > 0 && (!base || !options.otherFiles)) continue;
       if (touches(model, fix, spans)) {
         protectedCodes.add(finding.code);
@@ -259,7 +273,10 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
     const perFile = oneFixPerFile(candidates);
     const chosen = withoutTouchingEdits(model, selectNonOverlapping(model.text, perFile));
     const fileOnly = perFile.filter((c) => c.fix.edits.length === 0 && (c.fix.fileEdits?.length ?? 0) > 0);
-    if (chosen.length === 0 && fileOnly.length === 0) break;
+    if (chosen.length === 0 && fileOnly.length === 0) {
+      if (retryStale()) continue;
+      break;
+    }
     let next = applyEdits(current, chosen.flatMap((c) => c.fix.edits));
     let kept = chosen;
     if (chosen.length > 0 && options.guard(next).length > 0) {
@@ -277,8 +294,8 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
         }
         const [only] = group;
         if (group.length === 1 && only) {
-          rejectedKeys.add(fixKey(only.finding, only.fix));
-          rejected.push({ code: only.finding.code, title: only.fix.title, reason: problems.join('; ') });
+          rejected.set(fixKey(only.finding, only.fix), { code: only.finding.code, title: only.fix.title, reason: problems.join('; '), on: current });
+          newRejections++;
           return;
         }
         const half = Math.ceil(group.length / 2);
@@ -294,16 +311,16 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
       if ((c.fix.fileEdits?.length ?? 0) > 0) {
         const outcome = base ? applyFileEdits(base.withOverlay(overlay.files), c.fix, overlay.files, overlay.originals) : false;
         if (outcome === false) {
-          rejectedKeys.add(fixKey(c.finding, c.fix));
-          rejected.push({ code: c.finding.code, title: c.fix.title, reason: 'its edit of another file could not be applied' });
+          rejected.set(fixKey(c.finding, c.fix), { code: c.finding.code, title: c.fix.title, reason: 'its edit of another file could not be applied', on: current });
+          newRejections++;
           continue;
         }
         if (outcome === 'changed') {
           filesChanged = true;
           progress = true;
         } else if (c.fix.edits.length === 0) {
-          // A file-only fix that changes nothing would be offered forever.
-          rejectedKeys.add(fixKey(c.finding, c.fix));
+          // A file-only fix that changes nothing would be offered forever (and is no rejection to report).
+          rejected.set(fixKey(c.finding, c.fix), { code: c.finding.code, title: c.fix.title, reason: '', on: null });
           continue;
         }
       }
@@ -314,12 +331,13 @@ export function runFixLoop(content: string, options: FixLoopOptions): FixLoopRes
     for (const c of sharingFixes(perFile, kept)) applied.set(c.finding.code, (applied.get(c.finding.code) ?? 0) + 1);
     if (!progress) {
       // Nothing changed: try again only when a rejection left other candidates to try.
-      if (rejected.length > rejectedBefore) continue;
+      if (newRejections > 0 || retryStale()) continue;
       break;
     }
     current = next;
   }
-  return { text: current, applied, rejected, protectedCodes, overlay, filesChanged };
+  const reported = [...rejected.values()].filter((r) => r.on !== null).map(({ code, title, reason }) => ({ code, title, reason }));
+  return { text: current, applied, rejected: reported, protectedCodes, overlay, filesChanged };
 }
 
 /** Adds the counts of `more` into `into`. */

@@ -238,12 +238,19 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
   }
 
   // Phase 1, safe part; the safe reorderings and merges of phase 2 come after phase 1's decisions.
+  // The second safe step tries every safe fix again, on a text later steps changed: its
+  // rejections replace the first step's, which would otherwise report a fix it then applied.
+  let firstSafeRejected: FixLoopResult | undefined;
   const safeStep = (onlyPhaseOne: boolean): void => {
     const safe = loop(state.text, new Set(), state.relax, onlyPhaseOne);
     state.text = safe.text;
     state.overlay = safe.overlay;
     addCounts(state.applied, safe.applied);
-    reportRejected(safe);
+    if (onlyPhaseOne) firstSafeRejected = safe;
+    else {
+      firstSafeRejected = undefined;
+      reportRejected(safe);
+    }
   };
   safeStep(true);
   let phaseTwoSafeDone = false;
@@ -368,6 +375,7 @@ export function planOptimize(content: string, options: PlanOptions): PlanResult 
     seen.set(next.id, { spec: next, applied: true });
   }
 
+  if (firstSafeRejected) reportRejected(firstSafeRejected);
   for (const [id, t] of tries) if (!seen.get(id)?.applied) state.skipped.push(...t.skipped);
   if (blocker && blockedDecisions.size > 0) {
     state.skipped.push({ step: `phases 3–5 (${[...blockedDecisions].join(', ')})`, reason: `stopped after the safe phases: ${blocker}` });
