@@ -815,6 +815,9 @@ interface NamedMove {
 function namedInstallOf(model: DocumentModel, info: InstructionInfo, flagged: boolean): PipInstall | null {
   const script = model.shellOf(info);
   if (!script || script.error !== undefined || !fullyUnderstood(script)) return null;
+  // Most RUNs after the sources install nothing with pip: they are answered before each of their
+  // commands is judged (pipInstall is read once per command for every rule; harmlessCommand is not).
+  if (!script.commands.some((c) => (pipInstall(c)?.packages.length ?? 0) > 0)) return null;
   // A bind mount of the context could be what the install reads.
   if (flagged && bindsFromContext(info)) return null;
   let first: PipInstall | null = null;
