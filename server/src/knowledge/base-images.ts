@@ -57,6 +57,7 @@ const UBUNTU_CODENAMES: Readonly<Record<string, string>> = {
   plucky: '25.04',
   questing: '25.10',
   resolute: '26.04',
+  stonking: '26.10',
 };
 
 /** Debian codenames after `bookworm` that DEBIAN_RELEASES does not list yet (testing). */
