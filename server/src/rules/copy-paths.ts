@@ -48,6 +48,11 @@ export function isWithin(path: string, dir: string): boolean {
 
 const SLASH = 0x2f;
 
+/** Whether two absolute paths overlap: one equals or contains the other. */
+export function pathsOverlap(a: string, b: string): boolean {
+  return isWithin(a, b) || isWithin(b, a);
+}
+
 /** The directory part of a path (`a/b.txt` → `a`, `b.txt` → `.`, `/b` → `/`). */
 export function dirName(path: string): string {
   const norm = normalizePath(path);

@@ -21,6 +21,7 @@ import {
   joinPath,
   lastSegment,
   normalizePath,
+  pathsOverlap,
   relativeWithin,
   sourcePathFor,
   variableLookupBefore,
@@ -847,10 +848,6 @@ function destinationOf(entry: CopyEntry): string | null {
   return entry.workdir === null ? null : joinPath(entry.workdir, op.dest);
 }
 
-function overlaps(a: string, b: string): boolean {
-  return isWithin(a, b) || isWithin(b, a);
-}
-
 /**
  * Whether a RUN between the source COPY and a named install can neither read the sources nor
  * prepare the install: only users, directories and shell options, nothing the install names.
@@ -864,7 +861,7 @@ function passesNamedInstall(model: DocumentModel, info: InstructionInfo, refs: r
     if (!harmlessCommand(c) || pipInstall(c) !== null || venvCreateDir(c) !== null || aptCommand(c) !== null || apkCommand(c) !== null) return false;
   }
   const own = runReferences(model, info);
-  return own !== null && !own.some((p) => refs.some((r) => overlaps(p, r)));
+  return own !== null && !own.some((p) => refs.some((r) => pathsOverlap(p, r)));
 }
 
 /**
@@ -885,7 +882,7 @@ function environmentUnderCopy(model: DocumentModel, env: LintEnvironment, info: 
     const op = entry.op as CopyOperands;
     const dest = destinationOf(entry);
     if (dest === null || entry.workdir === null) return true;
-    if (userInstall && homes.some((h) => overlaps(h, dest))) return true;
+    if (userInstall && homes.some((h) => pathsOverlap(h, dest))) return true;
     for (const dir of dirs) {
       if (!isWithin(dir, dest)) continue;
       const venv = dir.endsWith('/bin') ? dirName(dir) : dir;
@@ -922,7 +919,7 @@ function namedMove(model: DocumentModel, env: LintEnvironment, stage: Stage, inf
       const dest = entry ? destinationOf(entry) : null;
       // A COPY from another stage or image may bring the tool or environment the install uses.
       if (!entry || dest === null || entry.op?.from !== null || entry.op.sources.some((s) => classifySource(s) === 'remote')) break;
-      if (isSystemDest(dest) || refs.some((r) => overlaps(r, dest))) break;
+      if (isSystemDest(dest) || refs.some((r) => pathsOverlap(r, dest))) break;
       jumped.push(entry);
       if (copiesSources(entry)) target = entry;
     } else if (i.keyword === 'RUN') {

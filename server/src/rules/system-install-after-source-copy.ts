@@ -6,7 +6,7 @@ import { aptCommand, apkCommand, isAptProgram } from '../shell/apt';
 import type { ShellScript, SimpleCommand } from '../shell/parser';
 import { effectiveWords, fullyUnderstood, programName } from '../shell/query';
 import type { Fix } from './types';
-import { copyOperands, isWithin, joinPath, normalizePath, substitute, variableLookupBefore, workdirBefore, type VariableLookup } from './copy-paths';
+import { copyOperands, isWithin, joinPath, normalizePath, pathsOverlap, substitute, variableLookupBefore, workdirBefore, type VariableLookup } from './copy-paths';
 import { defineRule } from './define-rule';
 import { insertAt } from './edit-helpers';
 import { blockStartLine, isBlankLine, isParagraph, lineEnd, mountsOf, removeBlocks, type MountInfo } from './layer-helpers';
@@ -215,14 +215,9 @@ function globFree(path: string): string {
 
 const GLOB_RE = /[*?[]/;
 
-/** Whether two absolute paths overlap: one equals or contains the other. */
-function overlaps(a: string, b: string): boolean {
-  return isWithin(a, b) || isWithin(b, a);
-}
-
 /** Whether a path overlaps one of `paths` (a loop, no closure: walks ask per COPY and RUN they pass). */
 function overlapsAny(paths: readonly string[], path: string): boolean {
-  for (let i = 0; i < paths.length; i++) if (overlaps(paths[i] as string, path)) return true;
+  for (let i = 0; i < paths.length; i++) if (pathsOverlap(paths[i] as string, path)) return true;
   return false;
 }
 
